@@ -1,0 +1,1 @@
+"""Domain: aggregates, events, policy profiles and deadline rules (no Flask, no SQL)."""

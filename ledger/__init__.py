@@ -1,0 +1,1 @@
+"""Ledger: event store, Ed25519 signing, Merkle log, verification, export."""

@@ -1,0 +1,1 @@
+"""Projections: SQLAlchemy read models and time travel."""

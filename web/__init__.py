@@ -1,0 +1,1 @@
+"""Web: Flask UI and JSON API."""
