@@ -1,0 +1,195 @@
+"""The ledger application: an eventsourcing Application whose every event is signed and Merkle-logged."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import JSONTranscoder, Mapper, PersistenceError
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
+
+from ledger.config import Settings, eventsourcing_env
+from ledger.envelope import signing_message, unpack
+from ledger.errors import DatabaseUnreachableError, NotInitialisedError, UnknownKeyError
+from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem, KeyRecord
+from ledger.keyregistry import REGISTRY_ID, KeyRegistry
+from ledger.keys import ROOT_UNIT, KeyStore, Signer, make_key_id
+from ledger.recorders import MerkleLogMixin
+from ledger.signing_store import SigningEventStore, VerifyingMapper
+from ledger.transcodings import register_ledger_transcodings
+
+
+class LedgerApplication(Application):
+    """Signed, Merkle-logged event store (SQLite by default, PostgreSQL via LEDGER_DATABASE_URL)."""
+
+    name = "Ledger"
+
+    def __init__(self, settings: Settings | None = None, *, create_tables: bool = False) -> None:
+        self.settings = settings or Settings.from_env()
+        self.keystore = KeyStore(self.settings.keys_dir)
+        self.keybook = KeyBook()
+        self._registry_version = 0
+        self._signers: dict[str, Signer] = {}
+        try:
+            super().__init__(env=eventsourcing_env(self.settings.database_url, create_table=create_tables))
+        except (PersistenceError, OSError) as exc:
+            raise DatabaseUnreachableError(f"cannot open the ledger database: {_one_line(exc)}") from None
+        self.mapper.resolver = self  # type: ignore[attr-defined]
+
+    @property
+    def log(self) -> MerkleLogMixin:  # type: ignore[override]
+        """The Merkle log (the application recorder)."""
+        return self.recorder  # type: ignore[return-value]
+
+    def construct_mapper(self) -> Mapper:
+        """Mapper that verifies signatures on every read."""
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=VerifyingMapper)
+
+    def construct_event_store(self) -> SigningEventStore:
+        """Event store that signs on every write."""
+        return SigningEventStore(mapper=self.mapper, recorder=self.recorder)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Defaults plus business dates."""
+        super().register_transcodings(transcoder)
+        register_ledger_transcodings(transcoder)
+
+    # --- the EventLedger port used by the domain service -------------------------------------
+    def save_as(self, unit: str, *aggregates: Any) -> None:
+        """Store the aggregates' pending events atomically, signed with `unit`'s active key."""
+        self.save(*aggregates, signer=self.signer_for(unit))
+
+    def get(self, aggregate_id: UUID, version: int | None = None) -> Any:
+        """Reconstruct an aggregate from its verified events; KeyError when absent."""
+        try:
+            return self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise KeyError(aggregate_id) from None
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether any event exists for this aggregate id."""
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    def event_count(self) -> int:
+        """Number of events in the log."""
+        return self.log.tree_size()
+
+    # --- keys ---------------------------------------------------------------------------------
+    def check_initialised(self) -> None:
+        """Raise NotInitialisedError unless `ledger init` has run on this database."""
+        try:
+            self.log.tree_size()
+            started = self.recorder.select_events(REGISTRY_ID, limit=1)
+        except PersistenceError as exc:
+            raise NotInitialisedError(f"the ledger database is not initialised (run `ledger init`): "
+                                      f"{_one_line(exc)}") from None
+        if not started:
+            raise NotInitialisedError("the ledger has no key registry yet (run `ledger init`)")
+
+    def signer_for(self, unit: str) -> Signer:
+        """The private key the unit signs with now (refreshing the key history if it changed)."""
+        self.refresh_keys()
+        record = self.keybook.active_for(unit)
+        if record is None:
+            raise UnknownKeyError(f"unit {unit!r} has no active key in the key registry")
+        if record.key_id not in self._signers:
+            self._signers[record.key_id] = self.keystore.load(record.key_id)
+        return self._signers[record.key_id]
+
+    def root_signer(self) -> Signer:
+        """The ledger root key (signs the key registry and checkpoints)."""
+        return self.signer_for(ROOT_UNIT)
+
+    def key_record(self, key_id: str, topic: str) -> KeyRecord:
+        """KeyResolver for the verifying mapper."""
+        if key_id not in self.keybook.records:
+            self.refresh_keys(force=True)
+        record = self.keybook.get(key_id)
+        if topic.startswith(REGISTRY_TOPIC_PREFIX) and key_id != self.keybook.root_key_id:
+            raise KeyProblem(f"key registry event signed by {key_id}, not by the root key")
+        return record
+
+    def refresh_keys(self, *, force: bool = False) -> None:
+        """Re-read the key registry if it has new events (verifying each with the root key)."""
+        last = self.recorder.select_events(REGISTRY_ID, desc=True, limit=1)
+        version = last[0].originator_version if last else 0
+        if force or version != self._registry_version:
+            self.keybook = self._read_keybook()
+            self._registry_version = version
+
+    def _read_keybook(self) -> KeyBook:
+        book, root = KeyBook(), self.keystore.pinned_root()
+        for stored in self.recorder.select_events(REGISTRY_ID):
+            envelope = unpack(stored.state)
+            fields = self.mapper.transcoder.decode(envelope.payload)
+            kind = stored.topic.rsplit(".", 1)[1]
+            if kind == "Started":
+                root = _check_root(root, bytes.fromhex(fields["root_public_key"]))
+            message = signing_message(stored.originator_id, stored.originator_version, stored.topic,
+                                      envelope.payload, envelope.key_id)
+            try:
+                VerifyKey(root).verify(message, envelope.signature)  # type: ignore[arg-type]
+            except (BadSignatureError, TypeError):
+                raise KeyProblem(f"key registry event v{stored.originator_version} is not signed by the root key") from None
+            book.apply(kind, fields, None)
+        return book
+
+    def initialise(self) -> str:
+        """Create the root key and the key registry if missing; return the root key id."""
+        self.refresh_keys(force=True)
+        if self.keybook.root_key_id:
+            return self.keybook.root_key_id
+        root = self._root_key_for_new_ledger()
+        self.save(KeyRegistry(root.key_id, root.public_key.hex()), signer=root)
+        self.refresh_keys(force=True)
+        return root.key_id
+
+    def _root_key_for_new_ledger(self) -> Signer:
+        pinned = self.keystore.pinned_root()
+        if pinned is not None and self.keystore.has(make_key_id(ROOT_UNIT, pinned)):
+            return self.keystore.load(make_key_id(ROOT_UNIT, pinned))
+        root = Signer.generate(ROOT_UNIT)
+        self.keystore.save(root)
+        self.keystore.pin_root(root)
+        return root
+
+    def registry(self) -> KeyRegistry:
+        """The key registry aggregate."""
+        return self.get(REGISTRY_ID)
+
+    def register_key(self, unit: str) -> Signer:
+        """Create and register the first key of a unit."""
+        return self._new_key(unit, lambda reg, signer: reg.register(unit, signer.public_key))
+
+    def rotate_key(self, unit: str) -> Signer:
+        """Replace a unit's active key; earlier signatures stay valid."""
+        return self._new_key(unit, lambda reg, signer: reg.rotate(unit, signer.public_key))
+
+    def _new_key(self, unit: str, change: Any) -> Signer:
+        root, registry = self.root_signer(), self.registry()
+        signer = Signer.generate(unit)
+        change(registry, signer)  # raises before anything is written
+        self.keystore.save(signer)
+        self.save(registry, signer=root)
+        self.refresh_keys(force=True)
+        return signer
+
+    def revoke_key(self, key_id: str, reason: str) -> None:
+        """Revoke a key: its signatures after this point are rejected."""
+        root, registry = self.root_signer(), self.registry()
+        registry.revoke(key_id, reason)
+        self.save(registry, signer=root)
+        self.refresh_keys(force=True)
+
+
+def _check_root(pinned: bytes | None, genesis: bytes) -> bytes:
+    if pinned is not None and pinned != genesis:
+        raise KeyProblem(f"the ledger's root key {genesis.hex()[:16]}… is not the pinned root key {pinned.hex()[:16]}…")
+    return genesis
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

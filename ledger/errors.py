@@ -1,0 +1,31 @@
+"""Errors the ledger raises to its callers (CLI, web, domain service)."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of ledger refusals; the message is one line and safe to show."""
+
+
+class NotInitialisedError(LedgerError):
+    """The database has no ledger tables or no key registry yet."""
+
+
+class DatabaseUnreachableError(LedgerError):
+    """The configured database cannot be reached."""
+
+
+class UnknownKeyError(LedgerError):
+    """A key id or unit is not in the key registry."""
+
+
+class SignatureInvalidError(LedgerError):
+    """A stored event's signature does not verify (read-time check)."""
+
+
+class OutOfRangeError(LedgerError):
+    """A log position or tree size is outside the log."""
+
+
+class UnsignedSaveError(LedgerError):
+    """An attempt to store events without a signer."""

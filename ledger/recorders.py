@@ -1,0 +1,183 @@
+"""Application recorders that append each event's Merkle leaf in the event's own transaction.
+
+These extend eventsourcing 9.5.6 through private hooks (`_insert_events` on SQLite,
+`_fetch_ids_after_insert_events` on PostgreSQL, `_create_table` on both); the version is pinned in
+pyproject.toml and tests/test_ledger_backends.py exercises the hooks on both backends.
+Leaf positions are dense (0, 1, 2, ...) even where PostgreSQL notification ids have gaps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterator, Mapping, Sequence
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from ledger.envelope import leaf_data
+from ledger.merkle import CompactRange, Key, leaf_hash
+from ledger.merkle_tables import MerkleTables, node_params, rows_to_nodes
+
+
+class _CursorNodes:
+    """NodeReader over an open cursor (used inside the insert transaction)."""
+
+    def __init__(self, cursor: Any, tables: MerkleTables) -> None:
+        self.cursor = cursor
+        self.tables = tables
+
+    def nodes(self, keys: Sequence[Key]) -> Mapping[Key, bytes]:
+        """Fetch the requested nodes with one statement."""
+        if not keys:
+            return {}
+        self.cursor.execute(self.tables.select_nodes(len(keys)), node_params(keys))
+        return rows_to_nodes(self.cursor.fetchall())
+
+
+class MerkleLogMixin:
+    """Merkle-log reads and writes shared by both recorders."""
+
+    merkle: MerkleTables
+    datastore: Any
+
+    def _append_leaves(self, cursor: Any, stored_events: Sequence[StoredEvent], ids: Sequence[int]) -> None:
+        """Give each new event the next dense position and store every completed subtree hash."""
+        cursor.execute(self.merkle.select_size())
+        size = int(cursor.fetchone()["n"])
+        frontier = CompactRange.from_frontier(size, _CursorNodes(cursor, self.merkle))
+        leaves, nodes = [], []
+        for position, (event, notification_id) in enumerate(zip(stored_events, ids, strict=True), start=size):
+            data = leaf_data(event.originator_id, event.originator_version, event.topic, event.state)
+            leaves.append((position, notification_id))
+            nodes.extend(frontier.append(leaf_hash(data)))
+        cursor.executemany(self.merkle.insert_leaf(), leaves)
+        cursor.executemany(self.merkle.insert_node(), nodes)
+
+    def _create_merkle_tables(self, cursor: Any) -> None:
+        for statement in self.merkle.ddl():
+            cursor.execute(statement)
+
+    def tree_size(self) -> int:
+        """Number of leaves in the log."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.merkle.select_size())
+            return int(cursor.fetchone()["n"])
+
+    def nodes(self, keys: Sequence[Key]) -> Mapping[Key, bytes]:
+        """NodeReader: fetch stored subtree hashes in one statement."""
+        with self.datastore.transaction(commit=False) as cursor:
+            return _CursorNodes(cursor, self.merkle).nodes(keys)
+
+    def log_rows(self, start: int, end: int) -> list[Mapping[str, Any]]:
+        """Leaves in [start, end) joined to their stored events (event columns None if missing)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self.merkle.select_log_rows(), (start, end))
+            return [dict(row) for row in cursor.fetchall()]
+
+    def iter_log_rows(self, start: int = 0, end: int | None = None, chunk: int = 2000) -> Iterator[list[Mapping[str, Any]]]:
+        """Stream the log in chunks of joined rows, in position order."""
+        stop = self.tree_size() if end is None else end
+        for first in range(start, stop, chunk):
+            yield self.log_rows(first, min(first + chunk, stop))
+
+    def aggregate_rows(self, originator_id: UUID) -> list[Mapping[str, Any]]:
+        """One aggregate's stored events with their log positions (None if unlogged), by version."""
+        t = self.merkle
+        param: Any = originator_id.hex if t.dialect == "sqlite" else originator_id
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT l.position AS position, e.originator_id AS originator_id, e.originator_version "
+                f"AS originator_version, e.topic AS topic, {t.state_column('e')} AS state FROM {t.events} e LEFT JOIN "
+                f"{t.leaves} l ON l.notification_id = e.{t.notification_column} WHERE e.originator_id = "
+                f"{t.mark} ORDER BY e.originator_version", (param,))
+            return [dict(row) for row in cursor.fetchall()]
+
+    def nodes_in_spans(self, spans: Sequence[tuple[int, int, int]]) -> dict[Key, bytes]:
+        """Stored nodes for (level, first idx, last idx) spans, in one statement."""
+        if not spans:
+            return {}
+        m = self.merkle.mark
+        where = " OR ".join([f"(level = {m} AND idx >= {m} AND idx <= {m})"] * len(spans))
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT level, idx, hash FROM {self.merkle.nodes} WHERE {where}",
+                           [v for span in spans for v in span])
+            return rows_to_nodes(cursor.fetchall())
+
+    def position_of(self, notification_id: int) -> int | None:
+        """Dense log position of a notification id."""
+        m = self.merkle.mark
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT position FROM {self.merkle.leaves} WHERE notification_id = {m}", (notification_id,))
+            row = cursor.fetchone()
+            return None if row is None else int(row["position"])
+
+    def count_rows(self, table: str) -> int:
+        """Row count of one of the ledger's tables ('events', 'leaves', 'nodes')."""
+        name = {"events": self.merkle.events, "leaves": self.merkle.leaves, "nodes": self.merkle.nodes}[table]
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT COUNT(*) AS n FROM {name}")
+            return int(cursor.fetchone()["n"])
+
+    def unlogged_events(self, limit: int = 20) -> list[Mapping[str, Any]]:
+        """Stored events that have no Merkle leaf (should never exist)."""
+        t = self.merkle
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT e.{t.notification_column} AS notification_id, e.originator_id AS originator_id, "
+                f"e.originator_version AS originator_version FROM {t.events} e LEFT JOIN {t.leaves} l "
+                f"ON l.notification_id = e.{t.notification_column} WHERE l.position IS NULL "
+                f"ORDER BY e.{t.notification_column} LIMIT {int(limit)}")
+            return [dict(row) for row in cursor.fetchall()]
+
+    def insert_checkpoint(self, tree_size: int, note: str) -> None:
+        """Store a signed checkpoint note (one per tree size)."""
+        m = self.merkle.mark
+        now = datetime.now(timezone.utc).isoformat()
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"INSERT INTO {self.merkle.checkpoints} (tree_size, note, recorded_at) "
+                           f"VALUES ({m}, {m}, {m})", (tree_size, note, now))
+
+    def checkpoints(self) -> list[Mapping[str, Any]]:
+        """Every stored checkpoint, oldest first."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT tree_size, note, recorded_at FROM {self.merkle.checkpoints} ORDER BY tree_size")
+            return [dict(row) for row in cursor.fetchall()]
+
+
+class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
+    """SQLite recorder: events and their leaves commit together."""
+
+    def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name)
+        self.merkle = MerkleTables.sqlite(events_table_name)
+
+    def _create_table(self, c: Any) -> None:
+        super()._create_table(c)
+        self._create_merkle_tables(c)
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if stored_events:
+            self._append_leaves(c, stored_events, list(ids or []))
+        return ids
+
+
+class MerklePostgresRecorder(MerkleLogMixin, PostgresApplicationRecorder):
+    """PostgreSQL recorder: leaves are appended under the events table's EXCLUSIVE lock."""
+
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.merkle = MerkleTables.postgres(datastore.schema, events_table_name)
+
+    def _create_table(self, curs: Any) -> None:
+        super()._create_table(curs)
+        self._create_merkle_tables(curs)
+
+    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
+                                       **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if stored_events:
+            self._append_leaves(curs, stored_events, list(ids or []))
+        return ids

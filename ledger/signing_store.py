@@ -1,0 +1,72 @@
+"""Event store and mapper that sign every event on the way in and verify it on the way out."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, Sequence
+
+from eventsourcing.persistence import EventStore, Mapper, Notification, Recording, StoredEvent
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
+
+from ledger.envelope import EnvelopeError, seal, signing_message, unpack
+from ledger.errors import SignatureInvalidError, UnsignedSaveError
+from ledger.keybook import KeyProblem, KeyRecord, event_time
+from ledger.keys import Signer
+
+
+class KeyResolver(Protocol):
+    """Finds the public key record of a key id (refreshing from the registry when unknown)."""
+
+    def key_record(self, key_id: str, topic: str) -> KeyRecord:
+        """The record for `key_id`, or raise KeyProblem."""
+
+
+def seal_stored_event(stored: StoredEvent, signer: Signer) -> StoredEvent:
+    """Wrap a mapped event's state in a signed envelope."""
+    state = seal(stored.originator_id, stored.originator_version, stored.topic, stored.state,
+                 signer.key_id, signer.sign)
+    return StoredEvent(stored.originator_id, stored.originator_version, stored.topic, state)
+
+
+class VerifyingMapper(Mapper):
+    """Mapper whose reads check the envelope signature and the signing key's validity."""
+
+    resolver: KeyResolver
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        """Verify, then decode the payload."""
+        where = f"event {stored_event.originator_id} v{stored_event.originator_version}"
+        try:
+            envelope = unpack(stored_event.state)
+            record = self.resolver.key_record(envelope.key_id, stored_event.topic)
+            message = signing_message(stored_event.originator_id, stored_event.originator_version,
+                                      stored_event.topic, envelope.payload, envelope.key_id)
+            VerifyKey(record.public_key).verify(message, envelope.signature)
+        except (EnvelopeError, KeyProblem) as exc:
+            raise SignatureInvalidError(f"{where}: {exc}") from None
+        except BadSignatureError:
+            raise SignatureInvalidError(f"{where}: signature by {envelope.key_id} does not verify") from None
+        inner = StoredEvent(stored_event.originator_id, stored_event.originator_version,
+                            stored_event.topic, envelope.payload)
+        event = super().to_domain_event(inner)
+        when = event_time(vars(event))
+        if record.ended_at is not None and when is not None and when > record.ended_at:
+            raise SignatureInvalidError(f"{where}: key {record.key_id} signed at {when.isoformat()}, after it "
+                                        f"was {record.status} at {record.ended_at.isoformat()}")
+        return event
+
+
+class SigningEventStore(EventStore):
+    """EventStore.put that refuses unsigned saves and seals each event with the signer's key."""
+
+    def put(self, domain_events: Sequence[Any], **kwargs: Any) -> list[Recording]:
+        """Sign, then store, the events; return their recordings."""
+        signer: Signer | None = kwargs.pop("signer", None)
+        if signer is None:
+            raise UnsignedSaveError("refusing to store events without a signer (save_as(unit, ...))")
+        stored = [seal_stored_event(self.mapper.to_stored_event(e), signer) for e in domain_events]
+        ids = self.recorder.insert_events(stored, **kwargs) or []
+        return [Recording(d, Notification(id=n, originator_id=s.originator_id,
+                                          originator_version=s.originator_version,
+                                          topic=s.topic, state=s.state))
+                for d, s, n in zip(domain_events, stored, ids, strict=True)]

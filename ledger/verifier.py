@@ -1,0 +1,170 @@
+"""Pure verification of a ledger log: envelopes, signatures, key validity, leaves, tree, checkpoints.
+
+Depends only on the standard library and PyNaCl (plus the ledger's pure modules), so the server's
+`verify`, an auditor with a copy of the database and the court-bundle checker share it (DESIGN §3).
+Every failure is a Problem naming the position, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
+
+from ledger.envelope import EnvelopeError, leaf_data, signing_message, unpack
+from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
+from ledger.merkle import CompactRange, leaf_hash
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that does not hold, at a log position (None for whole-log checks)."""
+
+    position: int | None
+    what: str
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        where = "log" if self.position is None else f"position {self.position}"
+        return f"{where}: {self.what}: expected {self.expected}, found {self.found}"
+
+
+def short(data: bytes | None) -> str:
+    """First 16 hex digits of a hash, for messages."""
+    return "nothing" if data is None else data.hex()[:16] + "…"
+
+
+@dataclass
+class RowResult:
+    """What checking a chunk of rows yields: recomputed leaf hashes and problems."""
+
+    leaves: list[bytes | None]
+    problems: list[Problem]
+    signatures: int
+
+
+def check_rows(rows: Sequence[Mapping[str, Any]], book: KeyBook) -> RowResult:
+    """Check each joined (leaf, event) row; `row['stored_leaf']` is the stored level-0 hash."""
+    result = RowResult([], [], 0)
+    for row in rows:
+        try:
+            result.leaves.append(_check_row(row, book, result))
+        except Exception as exc:  # a verifier reports damaged rows, it never crashes on them
+            result.problems.append(Problem(int(row["position"]), "unreadable event row", "a well-formed row",
+                                           f"{type(exc).__name__}: {exc}"))
+            result.leaves.append(None)
+    return result
+
+
+def _check_row(row: Mapping[str, Any], book: KeyBook, out: RowResult) -> bytes | None:
+    pos, state = int(row["position"]), row["state"]
+    if state is None:
+        out.problems.append(Problem(pos, "event row missing", f"event with notification id {row['notification_id']}",
+                                    "no such row"))
+        return None
+    state = bytes(state)
+    computed = leaf_hash(leaf_data(row["originator_id"], int(row["originator_version"]), row["topic"], state))
+    stored = row.get("stored_leaf")
+    if stored is not None and bytes(stored) != computed:
+        out.problems.append(Problem(pos, "leaf hash does not match the stored event",
+                                    f"{short(bytes(stored))} (stored leaf)", f"{short(computed)} (recomputed from event)"))
+    problem = _check_signature(pos, row, state, book)
+    out.signatures += 1
+    if problem is not None:
+        out.problems.append(problem)
+    return computed
+
+
+def _check_signature(pos: int, row: Mapping[str, Any], state: bytes, book: KeyBook) -> Problem | None:
+    topic = row["topic"]
+    try:
+        env = unpack(state)
+        record = book.check_at_position(env.key_id, pos)
+    except (EnvelopeError, KeyProblem) as exc:
+        return Problem(pos, "signature envelope", "a valid signed envelope by a registered key", str(exc))
+    if topic.startswith(REGISTRY_TOPIC_PREFIX) and env.key_id != book.root_key_id:
+        return Problem(pos, "key registry event signer", f"root key {book.root_key_id}", env.key_id)
+    message = signing_message(row["originator_id"], int(row["originator_version"]), topic, env.payload, env.key_id)
+    try:
+        VerifyKey(record.public_key).verify(message, env.signature)
+    except BadSignatureError:
+        return Problem(pos, "signature", f"a valid Ed25519 signature by {env.key_id} over the payload hash",
+                       "a signature that does not verify (payload, topic, version or signature altered)")
+    return _check_actor(pos, env.payload, record.unit)
+
+
+def _check_actor(pos: int, payload: bytes, signer_unit: str) -> Problem | None:
+    if b'"actor_unit"' not in payload:
+        return None
+    try:
+        actor = json.loads(payload).get("actor_unit")
+    except ValueError:
+        return Problem(pos, "payload", "JSON", "undecodable bytes")
+    if actor != signer_unit:
+        return Problem(pos, "signer is not the acting unit", f"a key of unit {actor}", f"a key of unit {signer_unit}")
+    return None
+
+
+class TreeChecker:
+    """Rebuilds the tree from recomputed leaves, compares stored nodes and checkpoint roots."""
+
+    def __init__(self, checkpoints: Mapping[int, bytes]) -> None:
+        self.range = CompactRange()
+        self.checkpoints = dict(checkpoints)
+        self.problems: list[Problem] = []
+        self.roots: dict[int, bytes] = {}
+
+    def feed(self, leaves: Iterable[bytes | None], stored_nodes: Mapping[tuple[int, int], bytes]) -> None:
+        """Append a chunk of leaves (None = event missing: fall back to the stored leaf)."""
+        for computed in leaves:
+            position = self.range.size
+            leaf = computed if computed is not None else stored_nodes.get((0, position), b"\0" * 32)
+            for level, index, digest in self.range.append(leaf):
+                self._compare_node(level, index, digest, stored_nodes)
+            self._at_size(self.range.size)
+
+    def _compare_node(self, level: int, index: int, digest: bytes, stored: Mapping[tuple[int, int], bytes]) -> None:
+        found = stored.get((level, index))
+        if level > 0 and found != digest:
+            first = index << level
+            self.problems.append(Problem(first, f"stored Merkle node (level {level}, index {index})",
+                                         short(digest), short(found)))
+        elif level == 0 and found is None:
+            self.problems.append(Problem(index, "stored leaf hash", short(digest), "nothing"))
+
+    def _at_size(self, size: int) -> None:
+        expected = self.checkpoints.get(size)
+        if expected is not None:
+            computed = self.range.root()
+            self.roots[size] = computed
+            if computed != expected:
+                self.problems.append(Problem(size - 1, f"root of checkpoint at tree size {size}",
+                                             f"{short(expected)} (signed checkpoint)", f"{short(computed)} (recomputed)"))
+
+    def finish(self, stored_node_count: int) -> list[Problem]:
+        """Whole-log checks after the last leaf: truncation and stray nodes."""
+        size = self.range.size
+        for cp_size in sorted(self.checkpoints):
+            if cp_size > size:
+                self.problems.append(Problem(None, f"checkpoint at tree size {cp_size}",
+                                             f"at least {cp_size} leaves in the log", f"{size} (log truncated)"))
+        expected_nodes = sum(size >> level for level in range(size.bit_length() + 1))
+        if stored_node_count != expected_nodes:
+            self.problems.append(Problem(None, "number of stored Merkle nodes", str(expected_nodes), str(stored_node_count)))
+        return self.problems
+
+
+def nodes_completed_keys(start: int, end: int) -> list[tuple[int, int, int]]:
+    """(level, first idx, last idx) of the nodes whose last leaf lies in [start, end)."""
+    spans = []
+    for level in range(end.bit_length() + 1):
+        width = 1 << level
+        first = -(-(start + 1) // width) - 1
+        last = end // width - 1
+        if last >= first:
+            spans.append((level, first, last))
+    return spans
