@@ -12,7 +12,7 @@ from nacl.signing import VerifyKey
 
 from ledger.config import Settings, eventsourcing_env
 from ledger.envelope import signing_message, unpack
-from ledger.errors import DatabaseUnreachableError, NotInitialisedError, UnknownKeyError
+from ledger.errors import DatabaseUnreachableError, NotInitialisedError, StaleKeyHistoryError, UnknownKeyError
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem, KeyRecord
 from ledger.keyregistry import REGISTRY_ID, KeyRegistry
 from ledger.keys import ROOT_UNIT, KeyStore, Signer, make_key_id
@@ -58,8 +58,23 @@ class LedgerApplication(Application):
 
     # --- the EventLedger port used by the domain service -------------------------------------
     def save_as(self, unit: str, *aggregates: Any) -> None:
-        """Store the aggregates' pending events atomically, signed with `unit`'s active key."""
-        self.save(*aggregates, signer=self.signer_for(unit))
+        """Store the aggregates' pending events atomically, signed with `unit`'s active key.
+
+        The recorder re-checks, inside the insert transaction, that the key registry has not changed
+        since the signer was chosen; if it has (a rotation or revocation elsewhere), the keys are
+        re-read and the save is retried once with the then-active key.
+        """
+        for attempt in (1, 2):
+            try:
+                self._save_signed(self.signer_for(unit), *aggregates)
+                return
+            except StaleKeyHistoryError:
+                if attempt == 2:
+                    raise
+                self.refresh_keys(force=True)
+
+    def _save_signed(self, signer: Signer, *aggregates: Any) -> None:
+        self.save(*aggregates, signer=signer, registry_version=self._registry_version)
 
     def get(self, aggregate_id: UUID, version: int | None = None) -> Any:
         """Reconstruct an aggregate from its verified events; KeyError when absent."""
@@ -89,8 +104,9 @@ class LedgerApplication(Application):
             raise NotInitialisedError("the ledger has no key registry yet (run `ledger init`)")
 
     def signer_for(self, unit: str) -> Signer:
-        """The private key the unit signs with now (refreshing the key history if it changed)."""
-        self.refresh_keys()
+        """The private key the unit signs with now (as far as this process knows; saves re-check)."""
+        if not self.keybook.records:
+            self.refresh_keys(force=True)
         record = self.keybook.active_for(unit)
         if record is None:
             raise UnknownKeyError(f"unit {unit!r} has no active key in the key registry")
@@ -142,7 +158,7 @@ class LedgerApplication(Application):
         if self.keybook.root_key_id:
             return self.keybook.root_key_id
         root = self._root_key_for_new_ledger()
-        self.save(KeyRegistry(root.key_id, root.public_key.hex()), signer=root)
+        self._save_signed(root, KeyRegistry(root.key_id, root.public_key.hex()))
         self.refresh_keys(force=True)
         return root.key_id
 
@@ -168,19 +184,21 @@ class LedgerApplication(Application):
         return self._new_key(unit, lambda reg, signer: reg.rotate(unit, signer.public_key))
 
     def _new_key(self, unit: str, change: Any) -> Signer:
+        self.refresh_keys(force=True)
         root, registry = self.root_signer(), self.registry()
         signer = Signer.generate(unit)
         change(registry, signer)  # raises before anything is written
         self.keystore.save(signer)
-        self.save(registry, signer=root)
+        self._save_signed(root, registry)
         self.refresh_keys(force=True)
         return signer
 
     def revoke_key(self, key_id: str, reason: str) -> None:
         """Revoke a key: its signatures after this point are rejected."""
+        self.refresh_keys(force=True)
         root, registry = self.root_signer(), self.registry()
         registry.revoke(key_id, reason)
-        self.save(registry, signer=root)
+        self._save_signed(root, registry)
         self.refresh_keys(force=True)
 
 

@@ -47,12 +47,13 @@ def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, work
     book = _key_history(app, root_key or app.keystore.pinned_root(), report)
     checker = TreeChecker(_checkpoints(app, book, report))
     bar = tqdm(total=report.tree_size, unit="ev", disable=not progress, desc="verify")
-    for rows, result, nodes in _checked_chunks(app, book, workers, chunk):
-        report.problems.extend(result.problems)
-        report.signatures += result.signatures
-        _check_order(rows, report)
-        checker.feed(result.leaves, nodes)
-        bar.update(len(rows))
+    previous: int | None = None
+    for result in _checked_chunks(app, book, workers, chunk):
+        report.problems.extend(result.rows.problems)
+        report.signatures += result.rows.signatures
+        previous = _check_chunk_order(result, previous, checker.range.size, report)
+        checker.feed(result.rows.leaves, result.nodes)
+        bar.update(result.size)
     bar.close()
     report.problems.extend(checker.finish(app.log.count_rows("nodes")))
     _check_counts(app, report)
@@ -112,54 +113,69 @@ def _checkpoints(app: LedgerApplication, book: KeyBook, report: VerifyReport) ->
     return roots
 
 
-def _init_worker(book: KeyBook) -> None:
-    global _BOOK
-    _BOOK = book
+@dataclass
+class ChunkResult:
+    """A checked chunk: row checks, the stored nodes it completes, its notification ids."""
+
+    size: int
+    rows: RowResult
+    nodes: dict
+    first_nid: int | None
+    last_nid: int | None
+    order_problems: list[Problem]
 
 
-def _work(rows: list[Mapping[str, Any]]) -> RowResult:
-    assert _BOOK is not None
-    return check_rows(rows, _BOOK)
+_APP: LedgerApplication | None = None
 
 
-def _chunks(app: LedgerApplication, size: int, chunk: int) -> Iterator[tuple[list[dict], dict]]:
-    for start in range(0, size, chunk):
-        end = min(start + chunk, size)
-        rows = [dict(r) for r in app.log.log_rows(start, end)]
-        nodes = app.log.nodes_in_spans([(lvl, a, b) for lvl, a, b in nodes_completed_keys(start, end)])
-        for row in rows:
-            row["stored_leaf"] = nodes.get((0, int(row["position"])))
-        yield rows, nodes
+def _init_worker(settings: Any, book: KeyBook) -> None:
+    """Each worker process opens its own database connections."""
+    global _APP, _BOOK
+    _APP, _BOOK = LedgerApplication(settings), book
 
 
-def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None,
-                    chunk: int) -> Iterator[tuple[list[dict], RowResult, dict]]:
-    size = app.log.tree_size()
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or size <= chunk:
-        for rows, nodes in _chunks(app, size, chunk):
-            yield rows, check_rows(rows, book), nodes
-        return
-    with get_context("fork").Pool(workers, initializer=_init_worker, initargs=(book,)) as pool:
-        pending: deque = deque()
-        for rows, nodes in _chunks(app, size, chunk):
-            pending.append((rows, pool.apply_async(_work, (rows,)), nodes))
-            if len(pending) >= 2 * workers:
-                rows_, res, nodes_ = pending.popleft()
-                yield rows_, res.get(), nodes_
-        while pending:
-            rows_, res, nodes_ = pending.popleft()
-            yield rows_, res.get(), nodes_
+def _work(span: tuple[int, int]) -> ChunkResult:
+    assert _APP is not None and _BOOK is not None
+    return check_chunk(_APP, _BOOK, *span)
 
 
-def _check_order(rows: list[dict], report: VerifyReport) -> None:
-    previous = getattr(report, "_last_notification", None)
+def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int) -> ChunkResult:
+    """Read and check positions [start, end): rows, signatures, leaves and log order within the chunk."""
+    rows = app.log.log_rows(start, end)
+    result = check_rows(rows, book)
+    spans = [(lvl, a, b) for lvl, a, b in nodes_completed_keys(start, end) if lvl > 0]
+    nodes = app.log.nodes_in_spans(spans)
     for row in rows:
-        nid = int(row["notification_id"])
-        if previous is not None and nid <= previous:
-            report.problems.append(Problem(int(row["position"]), "log order", f"notification id > {previous}", str(nid)))
-        previous = nid
-    report._last_notification = previous  # type: ignore[attr-defined]
+        if row["stored_leaf"] is not None:
+            nodes[(0, int(row["position"]))] = bytes(row["stored_leaf"])
+    nids = [int(r["notification_id"]) for r in rows]
+    order = [Problem(int(rows[i]["position"]), "log order", f"notification id > {nids[i - 1]}", str(nids[i]))
+             for i in range(1, len(nids)) if nids[i] <= nids[i - 1]]
+    return ChunkResult(len(rows), result, nodes, nids[0] if nids else None, nids[-1] if nids else None, order)
+
+
+def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, chunk: int) -> Iterator[ChunkResult]:
+    size = app.log.tree_size()
+    spans = [(a, min(a + chunk, size)) for a in range(0, size, chunk)]
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(spans) <= 1:
+        yield from (check_chunk(app, book, a, b) for a, b in spans)
+        return
+    with get_context("fork").Pool(workers, initializer=_init_worker, initargs=(app.settings, book)) as pool:
+        pending: deque = deque()
+        for span in spans:
+            pending.append(pool.apply_async(_work, (span,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _check_chunk_order(chunk: ChunkResult, previous: int | None, start: int, report: VerifyReport) -> int | None:
+    report.problems.extend(chunk.order_problems)
+    if previous is not None and chunk.first_nid is not None and chunk.first_nid <= previous:
+        report.problems.append(Problem(start, "log order", f"notification id > {previous}", str(chunk.first_nid)))
+    return chunk.last_nid if chunk.last_nid is not None else previous
 
 
 def _check_counts(app: LedgerApplication, report: VerifyReport) -> None:

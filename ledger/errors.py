@@ -29,3 +29,7 @@ class OutOfRangeError(LedgerError):
 
 class UnsignedSaveError(LedgerError):
     """An attempt to store events without a signer."""
+
+
+class StaleKeyHistoryError(LedgerError):
+    """The key registry changed between choosing a signer and writing; the save was rolled back."""

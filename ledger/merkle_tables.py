@@ -55,6 +55,11 @@ class MerkleTables:
         """Number of leaves (dense positions 0..n-1)."""
         return f"SELECT COALESCE(MAX(position) + 1, 0) AS n FROM {self.leaves}"
 
+    def select_size_and_registry_version(self) -> str:
+        """Leaf count and the key registry's latest version, in one round trip."""
+        return (f"SELECT (SELECT COALESCE(MAX(position) + 1, 0) FROM {self.leaves}) AS n, "
+                f"(SELECT MAX(originator_version) FROM {self.events} WHERE originator_id = {self.mark}) AS v")
+
     def select_nodes(self, count: int) -> str:
         """Fetch `count` (level, idx) nodes in one statement."""
         m = self.mark
@@ -71,12 +76,13 @@ class MerkleTables:
         return f"INSERT INTO {self.nodes} (level, idx, hash) VALUES ({m}, {m}, {m})"
 
     def select_log_rows(self) -> str:
-        """Leaves joined to their events, in log order, for positions in [start, end)."""
+        """Leaves joined to their events and stored leaf hashes, in log order, for positions in [start, end)."""
         m = self.mark
         return (f"SELECT l.position AS position, l.notification_id AS notification_id, "
                 f"e.originator_id AS originator_id, e.originator_version AS originator_version, "
-                f"e.topic AS topic, {self.state_column('e')} AS state FROM {self.leaves} l "
+                f"e.topic AS topic, {self.state_column('e')} AS state, n.hash AS stored_leaf FROM {self.leaves} l "
                 f"LEFT JOIN {self.events} e ON e.{self.notification_column} = l.notification_id "
+                f"LEFT JOIN {self.nodes} n ON n.level = 0 AND n.idx = l.position "
                 f"WHERE l.position >= {m} AND l.position < {m} ORDER BY l.position")
 
 

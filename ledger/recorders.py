@@ -8,6 +8,7 @@ Leaf positions are dense (0, 1, 2, ...) even where PostgreSQL notification ids h
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping, Sequence
 from uuid import UUID
@@ -16,7 +17,12 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from ledger.envelope import leaf_data
+from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.utils import retry
+
+from ledger.envelope import canonical_id, leaf_data
+from ledger.errors import StaleKeyHistoryError
+from ledger.keyregistry import REGISTRY_ID
 from ledger.merkle import CompactRange, Key, leaf_hash
 from ledger.merkle_tables import MerkleTables, node_params, rows_to_nodes
 
@@ -42,11 +48,21 @@ class MerkleLogMixin:
     merkle: MerkleTables
     datastore: Any
 
-    def _append_leaves(self, cursor: Any, stored_events: Sequence[StoredEvent], ids: Sequence[int]) -> None:
+    def _init_merkle(self, tables: MerkleTables) -> None:
+        self.merkle = tables
+        self._frontier_cache: CompactRange | None = None
+        self._cache_lock = threading.Lock()
+        self._pending = threading.local()
+
+    def _append_leaves(self, cursor: Any, stored_events: Sequence[StoredEvent], ids: Sequence[int],
+                       registry_version: int | None = None) -> None:
         """Give each new event the next dense position and store every completed subtree hash."""
-        cursor.execute(self.merkle.select_size())
-        size = int(cursor.fetchone()["n"])
-        frontier = CompactRange.from_frontier(size, _CursorNodes(cursor, self.merkle))
+        cursor.execute(self.merkle.select_size_and_registry_version(), (self._registry_param(),))
+        row = cursor.fetchone()
+        size = int(row["n"])
+        if registry_version is not None:
+            self._check_registry_version(stored_events, registry_version, int(row["v"] or 0))
+        frontier = self._frontier_at(cursor, size)
         leaves, nodes = [], []
         for position, (event, notification_id) in enumerate(zip(stored_events, ids, strict=True), start=size):
             data = leaf_data(event.originator_id, event.originator_version, event.topic, event.state)
@@ -54,6 +70,34 @@ class MerkleLogMixin:
             nodes.extend(frontier.append(leaf_hash(data)))
         cursor.executemany(self.merkle.insert_leaf(), leaves)
         cursor.executemany(self.merkle.insert_node(), nodes)
+        self._pending.frontier = frontier
+
+    def _frontier_at(self, cursor: Any, size: int) -> CompactRange:
+        """The frontier at `size`: from this process's last committed append if still current."""
+        with self._cache_lock:
+            cached = self._frontier_cache
+        if cached is not None and cached.size == size:
+            return CompactRange(size, cached.frontier)
+        return CompactRange.from_frontier(size, _CursorNodes(cursor, self.merkle))
+
+    def _promote_frontier(self) -> None:
+        """After a commit, remember its frontier (a rolled-back append never reaches here)."""
+        frontier, self._pending.frontier = getattr(self._pending, "frontier", None), None
+        if frontier is not None:
+            with self._cache_lock:
+                if self._frontier_cache is None or frontier.size > self._frontier_cache.size:
+                    self._frontier_cache = frontier
+
+    def _registry_param(self) -> Any:
+        return REGISTRY_ID.hex if self.merkle.dialect == "sqlite" else REGISTRY_ID
+
+    @staticmethod
+    def _check_registry_version(stored_events: Sequence[StoredEvent], known: int, current: int) -> None:
+        """Refuse the write if the key registry changed since the signer was chosen (no revocation race)."""
+        new = sum(1 for e in stored_events if canonical_id(e.originator_id) == REGISTRY_ID.hex)
+        if current != known + new:
+            raise StaleKeyHistoryError(f"the key registry changed (version {known} -> {current - new}) "
+                                       "while this save was being signed")
 
     def _create_merkle_tables(self, cursor: Any) -> None:
         for statement in self.merkle.ddl():
@@ -151,7 +195,13 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name)
-        self.merkle = MerkleTables.sqlite(events_table_name)
+        self._init_merkle(MerkleTables.sqlite(events_table_name))
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert events and their leaves in one transaction; cache the frontier after commit."""
+        ids = super().insert_events(stored_events, **kwargs)
+        self._promote_frontier()
+        return ids
 
     def _create_table(self, c: Any) -> None:
         super()._create_table(c)
@@ -160,24 +210,36 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         if stored_events:
-            self._append_leaves(c, stored_events, list(ids or []))
+            self._append_leaves(c, stored_events, list(ids or []), kwargs.get("registry_version"))
         return ids
 
 
 class MerklePostgresRecorder(MerkleLogMixin, PostgresApplicationRecorder):
-    """PostgreSQL recorder: leaves are appended under the events table's EXCLUSIVE lock."""
+    """PostgreSQL recorder: leaves are appended under the events table's EXCLUSIVE lock.
+
+    `insert_events` is re-implemented because the library's version catches exceptions raised inside
+    its transaction block and re-raises them after the block, which would COMMIT events whose leaves
+    failed to be written. Here any exception rolls the whole transaction back.
+    """
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        self.merkle = MerkleTables.postgres(datastore.schema, events_table_name)
+        self._init_merkle(MerkleTables.postgres(datastore.schema, events_table_name))
 
     def _create_table(self, curs: Any) -> None:
         super()._create_table(curs)
         self._create_merkle_tables(curs)
 
-    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if stored_events:
-            self._append_leaves(curs, stored_events, list(ids or []))
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Lock, insert events, fetch their ids and append their leaves; all or nothing."""
+        if not stored_events:
+            return []
+        with self.datastore.get_connection() as conn, conn.pipeline() as pipe, conn.transaction(), \
+                conn.cursor() as curs:
+            self._insert_stored_events(curs, stored_events)
+            pipe.sync()
+            ids = list(self._fetch_ids_after_insert_events(curs, stored_events) or [])
+            self._append_leaves(curs, stored_events, ids, kwargs.get("registry_version"))
+        self._promote_frontier()
         return ids

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Ledger benchmark (issue 2): signed append vs raw eventsourcing append, verify vs bare PyNaCl,
+and proof / checkpoint time at 1,000,000 leaves — on SQLite and PostgreSQL, in one run.
+
+Usage: .venv/bin/python bench/bench_ledger.py [--events 2000] [--leaves 1000000] [--backends sqlite,postgres]
+Prints ratios against baselines measured in the same run; paste the output into bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eventsourcing.application import Application  # noqa: E402
+from eventsourcing.domain import Aggregate, event  # noqa: E402
+from nacl.signing import SigningKey, VerifyKey  # noqa: E402
+
+from ledger import merkle  # noqa: E402
+from ledger.app import LedgerApplication  # noqa: E402
+from ledger.audit import verify_ledger  # noqa: E402
+from ledger.checkpoint import Checkpoint, sign_checkpoint  # noqa: E402
+from ledger.config import Settings, eventsourcing_env  # noqa: E402
+
+PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+class Probe(Aggregate):
+    """A small aggregate with a payload like a typical domain event."""
+
+    @event("Recorded")
+    def __init__(self, actor_unit: str, note: str) -> None:
+        self.note = note
+
+
+def _settings(backend: str, tmp: Path, tag: str) -> Settings:
+    if backend == "sqlite":
+        return Settings(f"sqlite:///{tmp}/{tag}.sqlite3", tmp / f"keys-{tag}", "bench/ledger")
+    import psycopg
+
+    schema = f"bench_{tag}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return Settings(f"{PG}?schema={schema}", tmp / f"keys-{tag}", "bench/ledger")
+
+
+def _rate(count: int, fn: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    fn()
+    return count / (time.perf_counter() - start)
+
+
+def _appends(save: Callable[..., None], n: int, batch: int) -> Callable[[], None]:
+    def go() -> None:
+        for _ in range(n // batch):
+            save(*[Probe("credit-office", "x" * 200) for _ in range(batch)])
+    return go
+
+
+def bench_append(backend: str, tmp: Path, n: int, verify_events: int) -> dict[str, float]:
+    """Events/s: raw eventsourcing application vs signed ledger, single saves and batches of 10."""
+    raw_env = eventsourcing_env(_settings(backend, tmp, "raw").database_url, create_table=True)
+    raw_env.pop("APPLICATION_RECORDER_TOPIC")
+    raw = Application(env=raw_env)
+    settings = _settings(backend, tmp, "signed")
+    LedgerApplication(settings, create_tables=True).initialise()
+    signed = LedgerApplication(settings)
+    signed.register_key("credit-office")
+    signed_save = lambda *aggs: signed.save_as("credit-office", *aggs)  # noqa: E731
+    out = {}
+    for batch in (1, 10):
+        out[f"raw_b{batch}"] = _rate(n, _appends(raw.save, n, batch))
+        out[f"signed_b{batch}"] = _rate(n, _appends(signed_save, n, batch))
+    _appends(signed_save, max(0, verify_events - signed.event_count()), 10)()
+    t0 = time.perf_counter()
+    report = verify_ledger(signed)
+    out["verify"] = report.tree_size / (time.perf_counter() - t0)
+    out["verify_1core"] = _rate(report.tree_size, lambda: verify_ledger(signed, workers=1))
+    assert report.ok, report.problems[:3]
+    return out
+
+
+def _bare_verify(args: tuple[bytes, bytes, bytes, int]) -> int:
+    key, message, signature, count = args
+    vk = VerifyKey(key)
+    for _ in range(count):
+        vk.verify(message, signature)
+    return count
+
+
+def bench_bare_verify(n: int) -> dict[str, float]:
+    """Bare PyNaCl verifications/s on one core and on every core."""
+    sk = SigningKey.generate()
+    msg = os.urandom(200)
+    sig = sk.sign(msg).signature
+    one = _rate(n, lambda: _bare_verify((bytes(sk.verify_key), msg, sig, n)))
+    cores = os.cpu_count() or 1
+    with Pool(cores) as pool:
+        start = time.perf_counter()
+        pool.map(_bare_verify, [(bytes(sk.verify_key), msg, sig, n // cores)] * cores)
+        every = (n // cores * cores) / (time.perf_counter() - start)
+    return {"bare_1core": one, "bare_all": every}
+
+
+def bench_proofs(backend: str, tmp: Path, leaves: int, samples: int = 500) -> dict[str, float]:
+    """Inclusion-proof p50/p95 and checkpoint time at `leaves` leaves (nodes bulk-loaded)."""
+    settings = _settings(backend, tmp, "proofs")
+    app = LedgerApplication(settings, create_tables=True)
+    app.initialise()
+    _bulk_nodes(app, leaves)
+    size = leaves + 1
+    times = []
+    for pos in random.Random(1).sample(range(size), samples):
+        t0 = time.perf_counter()
+        merkle.inclusion_proof(pos, size, app.log)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    t0 = time.perf_counter()
+    root = merkle.root(size, app.log)
+    sign_checkpoint(Checkpoint("bench/ledger", size, root), "bench/ledger", app.root_signer().signing_key)
+    cp_ms = (time.perf_counter() - t0) * 1000
+    return {"proof_p50_ms": statistics.median(times), "proof_p95_ms": times[int(0.95 * len(times))],
+            "checkpoint_ms": cp_ms}
+
+
+def _bulk_nodes(app: LedgerApplication, leaves: int) -> None:
+    """Append `leaves` synthetic leaves' nodes after the genesis event, as the recorder would."""
+    log = app.log
+    frontier = merkle.CompactRange.from_frontier(log.tree_size(), log)
+    rows = []
+    for i in range(leaves):
+        rows.extend(frontier.append(merkle.leaf_hash(i.to_bytes(8, "big"))))
+    with log.datastore.transaction(commit=True) as cursor:
+        cursor.executemany(log.merkle.insert_node(), rows)
+
+
+def main() -> None:
+    """Run every benchmark and print a report with ratios."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--leaves", type=int, default=1_000_000)
+    parser.add_argument("--verify-events", type=int, default=30000)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
+    bare = bench_bare_verify(20000)
+    print(f"machine: {os.cpu_count()} cores; bare PyNaCl verify {bare['bare_1core']:.0f}/s on 1 core, "
+          f"{bare['bare_all']:.0f}/s on all cores")
+    for backend in args.backends.split(","):
+        a = bench_append(backend, tmp, args.events, args.verify_events)
+        print(f"\n[{backend}] append ({args.events} events)")
+        for b in (1, 10):
+            print(f"  batch {b:>2}: raw {a[f'raw_b{b}']:8.0f} ev/s  signed {a[f'signed_b{b}']:8.0f} ev/s  "
+                  f"ratio {a[f'signed_b{b}'] / a[f'raw_b{b}']:.2f}  (target >= 0.80)")
+        print(f"  verify ({args.verify_events} events): {a['verify_1core']:.0f} ev/s on 1 core = {a['verify_1core'] / bare['bare_1core']:.2f}x bare; "
+              f"{a['verify']:.0f} ev/s on all cores = {a['verify'] / bare['bare_all']:.2f}x bare (target >= 0.80)")
+        p = bench_proofs(backend, tmp, args.leaves)
+        print(f"  at {args.leaves + 1} leaves: inclusion proof p50 {p['proof_p50_ms']:.2f} ms, "
+              f"p95 {p['proof_p95_ms']:.2f} ms (target <= 10); checkpoint {p['checkpoint_ms']:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
