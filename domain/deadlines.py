@@ -1,0 +1,104 @@
+"""Deadline engine: natural-day and working-day deadlines on the Chinese public-holiday calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import cache
+from importlib.metadata import version
+
+import chinese_calendar
+from chinese_calendar.constants import holidays
+
+from domain.errors import RuleViolation
+
+ONE_DAY = timedelta(days=1)
+
+
+class DayKind(StrEnum):
+    """How a deadline counts days: every calendar day, or working days only (调休 included)."""
+
+    NATURAL = "natural"
+    WORKING = "working"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed due date, with the calendar it was computed on (NT-PCI-32, LYG-14/15, HA-4.1)."""
+
+    start: date
+    days: int
+    kind: DayKind
+    due: date
+    calendar_version: str
+
+
+@cache
+def calendar_version() -> str:
+    """Name and version of the installed working-day calendar, e.g. 'chinesecalendar 1.11.0'."""
+    return f"chinesecalendar {version('chinesecalendar')}"
+
+
+@cache
+def calendar_years() -> tuple[int, int]:
+    """First and last year the installed working-day calendar covers."""
+    years = [day.year for day in holidays]
+    return min(years), max(years)
+
+
+def _check_covered(day: date, rule_id: str, field: str) -> None:
+    """Refuse a date outside the calendar's years: never guess holidays."""
+    first, last = calendar_years()
+    if not first <= day.year <= last:
+        raise RuleViolation(
+            rule_id,
+            field,
+            f"working days cannot be counted: year {day.year} is outside the working-day calendar "
+            f"({calendar_version()} covers {first}–{last})",
+        )
+
+
+def is_working_day(day: date, rule_id: str = "NT-PCI-32", field: str = "deadline") -> bool:
+    """Whether `day` is a Chinese working day (weekends and holidays off, make-up workdays on)."""
+    _check_covered(day, rule_id, field)
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError as exc:  # pragma: no cover - guarded by _check_covered
+        raise RuleViolation(rule_id, field, f"working-day calendar refused {day}: {exc}") from None
+
+
+def add_working_days(start: date, days: int, rule_id: str, field: str = "deadline") -> date:
+    """The `days`-th working day after `start` (the start day itself is not counted)."""
+    day, counted = start, 0
+    while counted < days:
+        day += ONE_DAY
+        if is_working_day(day, rule_id, field):
+            counted += 1
+    return day
+
+
+def compute_deadline(start: date, days: int, kind: DayKind, rule_id: str, field: str = "deadline") -> Deadline:
+    """Due date `days` natural or working days after `start`, citing `rule_id` in any refusal."""
+    if days < 0:
+        raise RuleViolation(rule_id, field, f"a deadline cannot be {days} days long")
+    kind = DayKind(kind)
+    if kind is DayKind.NATURAL:
+        due = start + timedelta(days=days)
+    else:
+        due = add_working_days(start, days, rule_id, field)
+    return Deadline(start=start, days=days, kind=kind, due=due, calendar_version=calendar_version())
+
+
+def is_overdue(deadline: Deadline, today: date) -> bool:
+    """Whether the deadline has passed: the due day itself is still in time."""
+    return today > deadline.due
+
+
+def working_days_between(a: date, b: date, rule_id: str = "NT-PCI-32", field: str = "deadline") -> int:
+    """Number of working days in (a, b]: after `a`, up to and including `b` (0 when b <= a)."""
+    count, day = 0, a
+    while day < b:
+        day += ONE_DAY
+        count += is_working_day(day, rule_id, field)
+    return count
