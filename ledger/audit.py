@@ -141,17 +141,26 @@ def _work(span: tuple[int, int]) -> ChunkResult:
 
 def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int) -> ChunkResult:
     """Read and check positions [start, end): rows, signatures, leaves and log order within the chunk."""
-    rows = app.log.log_rows(start, end)
+    rows = _with_holes(app.log.log_rows(start, end), start, end)
     result = check_rows(rows, book)
     spans = [(lvl, a, b) for lvl, a, b in nodes_completed_keys(start, end) if lvl > 0]
     nodes = app.log.nodes_in_spans(spans)
     for row in rows:
         if row["stored_leaf"] is not None:
             nodes[(0, int(row["position"]))] = bytes(row["stored_leaf"])
-    nids = [int(r["notification_id"]) for r in rows]
-    order = [Problem(int(rows[i]["position"]), "log order", f"notification id > {nids[i - 1]}", str(nids[i]))
+    nids = [int(r["notification_id"]) for r in rows if r["notification_id"] is not None]
+    order = [Problem(None, "log order", f"notification id > {nids[i - 1]}", str(nids[i]))
              for i in range(1, len(nids)) if nids[i] <= nids[i - 1]]
     return ChunkResult(len(rows), result, nodes, nids[0] if nids else None, nids[-1] if nids else None, order)
+
+
+def _with_holes(rows: list[Mapping[str, Any]], start: int, end: int) -> list[Mapping[str, Any]]:
+    """Put a placeholder where a leaf row is missing, so positions stay aligned."""
+    if len(rows) == end - start:
+        return rows
+    by_position = {int(r["position"]): r for r in rows}
+    return [by_position.get(p, {"position": p, "notification_id": None, "state": None, "stored_leaf": None,
+                                "missing_leaf": True}) for p in range(start, end)]
 
 
 def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, chunk: int) -> Iterator[ChunkResult]:

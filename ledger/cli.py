@@ -15,7 +15,8 @@ from ledger.keyregistry import KeyRegistryError
 from ledger.keys import KeyStoreError, check_unit_name
 from ledger.verification_errors import VerificationError
 
-USER_ERRORS = (LedgerError, KeyRegistryError, KeyStoreError, ConfigError, VerificationError, PersistenceError)
+USER_ERRORS = (LedgerError, KeyRegistryError, KeyStoreError, ConfigError, VerificationError, PersistenceError,
+               OSError)
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -99,7 +100,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Verify the whole ledger; exit 0 when intact, 1 when not."""
     from ledger.audit import verify_ledger
 
-    root = bytes.fromhex(open(args.root_key).read().strip()) if args.root_key else None
+    root = _read_root_key(args.root_key) if args.root_key else None
     report = verify_ledger(open_ledger(), root_key=root, workers=args.workers, progress=sys.stderr.isatty())
     for note in report.notes:
         print(f"note: {note}")
@@ -109,6 +110,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"{status}: {report.tree_size} events, {report.signatures} signatures, "
           f"{report.checkpoints} checkpoints, {report.keys} keys checked")
     return 0 if report.ok else 1
+
+
+def _read_root_key(path: str) -> bytes:
+    """The 32-byte root public key from a hex file (KeyStoreError if unreadable or malformed)."""
+    try:
+        with open(path) as handle:
+            key = bytes.fromhex(handle.read().strip())
+    except (OSError, ValueError) as exc:
+        raise KeyStoreError(f"cannot read the root public key from {path}: {exc}") from None
+    if len(key) != 32:
+        raise KeyStoreError(f"root public key file {path}: expected 32 bytes (64 hex digits), found {len(key)}")
+    return key
 
 
 def _non_negative(text: str) -> int:
@@ -155,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Sub-commands contributed by other packages (domain, projections, web)."""
     found = []
-    for module_name in ("ledger.cli_domain",):
+    for module_name in ("ledger.cli_domain", "ledger.cli_projections"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError:

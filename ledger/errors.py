@@ -33,3 +33,7 @@ class UnsignedSaveError(LedgerError):
 
 class StaleKeyHistoryError(LedgerError):
     """The key registry changed between choosing a signer and writing; the save was rolled back."""
+
+
+class SignerMismatchError(LedgerError):
+    """An event names an acting unit other than the unit whose key would sign it."""

@@ -9,7 +9,7 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
 from ledger.envelope import EnvelopeError, seal, signing_message, unpack
-from ledger.errors import SignatureInvalidError, UnsignedSaveError
+from ledger.errors import SignatureInvalidError, SignerMismatchError, UnsignedSaveError
 from ledger.keybook import KeyProblem, KeyRecord, event_time
 from ledger.keys import Signer
 
@@ -64,6 +64,11 @@ class SigningEventStore(EventStore):
         signer: Signer | None = kwargs.pop("signer", None)
         if signer is None:
             raise UnsignedSaveError("refusing to store events without a signer (save_as(unit, ...))")
+        for e in domain_events:
+            actor = getattr(e, "actor_unit", None)
+            if actor is not None and actor != signer.unit:
+                raise SignerMismatchError(f"event {type(e).__qualname__} says unit {actor!r} acted, "
+                                          f"but it would be signed by {signer.unit!r}")
         stored = [seal_stored_event(self.mapper.to_stored_event(e), signer) for e in domain_events]
         ids = self.recorder.insert_events(stored, **kwargs) or []
         return [Recording(d, Notification(id=n, originator_id=s.originator_id,

@@ -62,6 +62,9 @@ def check_rows(rows: Sequence[Mapping[str, Any]], book: KeyBook) -> RowResult:
 
 def _check_row(row: Mapping[str, Any], book: KeyBook, out: RowResult) -> bytes | None:
     pos, state = int(row["position"]), row["state"]
+    if row.get("missing_leaf"):
+        out.problems.append(Problem(pos, "Merkle leaf row missing", f"a leaf at position {pos}", "no row"))
+        return None
     if state is None:
         out.problems.append(Problem(pos, "event row missing", f"event with notification id {row['notification_id']}",
                                     "no such row"))

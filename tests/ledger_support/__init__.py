@@ -1,0 +1,1 @@
+"""Helpers shared by the ledger integration tests (real databases, real keys, direct SQL)."""
