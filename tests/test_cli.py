@@ -21,7 +21,7 @@ from typing import Iterator
 import pytest
 from nacl.signing import VerifyKey
 
-from conftest import initialised_ledger, sqlite_settings
+from ledger_support.backends import initialised_ledger, sqlite_settings
 from ledger import merkle
 from ledger.app import LedgerApplication
 from ledger.checkpoint import SignedCheckpoint

@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, RecordConflictError
 from nacl.signing import VerifyKey
 
-from conftest import (
+from ledger_support.backends import (
     drop_pg_schema,
     initialised_ledger,
     new_pg_schema,

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
-from conftest import (
+from ledger_support.backends import (
     drop_pg_schema,
     initialised_ledger,
     new_pg_schema,
