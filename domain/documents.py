@@ -1,0 +1,47 @@
+"""Documents a decision rests on: legal-basis documents (HA-2.2), decision documents, apologies, commitments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from domain.common import check_date, check_text
+from domain.errors import RuleViolation
+from domain.privacy import check_no_forbidden_data
+
+# HA-2.2: an effective court judgment or arbitral award, an administrative penalty or ruling
+# decision, or another document that law or central policy names.
+BASIS_TYPES = (
+    "court_judgment", "arbitral_award", "administrative_penalty", "administrative_ruling", "other_statutory",
+)
+
+
+def legal_basis(value: object, today: date, field: str = "basis") -> dict[str, Any]:
+    """Validate a legal-basis document (HA-2.2): type, number, issuer and date are all required."""
+    if not isinstance(value, Mapping) or not value:
+        raise RuleViolation("HA-2.2", field, "a determination must rest on a legally effective document")
+    check_no_forbidden_data({field: dict(value)})
+    kind = value.get("type")
+    if kind not in BASIS_TYPES:
+        raise RuleViolation("HA-2.2", f"{field}.type", f"document type {kind!r} is not one of {', '.join(BASIS_TYPES)}")
+    return {
+        "type": kind,
+        "number": check_text(value.get("number"), "HA-2.2", f"{field}.number"),
+        "issuer": check_text(value.get("issuer"), "HA-2.2", f"{field}.issuer"),
+        "date": check_date(value.get("date"), today, "HA-2.2", f"{field}.date"),
+    }
+
+
+def document(value: object, today: date, rule_id: str, field: str, *, text: bool = False) -> dict[str, Any]:
+    """A numbered, dated document (decision document, apology, commitment letter, repair opinion)."""
+    if not isinstance(value, Mapping) or not value:
+        raise RuleViolation(rule_id, field, f"{field} (a written document with number and date) is required")
+    check_no_forbidden_data({field: dict(value)})
+    result = {
+        "number": check_text(value.get("number"), rule_id, f"{field}.number"),
+        "date": check_date(value.get("date"), today, rule_id, f"{field}.date"),
+    }
+    if text:
+        result["text"] = check_text(value.get("text"), rule_id, f"{field}.text")
+    return result

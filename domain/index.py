@@ -1,0 +1,53 @@
+"""Index: a singleton aggregate per kind listing the open items (for sweep and overdue, no read model)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.common import actor_stamp, ledger_uuid
+
+INDEX_NAMES = ("records", "list_entries", "objections", "repairs", "sanctions")
+
+
+class Index(Aggregate):
+    """Ids of the open items of one kind; closed items leave the index (they stay in the ledger)."""
+
+    @staticmethod
+    def create_id(name: str) -> UUID:
+        """One index per name."""
+        return ledger_uuid("index", name)
+
+    @event("Started")
+    def __init__(self, name: str, actor_unit: str, actor_user: str) -> None:
+        self.name = name
+        self.open_ids: list[str] = []
+
+    @classmethod
+    def start(cls, actor: Actor, name: str) -> Index:
+        """Create the index `name`."""
+        return cls(name=name, **actor_stamp(actor))
+
+    def ids(self) -> list[UUID]:
+        """The open items, oldest first."""
+        return [UUID(i) for i in self.open_ids]
+
+    def add(self, actor: Actor, item_id: UUID) -> None:
+        """Add an item (no-op when present)."""
+        if str(item_id) not in self.open_ids:
+            self._add(item_id=item_id, **actor_stamp(actor))
+
+    @event("ItemAdded")
+    def _add(self, item_id: UUID, actor_unit: str, actor_user: str) -> None:
+        self.open_ids.append(str(item_id))
+
+    def close(self, actor: Actor, item_id: UUID) -> None:
+        """Remove a closed item (no-op when absent)."""
+        if str(item_id) in self.open_ids:
+            self._close(item_id=item_id, **actor_stamp(actor))
+
+    @event("ItemClosed")
+    def _close(self, item_id: UUID, actor_unit: str, actor_user: str) -> None:
+        self.open_ids.remove(str(item_id))

@@ -1,0 +1,293 @@
+"""DishonestyRecord: one determined dishonest act, from recording to repair, expiry or revocation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.common import check_date, check_not_before, check_text, stamp
+from domain.documents import legal_basis
+from domain.errors import RuleViolation
+from domain.policy import PolicyProfile
+from domain.privacy import check_no_forbidden_data
+from domain.subject import Subject
+
+IN_FORCE, REPAIRED, EXPIRED, REVOKED = "in_force", "repaired", "expired", "revoked"
+# LYG-9 (1): "no correction after a reminder, absence from an interview" needs a registered reminder
+# or interview (LYG-8) before the escalation.
+AFTER_REMINDER_BEHAVIOURS = frozenset({"LYG-9.1"})
+CORRECTABLE = ("behaviour_code", "tier", "basis", "act_date", "determination_date", "disclosure", "summary")
+
+
+def validity_end(profile: PolicyProfile, determination_date: date, tier: str) -> date | None:
+    """Last day in force (NT-PCI-30, LYG-13b); None when the regulation sets no period for the tier."""
+    return profile.validity_end(determination_date, tier) if profile.tier(tier).has_validity else None
+
+
+def check_determination(
+    profile: PolicyProfile, subject: Subject, today: date, *, behaviour_code: str, tier: str,
+    act_date: date, determination_date: date, basis: object, summary: str,
+) -> dict[str, Any]:
+    """Every check of a determination (NT-PCI-8/14/15, HA-2.2, LYG-6, LYG-21); returns the clean basis."""
+    profile.behaviour(behaviour_code).check_tier(profile.tier(tier).code)
+    check_date(act_date, today, "HA-2.2", "act_date")
+    check_date(determination_date, today, "HA-2.2", "determination_date")
+    check_not_before(determination_date, act_date, "HA-2.2", "determination_date", "the act date")
+    profile.check_act_date(act_date)  # LYG-21
+    if subject.is_person:
+        profile.check_age(subject.age_on(act_date))  # LYG-6
+    check_no_forbidden_data({"summary": summary})  # NT-PCI-14
+    clean = legal_basis(basis, today)  # HA-2.2
+    check_not_before(determination_date, clean["date"], "HA-2.2", "basis.date", "the basis document date")
+    return clean
+
+
+class DishonestyRecord(Aggregate):
+    """A dishonesty record (NT-PCI-15): nothing is deleted; repaired or expired records are archived."""
+
+    @classmethod
+    def record(
+        cls, actor: Actor, profile: PolicyProfile, subject: Subject, today: date, *, behaviour_code: str,
+        tier: str, basis: object, act_date: date, determination_date: date, disclosure: str | None = None,
+        determining_unit: str | None = None, summary: str = "", origin_record_id: UUID | None = None,
+        role: str | None = None,
+    ) -> DishonestyRecord:
+        """Record a determination after checking it; `origin_record_id` for NT-PCI-29 derived records."""
+        clean = check_determination(
+            profile, subject, today, behaviour_code=behaviour_code, tier=tier, act_date=act_date,
+            determination_date=determination_date, basis=basis, summary=summary,
+        )
+        disclosure = disclosure or profile.tier(tier).disclosure
+        if disclosure not in profile.disclosure_classes:
+            raise RuleViolation("NT-PCI-19", "disclosure", f"{disclosure} is not a disclosure class")
+        return cls(
+            subject_id=subject.id, behaviour_code=behaviour_code, tier=tier, basis=clean,
+            determining_unit=determining_unit or actor.unit, act_date=act_date,
+            determination_date=determination_date, disclosure=disclosure,
+            valid_until=validity_end(profile, determination_date, tier), summary=summary,
+            origin_record_id=origin_record_id, role=role, **stamp(actor, profile),
+        )
+
+    @event("Recorded")
+    def __init__(
+        self, subject_id: UUID, behaviour_code: str, tier: str, basis: dict[str, Any], determining_unit: str,
+        act_date: date, determination_date: date, disclosure: str, valid_until: date | None, summary: str,
+        origin_record_id: UUID | None, role: str | None,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.subject_id = subject_id
+        self.behaviour_code = behaviour_code
+        self.tier = tier
+        self.basis = basis
+        self.determining_unit = determining_unit
+        self.act_date = act_date
+        self.determination_date = determination_date
+        self.disclosure = disclosure
+        self.valid_until = valid_until
+        self.summary = summary
+        self.origin_record_id = origin_record_id
+        self.role = role
+        self.policy_id = policy_id
+        self.status = IN_FORCE
+        self.flags: list[str] = []
+        self.contacts: list[dict[str, Any]] = []
+        self.corrections: list[dict[str, Any]] = []
+        self.closed_on: date | None = None
+        self.closing: dict[str, Any] = {}
+
+    # --- queries -----------------------------------------------------------------------------
+    @property
+    def in_force(self) -> bool:
+        """Still a basis for sanctions and publication (NT-PCI-30); an objection flag changes nothing."""
+        return self.status == IN_FORCE
+
+    @property
+    def published(self) -> bool:
+        """Shown in the public view: in force and of the public class (NT-PCI-19, NT-PCI-32, LYG-17)."""
+        return self.in_force and self.disclosure == "public"
+
+    @property
+    def archived(self) -> bool:
+        """Repaired, expired or revoked: kept in the archive, never deleted (NT-PCI-35)."""
+        return not self.in_force
+
+    def is_due_to_expire(self, today: date) -> bool:
+        """Whether its validity has ended by `today` (NT-PCI-30, LYG-18)."""
+        return self.in_force and self.valid_until is not None and today > self.valid_until
+
+    # --- guards ------------------------------------------------------------------------------
+    def check_in_force(self, rule_id: str, field: str = "record_id") -> None:
+        """Refuse steps on an archived record."""
+        if not self.in_force:
+            raise RuleViolation(rule_id, field, f"record is {self.status}, no longer in force")
+
+    def check_general(self) -> None:
+        """LYG-8: reminders and interviews are for general dishonesty."""
+        self.check_in_force("LYG-8")
+        if self.tier != "general":
+            raise RuleViolation("LYG-8", "record_id", f"reminders and interviews are for general, not {self.tier}")
+
+    # --- LYG-8 reminders and interviews, LYG-9 escalation -------------------------------------
+    def register_contact(
+        self, actor: Actor, profile: PolicyProfile, today: date, *, kind: str, on: date, method: str,
+        content: str, attended: bool | None = None,
+    ) -> None:
+        """Register a credit reminder or integrity interview with time, method and content (LYG-8)."""
+        self.check_general()
+        check_date(on, today, "LYG-8", "on")
+        check_not_before(on, self.determination_date, "LYG-8", "on", "the determination date")
+        check_no_forbidden_data({"content": content, "method": method})
+        fields = {"on": on, "method": check_text(method, "LYG-8", "method"),
+                  "content": check_text(content, "LYG-8", "content"), **stamp(actor, profile)}
+        if kind == "reminder":
+            self._remind(**fields)
+        else:
+            self._interview(attended=bool(attended), **fields)
+
+    @event("ReminderRegistered")
+    def _remind(
+        self, on: date, method: str, content: str,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.contacts.append({"kind": "reminder", "on": on, "method": method, "content": content})
+
+    @event("InterviewRegistered")
+    def _interview(
+        self, on: date, method: str, content: str, attended: bool,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.contacts.append(
+            {"kind": "interview", "on": on, "method": method, "content": content, "attended": attended})
+
+    def escalate(
+        self, actor: Actor, profile: PolicyProfile, today: date, *, behaviour_code: str,
+        determination_date: date, basis: object, reason: str,
+    ) -> None:
+        """Escalate to a more serious tier (LYG-9, LYG-12): a new determination, new validity."""
+        self.check_in_force("LYG-9")
+        behaviour = profile.behaviour(behaviour_code)
+        tiers = list(profile.tiers)
+        if behaviour.tier is None or tiers.index(behaviour.tier) <= tiers.index(self.tier):
+            raise RuleViolation("LYG-9", "behaviour_code", f"{behaviour_code} is not more serious than {self.tier}")
+        if behaviour_code in AFTER_REMINDER_BEHAVIOURS and not self.contacts:
+            raise RuleViolation("LYG-9", "behaviour_code", "no credit reminder or interview was registered (LYG-8)")
+        check_date(determination_date, today, "LYG-9", "determination_date")
+        check_not_before(determination_date, self.determination_date, "LYG-9", "determination_date",
+                         "the earlier determination")
+        clean = legal_basis(basis, today)
+        self._escalate(
+            behaviour_code=behaviour_code, tier=behaviour.tier, basis=clean, determination_date=determination_date,
+            valid_until=validity_end(profile, determination_date, behaviour.tier),
+            disclosure=profile.tier(behaviour.tier).disclosure,
+            reason=check_text(reason, "LYG-9", "reason"), **stamp(actor, profile),
+        )
+
+    @event("Escalated")
+    def _escalate(
+        self, behaviour_code: str, tier: str, basis: dict[str, Any], determination_date: date,
+        valid_until: date | None, disclosure: str, reason: str,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.behaviour_code, self.tier, self.basis, self.disclosure = behaviour_code, tier, basis, disclosure
+        self.determination_date, self.valid_until = determination_date, valid_until
+
+    # --- objections (NT-PCI-32, LYG-17): flagged but still published and used ----------------
+    def flag(self, actor: Actor, profile: PolicyProfile, objection_id: UUID) -> None:
+        """Mark the record as objected to; publication and sanctions continue (NT-PCI-32, LYG-17)."""
+        self.check_in_force("NT-PCI-31")
+        self._flag(objection_id=objection_id, **stamp(actor, profile))
+
+    @event("Flagged")
+    def _flag(
+        self, objection_id: UUID, actor_unit: str, actor_user: str, policy_id: str, policy_version: int,
+        policy_hash: str,
+    ) -> None:
+        self.flags.append(str(objection_id))
+
+    def unflag(self, actor: Actor, profile: PolicyProfile, objection_id: UUID, outcome: str) -> None:
+        """Remove the objection flag, the original kept (NT-PCI-32)."""
+        if str(objection_id) in self.flags:
+            self._unflag(objection_id=objection_id, outcome=outcome, **stamp(actor, profile))
+
+    @event("Unflagged")
+    def _unflag(
+        self, objection_id: UUID, outcome: str, actor_unit: str, actor_user: str, policy_id: str,
+        policy_version: int, policy_hash: str,
+    ) -> None:
+        self.flags.remove(str(objection_id))
+
+    def correct(
+        self, actor: Actor, profile: PolicyProfile, subject: Subject, today: date, *, objection_id: UUID,
+        changes: dict[str, Any],
+    ) -> None:
+        """Correct fields after an upheld objection; the old values stay in the event (NT-PCI-32)."""
+        unknown = set(changes) - set(CORRECTABLE)
+        if not changes or unknown:
+            raise RuleViolation("NT-PCI-32", "changes", f"correctable fields are {', '.join(CORRECTABLE)}")
+        new = {f: getattr(self, f) for f in CORRECTABLE} | changes
+        new["basis"] = check_determination(
+            profile, subject, today, behaviour_code=new["behaviour_code"], tier=new["tier"],
+            act_date=new["act_date"], determination_date=new["determination_date"], basis=new["basis"],
+            summary=new["summary"],
+        )
+        diff = {f: {"old": getattr(self, f), "new": new[f]} for f in changes if getattr(self, f) != new[f]}
+        self._correct(
+            objection_id=objection_id, changes=diff,
+            valid_until=validity_end(profile, new["determination_date"], new["tier"]), **stamp(actor, profile),
+        )
+
+    @event("Corrected")
+    def _correct(
+        self, objection_id: UUID, changes: dict[str, Any], valid_until: date | None,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        for field, change in changes.items():
+            setattr(self, field, change["new"])
+        self.valid_until = valid_until
+        self.corrections.append({"objection_id": str(objection_id), "changes": changes})
+
+    # --- closing: repair, expiry, revocation (archived, never deleted: NT-PCI-35) --------------
+    def repair(self, actor: Actor, profile: PolicyProfile, *, repair_id: UUID, repaired_on: date) -> None:
+        """Mark repaired after an approved application (NT-PCI-35, HA-5.1)."""
+        self.check_in_force("NT-PCI-35")
+        self._repair(repair_id=repair_id, repaired_on=repaired_on, **stamp(actor, profile))
+
+    @event("Repaired")
+    def _repair(
+        self, repair_id: UUID, repaired_on: date, actor_unit: str, actor_user: str, policy_id: str,
+        policy_version: int, policy_hash: str,
+    ) -> None:
+        self.status, self.closed_on, self.closing = REPAIRED, repaired_on, {"repair_id": str(repair_id)}
+
+    def expire(self, actor: Actor, profile: PolicyProfile, today: date) -> None:
+        """Validity ended: no longer published nor used (NT-PCI-30); LYG-18 automatic repair."""
+        if not self.is_due_to_expire(today):
+            raise RuleViolation("NT-PCI-30", "valid_until", f"record is in force until {self.valid_until}")
+        auto = profile.repair.automatic_on_expiry
+        self._expire(expired_on=today, automatic_repair=auto, **stamp(actor, profile))
+
+    @event("Expired")
+    def _expire(
+        self, expired_on: date, automatic_repair: bool, actor_unit: str, actor_user: str, policy_id: str,
+        policy_version: int, policy_hash: str,
+    ) -> None:
+        self.status, self.closed_on, self.closing = EXPIRED, expired_on, {"automatic_repair": automatic_repair}
+
+    def revoke(
+        self, actor: Actor, profile: PolicyProfile, *, reason: str, apology: dict[str, Any], revoked_on: date,
+    ) -> None:
+        """Revoke an erroneous record with a recorded written apology (JY-24)."""
+        self.check_in_force("JY-24")
+        self._revoke(reason=reason, apology=apology, revoked_on=revoked_on, **stamp(actor, profile))
+
+    @event("Revoked")
+    def _revoke(
+        self, reason: str, apology: dict[str, Any], revoked_on: date, actor_unit: str, actor_user: str,
+        policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.status, self.closed_on = REVOKED, revoked_on
+        self.closing = {"reason": reason, "apology": apology}

@@ -1,0 +1,146 @@
+"""RepairApplication: credit repair of one record (NT-PCI-34/35, HA-5.1, LYG-16, JY-23, CS-2.7)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.common import check_date, check_not_before, check_text, check_unit, compute, is_late, stamp
+from domain.documents import document
+from domain.errors import RuleViolation
+from domain.policy import PolicyProfile
+from domain.privacy import check_no_forbidden_data
+from domain.record import REVOKED, DishonestyRecord
+
+APPLIED, PUBLICISED, OPINION_AGAINST = "applied", "publicised", "opinion_against"
+APPROVED, REFUSED = "approved", "refused"
+
+
+def check_conditions(profile: PolicyProfile, record: DishonestyRecord, others: Sequence[DishonestyRecord],
+                     today: date, applied_on: date, corrected_on: date | None) -> None:
+    """NT-PCI-34: corrected; no same-kind dishonesty for the clean period since; (commitment: see caller)."""
+    conditions = profile.repair
+    rule_id = conditions.rule_id
+    record.check_in_force("NT-PCI-35")
+    check_date(applied_on, today, rule_id, "applied_on")
+    check_not_before(applied_on, record.determination_date, rule_id, "applied_on", "the determination date")
+    if corrected_on is None:
+        if conditions.correction_required:
+            raise RuleViolation(rule_id, "corrected_on", "the act must be corrected and its impact removed first")
+        return
+    check_date(corrected_on, applied_on, rule_id, "corrected_on")
+    check_not_before(corrected_on, record.act_date, rule_id, "corrected_on", "the act date")
+    clean_until = conditions.clean_period_end(corrected_on)
+    if clean_until is not None and applied_on < clean_until:
+        raise RuleViolation(rule_id, "applied_on", f"the clean period since correction runs until {clean_until}")
+    for other in others:
+        same_kind = other.behaviour_code == record.behaviour_code and other.id != record.id
+        if same_kind and other.status != REVOKED and other.act_date > corrected_on:
+            raise RuleViolation(rule_id, "clean_period", f"same-kind dishonesty on {other.act_date} after correction")
+
+
+class RepairApplication(Aggregate):
+    """Subject applies → provider opinion → publicity → approved (record archived, sanctions lifted) or refused."""
+
+    @classmethod
+    def apply(cls, actor: Actor, profile: PolicyProfile, record: DishonestyRecord,
+              others: Sequence[DishonestyRecord], today: date, *, applied_on: date, corrected_on: date | None,
+              commitment: object | None, public_service: Sequence[str] = ()) -> RepairApplication:
+        """Check the conditions (NT-PCI-34) and file the application with the record's provider (NT-PCI-4)."""
+        check_conditions(profile, record, others, today, applied_on, corrected_on)
+        doc = None
+        if commitment is not None or profile.repair.commitment_required:
+            doc = document(commitment, today, profile.repair.rule_id, "commitment", text=True)
+        check_no_forbidden_data({"public_service": list(public_service)})
+        return cls(
+            record_id=record.id, subject_id=record.subject_id, applied_on=applied_on, corrected_on=corrected_on,
+            commitment=doc, public_service=list(public_service), handler_unit=record.determining_unit,
+            **stamp(actor, profile),
+        )
+
+    @event("Applied")
+    def __init__(
+        self, record_id: UUID, subject_id: UUID, applied_on: date, corrected_on: date | None,
+        commitment: dict[str, Any] | None, public_service: list[str], handler_unit: str,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.record_id = record_id
+        self.subject_id = subject_id
+        self.applied_on = applied_on
+        self.corrected_on = corrected_on
+        self.commitment = commitment
+        self.public_service = public_service
+        self.handler_unit = handler_unit
+        self.policy_id = policy_id
+        self.status = APPLIED
+        self.opinion: dict[str, Any] | None = None
+        self.decision: dict[str, Any] | None = None
+
+    @property
+    def open(self) -> bool:
+        """Not yet decided."""
+        return self.status in (APPLIED, PUBLICISED, OPINION_AGAINST)
+
+    def overdue(self, today: date) -> list[dict[str, Any]]:
+        """A publicity period that has ended without a decision shows as a pending step."""
+        deadline = self.opinion["publicity_deadline"] if self.opinion else None
+        if self.status == PUBLICISED and is_late(deadline, today):
+            return [{"step": "repair_decision", "unit": self.handler_unit, "due": deadline["due"]}]
+        return []
+
+    def give_opinion(self, actor: Actor, profile: PolicyProfile, today: date, *, favourable: bool,
+                     opinion: object, given_on: date) -> None:
+        """The provider's written opinion, published for the publicity period (NT-PCI-35)."""
+        check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that penalised (谁处罚、谁修复)")
+        if self.status != APPLIED:
+            raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: the opinion was given")
+        check_date(given_on, today, "NT-PCI-35", "given_on")
+        check_not_before(given_on, self.applied_on, "NT-PCI-35", "given_on", "the application date")
+        doc = document(opinion, today, "NT-PCI-35", "opinion", text=True)
+        name = profile.repair.publicity_deadline
+        deadline = compute(profile, name, given_on, "given_on") if name and favourable else None
+        self._opinion(favourable=bool(favourable), opinion=doc, given_on=given_on, publicity_deadline=deadline,
+                      **stamp(actor, profile))
+
+    @event("OpinionGiven")
+    def _opinion(self, favourable: bool, opinion: dict[str, Any], given_on: date,
+                 publicity_deadline: dict[str, Any] | None,
+                 actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = PUBLICISED if favourable else OPINION_AGAINST
+        self.opinion = {"favourable": favourable, "document": opinion, "on": given_on,
+                        "publicity_deadline": publicity_deadline}
+
+    def check_can_decide(self, actor: Actor, today: date, approved: bool, decided_on: date) -> None:
+        """NT-PCI-35: after a favourable opinion and the end of its publicity period."""
+        check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that penalised (谁处罚、谁修复)")
+        if self.status not in (PUBLICISED, OPINION_AGAINST) or self.opinion is None:
+            raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: an opinion comes first")
+        check_date(decided_on, today, "NT-PCI-35", "decided_on")
+        check_not_before(decided_on, self.opinion["on"], "NT-PCI-35", "decided_on", "the opinion date")
+        if not approved:
+            return
+        if not self.opinion["favourable"]:
+            raise RuleViolation("NT-PCI-35", "approved", "the provider's opinion is against repair")
+        deadline = self.opinion["publicity_deadline"]
+        if deadline is not None and not is_late(deadline, decided_on):
+            raise RuleViolation(deadline["rule_id"] or "NT-PCI-35", "decided_on",
+                                f"the publicity period runs until {deadline['due']}")
+
+    def decide(self, actor: Actor, profile: PolicyProfile, today: date, *, approved: bool, reasons: str,
+               decided_on: date) -> None:
+        """Approve (the original moves to the archive, NT-PCI-35) or refuse with reasons."""
+        self.check_can_decide(actor, today, approved, decided_on)
+        check_no_forbidden_data({"reasons": reasons})
+        self._decide(approved=bool(approved), reasons=check_text(reasons, "NT-PCI-35", "reasons"),
+                     decided_on=decided_on, **stamp(actor, profile))
+
+    @event("Decided")
+    def _decide(self, approved: bool, reasons: str, decided_on: date,
+                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = APPROVED if approved else REFUSED
+        self.decision = {"approved": approved, "reasons": reasons, "on": decided_on}

@@ -1,0 +1,181 @@
+"""SanctionCase: one measure of one department against one subject, a closed loop (JY-21, CS-2.4..2.7)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.common import check_date, check_not_before, check_text, check_unit, compute, is_late, ledger_uuid, stamp
+from domain.documents import document
+from domain.errors import RuleViolation
+from domain.policy import PolicyProfile
+from domain.privacy import check_no_forbidden_data
+
+PUSHED, ACKNOWLEDGED, APPLIED, FED_BACK = "pushed", "acknowledged", "applied", "fed_back"
+LIFT_PUSHED, LIFTED = "lift_pushed", "lifted"
+SOURCE_KINDS = ("record", "list_entry")
+
+
+class SanctionCase(Aggregate):
+    """Pushed → acknowledged → applied (business case) → feedback → lift pushed → lift confirmed."""
+
+    @staticmethod
+    def create_id(source_id: UUID, subject_id: UUID, measure_id: str) -> UUID:
+        """One case per (source, subject, measure); the measure fixes the department (JY-16)."""
+        return ledger_uuid("sanction", source_id, subject_id, measure_id)
+
+    @classmethod
+    def push(cls, actor: Actor, profile: PolicyProfile, today: date, *, source_kind: str, source_id: UUID,
+             subject_id: UUID, trigger: str, target: str, measure_id: str, pushed_on: date,
+             origin_case_id: UUID | None = None) -> SanctionCase:
+        """Push a measure of the measure list (HA-4.2) for `trigger` (tier or list) to its department."""
+        measure = profile.measure(measure_id)
+        if trigger not in measure.triggers:
+            raise RuleViolation("HA-4.2", "measure_id", f"measure {measure_id} is not listed for {trigger}")
+        if target not in measure.objects:
+            raise RuleViolation("HA-4.2", "measure_id", f"measure {measure_id} does not apply to a {target}")
+        check_date(pushed_on, today, "JY-21", "pushed_on")
+        return cls(
+            source_kind=source_kind, source_id=source_id, subject_id=subject_id, measure_id=measure_id,
+            department=measure.unit, measure_name=measure.name_zh, legal_basis=measure.legal_basis, target=target,
+            origin_case_id=origin_case_id, pushed_on=pushed_on,
+            response_deadline=compute(profile, "sanction_response", pushed_on, "pushed_on"), **stamp(actor, profile),
+        )
+
+    @event("Pushed")
+    def __init__(
+        self, source_kind: str, source_id: UUID, subject_id: UUID, measure_id: str, department: str,
+        measure_name: str, legal_basis: str, target: str, origin_case_id: UUID | None, pushed_on: date,
+        response_deadline: dict[str, Any] | None,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.source_kind = source_kind
+        self.source_id = source_id
+        self.subject_id = subject_id
+        self.measure_id = measure_id
+        self.department = department
+        self.measure_name = measure_name
+        self.legal_basis = legal_basis
+        self.target = target
+        self.origin_case_id = origin_case_id
+        self.pushed_on = pushed_on
+        self.response_deadline = response_deadline
+        self.policy_id = policy_id
+        self.status = PUSHED
+        self.acknowledged_on: date | None = None
+        self.cases: list[dict[str, Any]] = []
+        self.feedback: list[dict[str, Any]] = []
+        self.feedback_deadline: dict[str, Any] | None = None
+        self.lift: dict[str, Any] | None = None
+
+    # --- queries -----------------------------------------------------------------------------
+    @property
+    def in_force(self) -> bool:
+        """Whether the measure is (to be) applied: not yet lifted."""
+        return self.status not in (LIFT_PUSHED, LIFTED)
+
+    @property
+    def open(self) -> bool:
+        """Whether the loop still waits for a department step."""
+        return self.status != LIFTED
+
+    def overdue(self, today: date) -> list[dict[str, Any]]:
+        """Department responses past their deadline (JY-21, CS-2.6): visible on the credit office's desk."""
+        pending = {PUSHED: ("acknowledge", self.response_deadline),
+                   APPLIED: ("feed_back", self.feedback_deadline),
+                   LIFT_PUSHED: ("confirm_lift", (self.lift or {}).get("deadline"))}
+        step, deadline = pending.get(self.status, ("", None))
+        return [{"step": step, "unit": self.department, "due": deadline["due"]}] if is_late(deadline, today) else []
+
+    def check_department(self, actor: Actor) -> None:
+        """Only the department the measure was pushed to responds (JY-21)."""
+        check_unit(actor, self.department, "JY-21", "actor", "the department the measure was pushed to")
+
+    def check_status(self, allowed: tuple[str, ...], rule_id: str = "JY-21") -> None:
+        """Refuse a step out of the closed loop's order."""
+        if self.status not in allowed:
+            raise RuleViolation(rule_id, "sanction_id", f"sanction is {self.status}, expected {' or '.join(allowed)}")
+
+    # --- the closed loop ---------------------------------------------------------------------
+    def acknowledge(self, actor: Actor, profile: PolicyProfile, today: date, *, acknowledged_on: date) -> None:
+        """The department responds (响应) to the push (JY-21)."""
+        self.check_department(actor)
+        self.check_status((PUSHED,))
+        check_date(acknowledged_on, today, "JY-21", "acknowledged_on")
+        check_not_before(acknowledged_on, self.pushed_on, "JY-21", "acknowledged_on", "the push date")
+        self._acknowledge(acknowledged_on=acknowledged_on, late=is_late(self.response_deadline, acknowledged_on),
+                          **stamp(actor, profile))
+
+    @event("Acknowledged")
+    def _acknowledge(self, acknowledged_on: date, late: bool,
+                     actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status, self.acknowledged_on = ACKNOWLEDGED, acknowledged_on
+
+    def apply(self, actor: Actor, profile: PolicyProfile, today: date, *, case: object) -> None:
+        """Apply the measure in a concrete business case (实施, CS-2.6 measure register)."""
+        self.check_department(actor)
+        self.check_status((ACKNOWLEDGED, APPLIED, FED_BACK))
+        doc = document(case, today, "CS-2.6", "case")
+        description = case.get("description") if isinstance(case, dict) else None
+        doc["description"] = check_text(description, "CS-2.6", "case.description")
+        assert self.acknowledged_on is not None
+        check_not_before(doc["date"], self.acknowledged_on, "CS-2.6", "case.date", "the acknowledgement")
+        self._apply(case=doc, feedback_deadline=compute(profile, "sanction_feedback", doc["date"], "case.date"),
+                    **stamp(actor, profile))
+
+    @event("Applied")
+    def _apply(self, case: dict[str, Any], feedback_deadline: dict[str, Any] | None,
+               actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = APPLIED
+        self.cases.append(case)
+        self.feedback_deadline = feedback_deadline
+
+    def feed_back(self, actor: Actor, profile: PolicyProfile, today: date, *, report: str, fed_back_on: date) -> None:
+        """Send the applied cases back to the credit office (反馈, JY-21, CS-2.6)."""
+        self.check_department(actor)
+        self.check_status((APPLIED,))
+        check_date(fed_back_on, today, "CS-2.6", "fed_back_on")
+        check_not_before(fed_back_on, self.cases[-1]["date"], "CS-2.6", "fed_back_on", "the case date")
+        check_no_forbidden_data({"report": report})
+        self._feed_back(report=check_text(report, "CS-2.6", "report"), fed_back_on=fed_back_on,
+                        cases=len(self.cases), **stamp(actor, profile))
+
+    @event("FedBack")
+    def _feed_back(self, report: str, fed_back_on: date, cases: int,
+                   actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = FED_BACK
+        self.feedback.append({"report": report, "on": fed_back_on, "cases": cases})
+
+    def push_lift(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, pushed_on: date) -> None:
+        """Push the lift of the measure (on exit, repair, expiry, revocation: JY-17, CS-2.7, HA-5.1)."""
+        self.check_status((PUSHED, ACKNOWLEDGED, APPLIED, FED_BACK), "CS-2.7")
+        check_date(pushed_on, today, "CS-2.7", "pushed_on")
+        check_not_before(pushed_on, self.pushed_on, "CS-2.7", "pushed_on", "the push date")
+        self._push_lift(reason=check_text(reason, "CS-2.7", "reason"), pushed_on=pushed_on,
+                        deadline=compute(profile, "lift_confirmation", pushed_on, "pushed_on"), **stamp(actor, profile))
+
+    @event("LiftPushed")
+    def _push_lift(self, reason: str, pushed_on: date, deadline: dict[str, Any] | None,
+                   actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = LIFT_PUSHED
+        self.lift = {"reason": reason, "pushed_on": pushed_on, "deadline": deadline, "confirmed_on": None}
+
+    def confirm_lift(self, actor: Actor, profile: PolicyProfile, today: date, *, confirmed_on: date) -> None:
+        """The department confirms the measure is no longer applied (JY-17, CS-2.7)."""
+        self.check_department(actor)
+        self.check_status((LIFT_PUSHED,), "CS-2.7")
+        assert self.lift is not None
+        check_date(confirmed_on, today, "CS-2.7", "confirmed_on")
+        check_not_before(confirmed_on, self.lift["pushed_on"], "CS-2.7", "confirmed_on", "the lift push")
+        self._confirm_lift(confirmed_on=confirmed_on, **stamp(actor, profile))
+
+    @event("LiftConfirmed")
+    def _confirm_lift(self, confirmed_on: date,
+                      actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = LIFTED
+        assert self.lift is not None
+        self.lift = {**self.lift, "confirmed_on": confirmed_on}

@@ -1,0 +1,23 @@
+"""CreditService: the application service; one method per command, each atomic (DESIGN §2)."""
+
+from __future__ import annotations
+
+from domain.service_lists import ListCommands
+from domain.service_objections import ObjectionCommands, RepairCommands
+from domain.service_queries import Queries
+from domain.service_records import RecordCommands
+from domain.service_sanctions import SanctionCommands
+from domain.service_subjects import SubjectCommands
+
+
+class CreditService(
+    SubjectCommands, RecordCommands, ListCommands, ObjectionCommands, RepairCommands, SanctionCommands, Queries,
+):
+    """Commands take an `Actor` first and keyword arguments, return the new or changed aggregate id, and
+    either save every changed aggregate in ONE `ledger.save_as(actor.unit, ...)` call or raise a
+    `RuleViolation` / `NotFound` before anything is saved.
+
+    Built as `CreditService(ledger, profiles, subject_secret, today=date.today)`: `profiles` maps profile
+    ids to loaded `PolicyProfile`s (decisions are taken under a version published in the ledger),
+    `subject_secret` keys the HMAC that derives subject ids from ID numbers and credit codes.
+    """

@@ -1,0 +1,138 @@
+"""Shared machinery of the credit service: profiles, units of work, indexes and cascades."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from uuid import UUID
+
+from domain.actor import Actor
+from domain.errors import NotFound, RuleViolation
+from domain.index import Index
+from domain.list_entry import ListEntry
+from domain.policy import PolicyProfile
+from domain.ports import EventLedger
+from domain.profile_aggregate import PublishedProfile
+from domain.record import DishonestyRecord
+from domain.sanction import SanctionCase
+from domain.subject import Subject
+from domain.unit_of_work import UnitOfWork
+
+MIN_SECRET_BYTES = 16
+
+
+class ServiceBase:
+    """Wiring and helpers; the commands live in the mixins composed by `CreditService`."""
+
+    def __init__(
+        self, ledger: EventLedger, profiles: Mapping[str, PolicyProfile], subject_secret: bytes,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        if not isinstance(subject_secret, bytes) or len(subject_secret) < MIN_SECRET_BYTES:
+            raise ValueError(f"subject_secret must be at least {MIN_SECRET_BYTES} bytes")
+        self.ledger = ledger
+        self.profiles = dict(profiles)
+        self._secret = subject_secret
+        self._clock = today
+        self._published: set[UUID] = set()
+
+    def today(self) -> date:
+        """The service's current business date (injected for tests and replays)."""
+        return self._clock()
+
+    def _uow(self, actor: Actor) -> UnitOfWork:
+        return UnitOfWork(self.ledger, actor)
+
+    def _profile(self, profile_id: str, field: str = "profile_id") -> PolicyProfile:
+        """The loaded profile `profile_id`; decisions only under a version published in the ledger."""
+        profile = self.profiles.get(profile_id)
+        if profile is None:
+            raise NotFound("PolicyProfile", profile_id, field)
+        published_id = PublishedProfile.id_for(profile)
+        if published_id not in self._published:
+            if not self.ledger.exists(published_id):
+                raise RuleViolation("JY-16", field, f"{profile.label} is not published in the ledger")
+            self.ledger.get(published_id).check_same_content(profile)  # NT-PCI-36
+            self._published.add(published_id)
+        return profile
+
+    # --- indexes and filing --------------------------------------------------------------------
+    def _index(self, uow: UnitOfWork, name: str) -> Index:
+        index = uow.find(Index.create_id(name), Index)
+        if index is None:
+            index = Index.start(uow.actor, name)
+            uow.add(index)
+        return index
+
+    def _open_ids(self, uow: UnitOfWork, name: str) -> list[UUID]:
+        """The open items of index `name` (none when the index was never started)."""
+        index = uow.find(Index.create_id(name), Index)
+        return index.ids() if index is not None else []
+
+    def _file(self, uow: UnitOfWork, subject: Subject, kind: str, index_name: str | None, *items: object) -> None:
+        """Take new items into the work, file their ids on the subject and in the open-items index."""
+        for item in items:
+            uow.add(item)  # type: ignore[arg-type]
+            subject.file(uow.actor, kind, item.id)  # type: ignore[attr-defined]
+            if index_name:
+                self._index(uow, index_name).add(uow.actor, item.id)  # type: ignore[attr-defined]
+
+    def _close(self, uow: UnitOfWork, index_name: str, item_id: UUID) -> None:
+        self._index(uow, index_name).close(uow.actor, item_id)
+
+    # --- reading related aggregates --------------------------------------------------------------
+    def _subject(self, uow: UnitOfWork, subject_id: UUID | str, field: str = "subject_id") -> Subject:
+        return uow.get(subject_id, Subject, field)
+
+    def _with_responsible(self, uow: UnitOfWork, subject: Subject) -> list[Subject]:
+        """The subject and its responsible persons (NT-PCI-29, CS-2.1)."""
+        return [subject] + [self._subject(uow, pid) for pid, _ in subject.responsible_persons()]
+
+    def _records(self, uow: UnitOfWork, subject: Subject) -> list[DishonestyRecord]:
+        return [uow.get(i, DishonestyRecord, "record_id") for i in subject.ids("record")]
+
+    def _entries(self, uow: UnitOfWork, subject: Subject) -> list[ListEntry]:
+        return [uow.get(i, ListEntry, "list_entry_id") for i in subject.ids("list_entry")]
+
+    def _derived_records(self, uow: UnitOfWork, record: DishonestyRecord) -> list[DishonestyRecord]:
+        """Records made against responsible persons from an organisation's record (NT-PCI-29)."""
+        subject = self._subject(uow, record.subject_id)
+        people = self._with_responsible(uow, subject)[1:]
+        return [r for p in people for r in self._records(uow, p) if r.origin_record_id == record.id]
+
+    # --- cascades ----------------------------------------------------------------------------
+    def _lift_sanctions(self, uow: UnitOfWork, subject: Subject, source_ids: Iterable[UUID], reason: str,
+                        on: date) -> None:
+        """Push the lift of every in-force case resting on the sources, responsible persons' too (JY-17, CS-2.7)."""
+        sources = set(source_ids)
+        for holder in self._with_responsible(uow, subject):
+            for case_id in holder.ids("sanction"):
+                case = uow.get(case_id, SanctionCase, "sanction_id")
+                if case.source_id in sources and case.in_force:
+                    case.push_lift(uow.actor, self._profile(case.policy_id), on, reason=reason, pushed_on=on)
+
+    def _exit_entries(self, uow: UnitOfWork, subject: Subject, wanted: Callable[[ListEntry], bool], reason: str,
+                      on: date) -> list[UUID]:
+        """Exit the subject's active entries matching `wanted`, lifting their sanctions (JY-6.2, JY-17)."""
+        exited = []
+        for entry in self._entries(uow, subject):
+            if entry.active and wanted(entry):
+                entry.exit(uow.actor, self._profile(entry.policy_id), on, reason=reason, exited_on=on)
+                self._close(uow, "list_entries", entry.id)
+                exited.append(entry.id)
+        self._lift_sanctions(uow, subject, exited, reason, on)
+        return exited
+
+    def _close_record(self, uow: UnitOfWork, record: DishonestyRecord, reason: str, on: date) -> None:
+        """After a record left force: exit list entries left without an in-force basis, lift its sanctions."""
+        subject = self._subject(uow, record.subject_id)
+        self._close(uow, "records", record.id)
+
+        def rests_only_on_closed(entry: ListEntry) -> bool:
+            if str(record.id) not in entry.record_ids:
+                return False
+            others = [uow.get(i, DishonestyRecord, "record_id") for i in entry.record_ids]
+            return not any(r.in_force for r in others)
+
+        self._exit_entries(uow, subject, rests_only_on_closed, reason, on)
+        self._lift_sanctions(uow, subject, [record.id], reason, on)

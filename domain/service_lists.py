@@ -1,0 +1,114 @@
+"""Commands on list entries: draft, prior notice, publicity, confirmation, exit (JY-6, HA-4.1, NT-JRP-3, JY-17)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.actor import Actor
+from domain.common import check_date, check_unit, credit_office
+from domain.errors import RuleViolation
+from domain.list_entry import ACTIVE, ListEntry
+from domain.policy import ListRule, PolicyProfile
+from domain.record import DishonestyRecord
+from domain.service_base import ServiceBase
+from domain.subject import Subject
+from domain.unit_of_work import UnitOfWork
+
+
+class ListCommands(ServiceBase):
+    """draft_list_entry, give_prior_notice, publicise_list_entry, confirm_list_entry, exit_list_entry, announce_exit."""
+
+    def draft_list_entry(
+        self, actor: Actor, *, profile_id: str, subject_id: UUID, list_code: str, drafted_on: date, reason: str,
+        list_field: str | None = None, record_ids: Sequence[UUID] = (),
+    ) -> UUID:
+        """Draft an entry (JY-6); a red draft is cross-checked against every black list (JY-6.1)."""
+        profile = self._profile(profile_id)
+        uow = self._uow(actor)
+        subject = self._subject(uow, subject_id)
+        rule = profile.list_rule(list_code)
+        self._check_excluded(uow, rule, subject)
+        for entry in self._entries(uow, subject):
+            if entry.active and entry.list_code == list_code and entry.list_field == list_field:
+                raise RuleViolation(rule.rule_ids[0], "list_code", f"subject already has an active {list_code} entry")
+        records = [uow.get(i, DishonestyRecord, "record_ids") for i in record_ids]
+        entry = ListEntry.draft(actor, profile, subject, self.today(), list_code=list_code, list_field=list_field,
+                                records=records, drafted_on=drafted_on, reason=reason)
+        self._file(uow, subject, "list_entry", "list_entries", entry)
+        uow.commit()
+        return entry.id
+
+    def _check_excluded(self, uow: UnitOfWork, rule: ListRule, subject: Subject) -> None:
+        """JY-6.1: a subject on a list this one excludes (red excludes black) is never entered."""
+        for entry in self._entries(uow, subject):
+            if entry.in_force and entry.list_code in rule.excludes:
+                raise RuleViolation("JY-6.1", "subject_id", f"subject is on the {entry.list_code} list ({entry.id})")
+
+    def _entry_step(self, actor: Actor, list_entry_id: UUID, step: str, **fields: Any) -> UUID:
+        uow = self._uow(actor)
+        entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
+        getattr(entry, step)(actor, self._profile(entry.policy_id), self.today(), **fields)
+        uow.commit()
+        return entry.id
+
+    def give_prior_notice(self, actor: Actor, *, list_entry_id: UUID, notice_on: date, content: str) -> UUID:
+        """Prior notice of reasons, basis and rights, with the answer deadline (HA-4.1)."""
+        return self._entry_step(actor, list_entry_id, "give_prior_notice", notice_on=notice_on, content=content)
+
+    def publicise_list_entry(self, actor: Actor, *, list_entry_id: UUID, channel: str, start: date) -> UUID:
+        """Publicise the draft on a channel (JY-6.1/6.2)."""
+        return self._entry_step(actor, list_entry_id, "publicise", channel=channel, start=start)
+
+    def confirm_list_entry(self, actor: Actor, *, list_entry_id: UUID, confirmed_on: date,
+                           decision: dict[str, Any] | None = None) -> UUID:
+        """The credit office confirms (JY-5); black removes from red (JY-6.2); NT-JRP-3 big-data warning."""
+        uow = self._uow(actor)
+        entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
+        profile = self._profile(entry.policy_id)
+        check_unit(actor, credit_office(profile), "JY-5", "actor", "the credit office")
+        rule = profile.list_rule(entry.list_code)
+        subject = self._subject(uow, entry.subject_id)
+        self._check_excluded(uow, rule, subject)
+        entry.confirm(actor, profile, self.today(), decision=decision, confirmed_on=confirmed_on)
+        removes = set(rule.removes_from) | {r.code for r in profile.lists.values() if r.escalates_to == rule.code}
+        self._exit_entries(uow, subject, lambda e: e.list_code in removes,
+                           f"{entry.list_code} list confirmed (JY-6.2, NT-JRP-3)", confirmed_on)
+        self._warn_big_data(uow, profile, subject, entry, confirmed_on)
+        uow.commit()
+        return entry.id
+
+    def _warn_big_data(self, uow: UnitOfWork, profile: PolicyProfile, subject: Subject, entry: ListEntry,
+                       on: date) -> None:
+        """NT-JRP-3: key attention in 3+ different key fields puts the subject on the big-data warning list."""
+        for rule in profile.lists.values():
+            if rule.counts_list != entry.list_code or not rule.threshold_fields:
+                continue
+            entries = self._entries(uow, subject)
+            fields = {e.list_field for e in entries if e.in_force and e.list_code == entry.list_code}
+            if len(fields) < rule.threshold_fields or any(e.active and e.list_code == rule.code for e in entries):
+                continue
+            reason = f"NT-JRP-3: {entry.list_code} in {len(fields)} key fields ({', '.join(sorted(map(str, fields)))})"
+            warning = ListEntry.draft(uow.actor, profile, subject, on, list_code=rule.code, list_field=None,
+                                      records=[], drafted_on=on, reason=reason)
+            warning.confirm(uow.actor, profile, on, decision=None, confirmed_on=on)
+            self._file(uow, subject, "list_entry", "list_entries", warning)
+
+    def exit_list_entry(self, actor: Actor, *, list_entry_id: UUID, reason: str, exited_on: date) -> UUID:
+        """Exit with a reason, by the determining unit or the credit office (JY-5, JY-17); sanctions lifted."""
+        uow = self._uow(actor)
+        entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
+        profile = self._profile(entry.policy_id)
+        check_unit(actor, (entry.determining_unit, credit_office(profile)), "JY-5", "actor", "the determining unit")
+        entry.check_status(ACTIVE, "JY-17")
+        check_date(exited_on, self.today(), "JY-17", "exited_on")
+        subject = self._subject(uow, entry.subject_id)
+        self._exit_entries(uow, subject, lambda e: e.id == entry.id, reason, exited_on)
+        uow.commit()
+        return entry.id
+
+    def announce_exit(self, actor: Actor, *, list_entry_id: UUID, channel: str, announced_on: date) -> UUID:
+        """Announce the exit through the original publicity channel (JY-17)."""
+        return self._entry_step(actor, list_entry_id, "announce_exit", channel=channel, announced_on=announced_on)

@@ -1,0 +1,116 @@
+"""Commands of the joint-sanction loop (JY-21, CS-2.4..2.7, HA-4.2) and the daily expiry sweep (NT-PCI-30)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.actor import Actor
+from domain.common import check_date, check_unit, credit_office
+from domain.errors import RuleViolation
+from domain.list_entry import ListEntry
+from domain.record import DishonestyRecord
+from domain.sanction import SanctionCase
+from domain.service_base import ServiceBase
+
+
+class SanctionCommands(ServiceBase):
+    """push_sanction, acknowledge_sanction, apply_sanction, feed_back_sanction, push_lift, confirm_lift, sweep."""
+
+    def push_sanction(self, actor: Actor, *, source_id: UUID, measure_id: str, pushed_on: date) -> UUID:
+        """The credit office pushes a listed measure (HA-4.2) to its department; CS-2.1 responsible persons too."""
+        uow = self._uow(actor)
+        record = uow.find(UUID(str(source_id)), DishonestyRecord)
+        source = record if record is not None else uow.get(source_id, ListEntry, "source_id")
+        profile = self._profile(source.policy_id)
+        check_unit(actor, credit_office(profile), "JY-21", "actor", "the credit office")
+        if isinstance(source, DishonestyRecord):
+            source.check_in_force("NT-PCI-30", "source_id")
+            kind, trigger = "record", source.tier
+        else:
+            if not source.in_force:
+                rule_id = "JY-6.2" if source.active else "JY-17"
+                raise RuleViolation(rule_id, "source_id", f"{source.list_code} entry is {source.status}, not confirmed")
+            kind, trigger = "list_entry", source.list_code
+        subject = self._subject(uow, source.subject_id)
+        if uow.find(SanctionCase.create_id(source.id, subject.id, measure_id), SanctionCase) is not None:
+            raise RuleViolation("JY-21", "measure_id", f"measure {measure_id} was already pushed for this source")
+        today = self.today()
+        case = SanctionCase.push(actor, profile, today, source_kind=kind, source_id=source.id, subject_id=subject.id,
+                                 trigger=trigger, target=subject.kind, measure_id=measure_id, pushed_on=pushed_on)
+        self._file(uow, subject, "sanction", "sanctions", case)
+        objects = profile.measure(measure_id).objects
+        for person_id, role in subject.responsible_persons():
+            derived_id = SanctionCase.create_id(source.id, person_id, measure_id)
+            if role in objects and uow.find(derived_id, SanctionCase) is None:
+                derived = SanctionCase.push(
+                    actor, profile, today, source_kind=kind, source_id=source.id, subject_id=person_id,
+                    trigger=trigger, target=role, measure_id=measure_id, pushed_on=pushed_on, origin_case_id=case.id,
+                )
+                self._file(uow, self._subject(uow, person_id), "sanction", "sanctions", derived)
+        uow.commit()
+        return case.id
+
+    def _case_step(self, actor: Actor, sanction_id: UUID, step: str, **fields: Any) -> SanctionCase:
+        uow = self._uow(actor)
+        case = uow.get(sanction_id, SanctionCase, "sanction_id")
+        getattr(case, step)(actor, self._profile(case.policy_id), self.today(), **fields)
+        if step == "confirm_lift":
+            self._close(uow, "sanctions", case.id)
+        uow.commit()
+        return case
+
+    def acknowledge_sanction(self, actor: Actor, *, sanction_id: UUID, acknowledged_on: date) -> UUID:
+        """The department acknowledges the push (响应, JY-21)."""
+        return self._case_step(actor, sanction_id, "acknowledge", acknowledged_on=acknowledged_on).id
+
+    def apply_sanction(self, actor: Actor, *, sanction_id: UUID, case: dict[str, Any]) -> UUID:
+        """The department applies the measure in a concrete business case (实施, CS-2.6)."""
+        return self._case_step(actor, sanction_id, "apply", case=case).id
+
+    def feed_back_sanction(self, actor: Actor, *, sanction_id: UUID, report: str, fed_back_on: date) -> UUID:
+        """The department feeds the cases back to the credit office (反馈, JY-21, CS-2.6)."""
+        return self._case_step(actor, sanction_id, "feed_back", report=report, fed_back_on=fed_back_on).id
+
+    def push_lift(self, actor: Actor, *, sanction_id: UUID, reason: str, pushed_on: date) -> UUID:
+        """The credit office pushes the lift, to the responsible persons' cases too (JY-17, CS-2.7)."""
+        uow = self._uow(actor)
+        case = uow.get(sanction_id, SanctionCase, "sanction_id")
+        profile = self._profile(case.policy_id)
+        check_unit(actor, credit_office(profile), "CS-2.7", "actor", "the credit office")
+        case.push_lift(actor, profile, self.today(), reason=reason, pushed_on=pushed_on)
+        subject = self._subject(uow, case.subject_id)
+        for person_id, _ in subject.responsible_persons():
+            derived = uow.find(SanctionCase.create_id(case.source_id, person_id, case.measure_id), SanctionCase)
+            if derived is not None and derived.origin_case_id == case.id and derived.in_force:
+                derived.push_lift(actor, profile, self.today(), reason=reason, pushed_on=pushed_on)
+        uow.commit()
+        return case.id
+
+    def confirm_lift(self, actor: Actor, *, sanction_id: UUID, confirmed_on: date) -> UUID:
+        """The department confirms the lift (JY-17, CS-2.7); the loop is closed."""
+        return self._case_step(actor, sanction_id, "confirm_lift", confirmed_on=confirmed_on).id
+
+    # --- NT-PCI-30, LYG-18: expiry ---------------------------------------------------------------
+    def sweep(self, actor: Actor, *, today: date | None = None) -> list[UUID]:
+        """Record expiry of everything whose validity ended and push the lifts; idempotent, run daily."""
+        day = check_date(today or self.today(), self.today(), "NT-PCI-30", "today")
+        uow = self._uow(actor)
+        expired: list[UUID] = []
+        for record_id in self._open_ids(uow, "records"):
+            record = uow.get(record_id, DishonestyRecord, "record_id")
+            if record.is_due_to_expire(day):
+                record.expire(actor, self._profile(record.policy_id), day)
+                self._close_record(uow, record, "validity ended (NT-PCI-30, LYG-18)", day)
+                expired.append(record.id)
+        for entry_id in self._open_ids(uow, "list_entries"):
+            entry = uow.get(entry_id, ListEntry, "list_entry_id")
+            if entry.is_due_to_expire(day):
+                entry.expire(actor, self._profile(entry.policy_id), day)
+                self._close(uow, "list_entries", entry.id)
+                self._lift_sanctions(uow, self._subject(uow, entry.subject_id), [entry.id],
+                                     "validity ended (JY-20, LYG-18)", day)
+                expired.append(entry.id)
+        uow.commit()
+        return expired

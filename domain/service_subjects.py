@@ -1,0 +1,69 @@
+"""Commands on policy profiles and subjects."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.actor import Actor
+from domain.errors import NotFound, RuleViolation
+from domain.profile_aggregate import PublishedProfile
+from domain.service_base import ServiceBase
+from domain.subject import Subject
+
+
+class SubjectCommands(ServiceBase):
+    """publish_profile, register_person, register_organisation, link_responsible_person."""
+
+    def publish_profile(self, actor: Actor, *, profile_id: str) -> UUID:
+        """Publish the loaded profile version; identical content again is a no-op (NT-PCI-36)."""
+        profile = self.profiles.get(profile_id)
+        if profile is None:
+            raise NotFound("PolicyProfile", profile_id, "profile_id")
+        uow = self._uow(actor)
+        existing = uow.find(PublishedProfile.id_for(profile), PublishedProfile)
+        if existing is not None:
+            existing.check_same_content(profile)
+            return existing.id
+        published = PublishedProfile.publish(actor, profile)
+        uow.add(published)
+        uow.commit()
+        return published.id
+
+    def register_person(
+        self, actor: Actor, *, name: str, id_number: str, address: str | None = None,
+        telephone: str | None = None, **extra: Any,
+    ) -> UUID:
+        """Register a natural person (NT-PCI-15; LYG-5 fields only; NT-PCI-14 nothing forbidden)."""
+        subject = Subject.register_person(
+            actor, self._secret, name=name, id_number=id_number, address=address, telephone=telephone, **extra,
+        )
+        return self._register(actor, subject, "id_number")
+
+    def register_organisation(
+        self, actor: Actor, *, name: str, uscc: str, legal_form: str = "legal_person",
+        address: str | None = None, telephone: str | None = None, **extra: Any,
+    ) -> UUID:
+        """Register a legal person or unincorporated organisation (NT-PCI-18, NT-PCI-2)."""
+        subject = Subject.register_organisation(
+            actor, self._secret, name=name, uscc=uscc, legal_form=legal_form, address=address,
+            telephone=telephone, **extra,
+        )
+        return self._register(actor, subject, "uscc")
+
+    def _register(self, actor: Actor, subject: Subject, field: str) -> UUID:
+        if self.ledger.exists(subject.id):
+            raise RuleViolation("NT-PCI-36", field, "this subject is already registered; change it by legal procedure")
+        uow = self._uow(actor)
+        uow.add(subject)
+        uow.commit()
+        return subject.id
+
+    def link_responsible_person(self, actor: Actor, *, organisation_id: UUID, person_id: UUID, role: str) -> UUID:
+        """Link a legal representative, principal or directly responsible person (NT-PCI-10/29, CS-2.1)."""
+        uow = self._uow(actor)
+        organisation = self._subject(uow, organisation_id, "organisation_id")
+        person = self._subject(uow, person_id, "person_id")
+        organisation.link_responsible(actor, person, role)
+        uow.commit()
+        return organisation.id

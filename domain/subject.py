@@ -1,0 +1,146 @@
+"""Subject: a person (resident ID) or organisation (USCC); the only holder of personal data."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.common import RESPONSIBLE_ROLES, actor_stamp, check_choice, check_text
+from domain.errors import RuleViolation
+from domain.identifiers import CreditCode, ResidentId, mask_name
+from domain.privacy import check_no_forbidden_data, check_person_fields
+
+PERSON = "person"
+ORGANISATION_FORMS = ("legal_person", "organisation")  # NT-PCI-2: legal persons, unincorporated organisations
+ITEM_KINDS = ("record", "list_entry", "objection", "repair", "sanction", "points")
+
+
+def subject_id_for(secret: bytes, kind: str, key: str) -> UUID:
+    """Keyed subject id: HMAC-SHA256(ledger secret, kind:key) shaped as an RFC 9562 version-8 UUID.
+
+    Never derived from the bare ID number (18 digits with a birth date are easy to enumerate).
+    """
+    digest = hmac.new(secret, f"{kind}:{key}".encode(), hashlib.sha256).digest()
+    value = int.from_bytes(digest[:16], "big")
+    value &= ~(0xC000 << 48)
+    value |= 0x8000 << 48  # RFC variant
+    value &= ~(0xF000 << 64)
+    value |= 8 << 76  # version 8: custom
+    return UUID(int=value)
+
+
+class Subject(Aggregate):
+    """A credit subject (NT-PCI-2) with its identifiers and the ids of everything filed against it."""
+
+    @classmethod
+    def register_person(
+        cls, actor: Actor, secret: bytes, *, name: str, id_number: str,
+        address: str | None = None, telephone: str | None = None, **extra: Any,
+    ) -> Subject:
+        """A natural person keyed by resident ID (NT-PCI-15); only LYG-5 fields, nothing forbidden (NT-PCI-14)."""
+        fields = {"name": name, "id_number": id_number, "address": address, "telephone": telephone, **extra}
+        check_no_forbidden_data({k: v for k, v in fields.items() if v is not None})
+        check_person_fields(fields)
+        resident = ResidentId.parse(id_number)
+        return cls(
+            id=subject_id_for(secret, PERSON, resident.number), kind=PERSON,
+            name=check_text(name, "LYG-5", "name"), id_number=resident.number, uscc=None,
+            birth_date=resident.birth_date, sex=resident.sex, address=address, telephone=telephone,
+            **actor_stamp(actor),
+        )
+
+    @classmethod
+    def register_organisation(
+        cls, actor: Actor, secret: bytes, *, name: str, uscc: str, legal_form: str = "legal_person",
+        address: str | None = None, telephone: str | None = None, **extra: Any,
+    ) -> Subject:
+        """A legal person or organisation keyed by unified social credit code (NT-PCI-18, NT-PCI-10)."""
+        fields = {"name": name, "uscc": uscc, "address": address, "telephone": telephone, **extra}
+        check_no_forbidden_data({k: v for k, v in fields.items() if v is not None})
+        check_person_fields(fields, frozenset({"name", "uscc", "address", "telephone"}))
+        code = CreditCode.parse(uscc)
+        return cls(
+            id=subject_id_for(secret, "organisation", code.code),
+            kind=check_choice(legal_form, ORGANISATION_FORMS, "NT-PCI-2", "legal_form"),
+            name=check_text(name, "NT-PCI-10", "name"), id_number=None, uscc=code.code,
+            birth_date=None, sex=None, address=address, telephone=telephone, **actor_stamp(actor),
+        )
+
+    @event("Registered")
+    def __init__(
+        self, id: UUID, kind: str, name: str, id_number: str | None, uscc: str | None,
+        birth_date: date | None, sex: str | None, address: str | None, telephone: str | None,
+        actor_unit: str, actor_user: str,
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.id_number = id_number
+        self.uscc = uscc
+        self.birth_date = birth_date
+        self.sex = sex
+        self.address = address
+        self.telephone = telephone
+        self.responsible: list[dict[str, str]] = []
+        self.items: dict[str, list[str]] = {k: [] for k in ITEM_KINDS}
+
+    # --- queries -----------------------------------------------------------------------------
+    @property
+    def is_person(self) -> bool:
+        """Whether the subject is a natural person."""
+        return self.kind == PERSON
+
+    def age_on(self, day: date) -> int:
+        """Age in full years on `day`, derived from the ID number's birth date (LYG-6)."""
+        if self.birth_date is None:
+            raise RuleViolation("LYG-6", "subject_id", "an organisation has no age")
+        return ResidentId(self.id_number or "", self.birth_date, self.sex or "").age_on(day)
+
+    def masked(self) -> dict[str, str]:
+        """Masked name and identifier for public views (HA-3.2)."""
+        if self.is_person:
+            number = ResidentId(self.id_number or "", self.birth_date or date.min, self.sex or "").masked()
+            return {"name": mask_name(self.name), "id": number}
+        return {"name": self.name, "id": CreditCode(self.uscc or "").masked()}
+
+    def ids(self, kind: str) -> list[UUID]:
+        """Ids of the subject's records, list entries, objections, repairs, sanctions or points accounts."""
+        return [UUID(i) for i in self.items[kind]]
+
+    def responsible_persons(self) -> list[tuple[UUID, str]]:
+        """Linked legal representative, principal and directly responsible persons (NT-PCI-29)."""
+        return [(UUID(link["person_id"]), link["role"]) for link in self.responsible]
+
+    # --- commands ----------------------------------------------------------------------------
+    def check_can_link(self, person: Subject, role: str) -> None:
+        """NT-PCI-10/29: only an organisation has responsible persons, and they are natural persons."""
+        check_choice(role, RESPONSIBLE_ROLES, "NT-PCI-29", "role")
+        if self.is_person:
+            raise RuleViolation("NT-PCI-29", "organisation_id", "a natural person has no responsible persons")
+        if not person.is_person:
+            raise RuleViolation("NT-PCI-29", "person_id", "a responsible person must be a natural person")
+        if {"person_id": str(person.id), "role": role} in self.responsible:
+            raise RuleViolation("NT-PCI-29", "person_id", f"already linked as {role}")
+
+    def link_responsible(self, actor: Actor, person: Subject, role: str) -> None:
+        """Link a responsible person (NT-PCI-10, NT-PCI-29, CS-2.1)."""
+        self.check_can_link(person, role)
+        self._link_responsible(person_id=person.id, role=role, **actor_stamp(actor))
+
+    @event("ResponsiblePersonLinked")
+    def _link_responsible(self, person_id: UUID, role: str, actor_unit: str, actor_user: str) -> None:
+        self.responsible.append({"person_id": str(person_id), "role": role})
+
+    def file(self, actor: Actor, kind: str, item_id: UUID) -> None:
+        """Keep the id of something filed against the subject (no personal data in the item)."""
+        if str(item_id) not in self.items[kind]:
+            self._file(kind=kind, item_id=item_id, **actor_stamp(actor))
+
+    @event("ItemFiled")
+    def _file(self, kind: str, item_id: UUID, actor_unit: str, actor_user: str) -> None:
+        self.items[kind].append(str(item_id))

@@ -1,0 +1,139 @@
+"""Exactly-once follower: view rows and the tracking row of each batch commit in one transaction.
+
+The follower reads the application's notification log after the lowest tracked notification id,
+decodes (and so verifies the signature of) each event some projection reads, applies the handlers,
+and advances each projection's tracking row in the same SQLAlchemy transaction. A restart resumes
+from the tracking rows; an event below a projection's tracked id is never applied to it again.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterable, Sequence
+
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from tqdm import tqdm
+
+from ledger.app import LedgerApplication
+from projections.base import Projection, ProjectionError
+from projections.db import create_views, tracking
+from projections.registry import PROJECTIONS, projection
+
+# The ledger's own Merkle leaf table, read (never created or written) to give each event its log position.
+_ledger_tables = MetaData()
+leaves = Table("merkle_leaves", _ledger_tables, Column("position", Integer), Column("notification_id", Integer))
+
+
+class Follower:
+    """Keeps the given projections (default: all) up to date with the ledger's log."""
+
+    def __init__(self, app: LedgerApplication, engine: Engine, projections: Iterable[Projection] | None = None,
+                 *, batch_size: int = 500) -> None:
+        self.app = app
+        self.engine = engine
+        self.projections = tuple(PROJECTIONS.values() if projections is None else projections)
+        self.batch_size = batch_size
+        create_views(engine)
+        self._ensure_tracking_rows()
+
+    def _ensure_tracking_rows(self) -> None:
+        """A tracking row (at 0) for every projection, so each batch can lock its rows before reading."""
+        for p in self.projections:
+            try:
+                with self.engine.begin() as conn:
+                    if not conn.execute(select(tracking.c.projection).where(tracking.c.projection == p.name)).first():
+                        conn.execute(insert(tracking).values(projection=p.name, notification_id=0, log_position=-1))
+            except IntegrityError:
+                pass  # another follower created it first
+
+    def positions(self) -> dict[str, int]:
+        """Each projection's last tracked notification id (0 when it has seen nothing)."""
+        with self.engine.connect() as conn:
+            return _tracked(conn, self.projections)
+
+    def run_once(self, progress: Callable[[int], Any] | None = None) -> int:
+        """Process every notification not yet applied; return how many were read."""
+        done = 0
+        while True:
+            count = self.process_batch()
+            if not count:
+                return done
+            done += count
+            if progress is not None:
+                progress(count)
+
+    def process_batch(self) -> int:
+        """Apply one batch in one transaction; return the number of notifications read."""
+        with self.engine.begin() as conn:
+            tracked = _tracked(conn, self.projections, lock=True)
+            start = min(tracked.values(), default=0)
+            batch = self.app.recorder.select_notifications(start, self.batch_size, inclusive_of_start=False)
+            if not batch:
+                return 0
+            positions = _positions(conn, [n.id for n in batch])
+            for p in self.projections:
+                self._apply(conn, p, [n for n in batch if n.id > tracked[p.name]], positions)
+            return len(batch)
+
+    def _apply(self, conn: Connection, p: Projection, batch: Sequence[Any], positions: dict[int, int]) -> None:
+        if not batch:
+            return
+        for notification in batch:
+            handler = p.handler_for(notification.topic)
+            if handler is not None:
+                handler(conn, self.app.mapper.to_domain_event(notification), positions[notification.id])
+        last = batch[-1].id
+        conn.execute(update(tracking).where(tracking.c.projection == p.name)
+                     .values(notification_id=last, log_position=positions[last]))
+
+    def follow(self, poll_interval: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
+        """Follow the log live by polling (SQLite has no subscribe(); PostgreSQL is polled the same way)."""
+        while not stop():
+            if not self.run_once():
+                time.sleep(poll_interval)
+
+    def rebuild(self, name: str, *, progress: bool = True) -> int:
+        """Drop one projection's rows and tracking row, and replay the whole log into it."""
+        p = projection(name)
+        with self.engine.begin() as conn:
+            _lock(conn, (p,))
+            for table in reversed(p.tables):
+                conn.execute(delete(table))
+            conn.execute(update(tracking).where(tracking.c.projection == p.name)
+                         .values(notification_id=0, log_position=-1))
+        follower = Follower(self.app, self.engine, (p,), batch_size=self.batch_size)
+        with tqdm(total=self.app.log.tree_size(), desc=f"rebuild {name}", unit="ev", disable=not progress) as bar:
+            return follower.run_once(progress=bar.update)
+
+
+def _lock(conn: Connection, projections: Sequence[Projection]) -> None:
+    """Lock the tracking rows until commit by writing them (PostgreSQL: row locks; SQLite: the write lock).
+
+    A write, not SELECT ... FOR UPDATE, so that SQLite (whose driver begins a transaction only at the
+    first write) also holds its lock before the tracking rows are read: concurrent followers take turns.
+    """
+    names = [p.name for p in projections]
+    conn.execute(update(tracking).where(tracking.c.projection.in_(names))
+                 .values(notification_id=tracking.c.notification_id))
+
+
+def _tracked(conn: Connection, projections: Sequence[Projection], *, lock: bool = False) -> dict[str, int]:
+    """Tracked notification ids; with `lock`, the rows are locked first (one follower at a time)."""
+    if lock:
+        _lock(conn, projections)
+    query = select(tracking.c.projection, tracking.c.notification_id).where(
+        tracking.c.projection.in_([p.name for p in projections]))
+    found = {row.projection: int(row.notification_id) for row in conn.execute(query)}
+    return {p.name: found.get(p.name, 0) for p in projections}
+
+
+def _positions(conn: Connection, notification_ids: list[int]) -> dict[int, int]:
+    """Merkle log positions of notification ids (every stored event has one, DESIGN §3)."""
+    rows = conn.execute(select(leaves.c.notification_id, leaves.c.position)
+                        .where(leaves.c.notification_id.in_(notification_ids)))
+    found = {int(r.notification_id): int(r.position) for r in rows}
+    missing = [n for n in notification_ids if n not in found]
+    if missing:
+        raise ProjectionError(f"notifications {missing[:5]} have no Merkle log position (run `ledger verify`)")
+    return found

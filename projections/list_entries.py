@@ -1,0 +1,57 @@
+"""List entries (black, red, key attention, big-data warning) with their status (JY-6, HA-4.1, JY-17, JY-20)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, update
+
+from projections.base import Projection, sid
+from projections.db import list_entries
+
+L = "ListEntry."
+
+
+def on_drafted(conn: Connection, e: Any, pos: int) -> None:
+    """A subject drafted onto a list."""
+    conn.execute(list_entries.insert().values(
+        list_entry_id=sid(e.originator_id), subject_id=sid(e.subject_id), list_code=e.list_code,
+        list_field=e.list_field, determining_unit=e.determining_unit, status="drafted", in_force=False,
+        drafted_on=e.drafted_on, recorded_position=pos,
+    ))
+
+
+def _set(conn: Connection, e: Any, pos: int, **values: Any) -> None:
+    conn.execute(update(list_entries).where(list_entries.c.list_entry_id == sid(e.originator_id))
+                 .values(recorded_position=pos, **values))
+
+
+def on_confirmed(conn: Connection, e: Any, pos: int) -> None:
+    """Confirmed by a decision (HA-4.1): in force, published while valid (JY-20)."""
+    _set(conn, e, pos, status="confirmed", in_force=True, valid_from=e.confirmed_on, valid_until=e.valid_until)
+
+
+def _ended(status: str, day_field: str, reason_field: str | None) -> Any:
+    def on_ended(conn: Connection, e: Any, pos: int) -> None:
+        """Off the list: exited (JY-17), expired (NT-PCI-30) or revoked (JY-24)."""
+        reason = getattr(e, reason_field) if reason_field else status
+        _set(conn, e, pos, status=status, in_force=False, ended_on=getattr(e, day_field), ended_reason=reason)
+    return on_ended
+
+
+def _step(status: str) -> Any:
+    def on_step(conn: Connection, e: Any, pos: int) -> None:
+        """A procedural step before confirmation (prior notice, publicity)."""
+        _set(conn, e, pos, status=status)
+    return on_step
+
+
+PROJECTION = Projection("list_entries", (list_entries,), {
+    L + "Drafted": on_drafted,
+    L + "PriorNoticeGiven": _step("noticed"),
+    L + "Publicised": _step("publicised"),
+    L + "Confirmed": on_confirmed,
+    L + "Exited": _ended("exited", "exited_on", "reason"),
+    L + "Expired": _ended("expired", "expired_on", None),
+    L + "Revoked": _ended("revoked", "revoked_on", "reason"),
+})

@@ -1,0 +1,134 @@
+"""Time travel on two axes (DESIGN §4): transaction time (as of a log position or moment) and valid time.
+
+`status` rebuilds the subject, its records and list entries from their verified events up to a log
+position (aggregate versions whose event position ≤ P), so the answer does not depend on any view;
+it names the position and the latest signed checkpoint covering it, so the answer can be proven.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from ledger.app import LedgerApplication
+from ledger.transparency import latest_checkpoint
+from projections.base import ProjectionError
+from projections.status import in_force_on, record_status
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    """One record or list entry as the ledger held it at the answer's position."""
+
+    kind: str  # "record" | "list_entry"
+    id: str
+    label: str  # behaviour code and tier, or list code
+    status: str
+    valid_from: date | None
+    valid_until: date | None
+    ended_on: date | None
+    in_force_at: bool | None  # on `valid_at`; None when no valid-time date was asked
+    version: int
+
+
+@dataclass(frozen=True)
+class StatusAnswer:
+    """A subject's status at a log position, optionally restricted to what was in force on a date."""
+
+    subject_id: str
+    log_position: int
+    valid_at: date | None
+    checkpoint: str | None  # the signed note of the latest checkpoint covering `log_position`
+    checkpoint_size: int | None
+    items: tuple[ItemStatus, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form (dates as ISO text)."""
+        return _jsonable(asdict(self))
+
+
+def status(app: LedgerApplication, subject_id: UUID, as_of_position: int | None = None,
+           valid_at: date | None = None, as_of: datetime | str | None = None) -> StatusAnswer:
+    """What the ledger held about a subject at a position (or moment `as_of`), in force on `valid_at`."""
+    position = resolve_position(app, as_of_position, as_of)
+    subject = aggregate_at(app, subject_id, position)
+    if subject is None:
+        raise ProjectionError(f"subject {subject_id} did not exist at log position {position}")
+    items = [_record(r, valid_at) for r in _filed(app, subject, "record", position)]
+    items += [_entry(e, valid_at) for e in _filed(app, subject, "list_entry", position)]
+    checkpoint = latest_checkpoint(app)
+    covering = checkpoint if checkpoint is not None and checkpoint.checkpoint.size > position else None
+    return StatusAnswer(str(subject_id), position, valid_at, covering.to_text() if covering else None,
+                        covering.checkpoint.size if covering else None, tuple(items))
+
+
+def resolve_position(app: LedgerApplication, as_of_position: int | None, as_of: datetime | str | None) -> int:
+    """The log position an answer is computed at: given, from a moment, or the newest."""
+    size = app.log.tree_size()
+    if as_of is not None:
+        return position_at(app, datetime.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
+    if as_of_position is None:
+        return size - 1
+    if not 0 <= as_of_position < size:
+        raise ProjectionError(f"log position {as_of_position} is outside the log (valid: 0..{size - 1})")
+    return as_of_position
+
+
+def position_at(app: LedgerApplication, moment: datetime) -> int:
+    """The last log position whose event timestamp is ≤ `moment` (binary search; the log is time-ordered)."""
+    if moment.tzinfo is None:
+        raise ProjectionError(f"as-of moment {moment.isoformat()} needs a time zone (e.g. +08:00)")
+    low, high = 0, app.log.tree_size() - 1
+    if high < 0 or _timestamp(app, 0) > moment:
+        raise ProjectionError(f"the ledger has no event at or before {moment.isoformat()}")
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _timestamp(app, middle) <= moment:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _timestamp(app: LedgerApplication, position: int) -> datetime:
+    notification_id = int(app.log.log_rows(position, position + 1)[0]["notification_id"])
+    notification = app.recorder.select_notifications(notification_id, 1)[0]
+    return app.mapper.to_domain_event(notification).timestamp
+
+
+def aggregate_at(app: LedgerApplication, aggregate_id: UUID, position: int) -> Any | None:
+    """The aggregate at its last version whose event is at or before `position`, or None."""
+    versions = [int(r["originator_version"]) for r in app.log.aggregate_rows(aggregate_id)
+                if r["position"] is not None and int(r["position"]) <= position]
+    return app.get(aggregate_id, version=max(versions)) if versions else None
+
+
+def _filed(app: LedgerApplication, subject: Any, kind: str, position: int) -> list[Any]:
+    found = (aggregate_at(app, item_id, position) for item_id in subject.ids(kind))
+    return [item for item in found if item is not None]
+
+
+def _record(rec: Any, valid_at: date | None) -> ItemStatus:
+    closed = None if rec.in_force else rec.status
+    state = record_status(closed, len(rec.flags), len(rec.corrections))
+    in_force = None if valid_at is None else in_force_on(valid_at, rec.determination_date, rec.valid_until, rec.closed_on)
+    return ItemStatus("record", str(rec.id), f"{rec.behaviour_code} {rec.tier}", state, rec.determination_date,
+                      rec.valid_until, rec.closed_on, in_force, rec.version)
+
+
+def _entry(entry: Any, valid_at: date | None) -> ItemStatus:
+    start = entry.decision["confirmed_on"] if entry.decision else None
+    ended = entry.closing.get("on") if entry.closing else None
+    in_force = None if valid_at is None else in_force_on(valid_at, start, entry.valid_until, ended)
+    return ItemStatus("list_entry", str(entry.id), entry.list_code, entry.status, start, entry.valid_until,
+                      ended, in_force, entry.version)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value.isoformat() if isinstance(value, (date, datetime)) else value

@@ -1,0 +1,49 @@
+"""Test data for the domain tests: made-up subjects, documents and actors (no real persons)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+from domain.actor import Actor
+from domain.identifiers import synthetic_credit_code, synthetic_resident_id
+
+RNG_SEED = 20250616
+SECRET = b"test-ledger-secret-0123456789abcdef"
+ADMIN = Actor("ledger-admin", "admin")
+
+
+def person_id(birth: date, seed: int = 0) -> str:
+    """A valid, made-up resident ID number born on `birth`."""
+    return synthetic_resident_id(random.Random(RNG_SEED + seed), birth)
+
+
+def credit_code(seed: int = 0) -> str:
+    """A valid, made-up unified social credit code."""
+    return synthetic_credit_code(random.Random(RNG_SEED + seed))
+
+
+def bad_check(number: str) -> str:
+    """The same number with a wrong check character."""
+    last = number[-1]
+    return number[:-1] + ("1" if last != "1" else "2")
+
+
+def basis(day: date, number: str = "罚字〔2024〕1号", issuer: str = "市场监督管理局",
+          kind: str = "administrative_penalty") -> dict[str, Any]:
+    """A legal-basis document (HA-2.2)."""
+    return {"type": kind, "number": number, "issuer": issuer, "date": day}
+
+
+def doc(day: date, number: str = "文〔2024〕1号", text: str | None = None) -> dict[str, Any]:
+    """A numbered, dated document, optionally with text."""
+    result: dict[str, Any] = {"number": number, "date": day}
+    if text is not None:
+        result["text"] = text
+    return result
+
+
+def actor(unit: str, user: str = "clerk") -> Actor:
+    """An actor of `unit`."""
+    return Actor(unit, user)

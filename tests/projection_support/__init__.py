@@ -1,0 +1,1 @@
+"""Helpers for the projection tests: a recorded history and view snapshots."""
