@@ -114,3 +114,17 @@ class KeyStore:
         """The pinned root public key, if any."""
         path = self.root_pin_path()
         return bytes.fromhex(path.read_text().strip()) if path.exists() else None
+
+    def subject_secret(self) -> bytes:
+        """The ledger secret keying subject ids (HMAC); created on first use as a 0600 file."""
+        path = self.directory / "subject.secret"
+        if not path.exists():
+            self.directory.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.directory, 0o700)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return bytes.fromhex(path.read_text().strip())
+            with os.fdopen(fd, "w") as handle:
+                handle.write(os.urandom(32).hex() + "\n")
+        return bytes.fromhex(path.read_text().strip())
