@@ -1,0 +1,62 @@
+"""`ledger demo`: fill the configured ledger with made-up subjects driven along the narratives' paths."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from ledger.cli import open_ledger
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Register N made-up subjects (reproducible from --seed) and drive them through the credit service."""
+    from domain.demo import Clock, acting_units, prepare, run_demo, summary
+    from domain.policy import load_all
+    from domain.service import CreditService
+
+    started = time.monotonic()
+    app = open_ledger()
+    try:
+        before = app.event_count()
+        clock = Clock()
+        service = CreditService(app, load_all(), app.keystore.subject_secret(), today=clock)
+        app.refresh_keys(force=True)  # the key book is read lazily: read it before asking who has a key
+        for unit in acting_units(service):
+            if app.keybook.active_for(unit) is None:
+                app.register_key(unit)
+        prepare(service)
+        result = run_demo(service, clock, args.subjects, args.seed)
+        counts = summary(service, result.subject_ids)
+        appended = app.event_count() - before
+    finally:
+        app.close()
+
+    print(f"demo seed {args.seed}: {len(result.subject_ids)} subjects "
+          f"({result.created} created, {result.skipped_cases} cases already present and skipped)")
+    print(f"events appended: {appended}")
+    print("paths: " + (", ".join(f"{k}={v}" for k, v in sorted(result.paths.items())) or "none"))
+    for title, key in (("lists", "lists"), ("records", "records"), ("sanctions", "sanctions")):
+        print(f"{title}: " + (", ".join(f"{k}={v}" for k, v in sorted(counts[key].items())) or "none"))
+    print(f"failures: {len(result.failures)}")
+    for failure in result.failures:
+        print(f"  FAILED {failure}")
+    print("try:")
+    for example in result.examples:
+        print(f"  {example['subject_id']}  {example['id']}  {example['name']}  ({example['lists']})")
+    print(f"done in {time.monotonic() - started:.1f} s")
+    return 1 if result.failures else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the domain sub-commands to the `ledger` parser."""
+    p = sub.add_parser("demo", help="fill the ledger with made-up subjects along the lifecycle paths")
+    p.add_argument("--subjects", type=_positive, default=40, help="number of subjects (default 40)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same subjects)")
+    p.set_defaults(func=cmd_demo)
