@@ -73,12 +73,17 @@ def run() -> None:
     sh(ledger, "demo", "--subjects", os.environ.get("DEMO_SUBJECTS", "40"), "--seed", "7", env=env)
     sh(ledger, "checkpoint", env=env)
     sh(ledger, "verify", env=env)
-    if "serve" in _commands(ledger, env):
+    if _has_command(ledger, "serve", env):
         sh(ledger, "serve", env=env)
+    else:
+        print("demo ledger ready in var/demo (the web UI arrives with `ledger serve`); try:\n"
+              "  LEDGER_DATABASE_URL=sqlite:///var/demo/ledger.sqlite3 LEDGER_KEYS_DIR=var/demo/keys "
+              ".venv/bin/ledger status <subject id from the summary above>")
 
 
-def _commands(ledger: str, env: dict[str, str]) -> str:
-    return subprocess.run([ledger, "--help"], cwd=ROOT, env=env, capture_output=True, text=True).stdout
+def _has_command(ledger: str, name: str, env: dict[str, str]) -> bool:
+    probe = subprocess.run([ledger, name, "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
+    return probe.returncode == 0
 
 
 def test() -> None:
