@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -120,12 +120,6 @@ class MerkleLogMixin:
             cursor.execute(self.merkle.select_log_rows(), (start, end))
             return [dict(row) for row in cursor.fetchall()]
 
-    def iter_log_rows(self, start: int = 0, end: int | None = None, chunk: int = 2000) -> Iterator[list[Mapping[str, Any]]]:
-        """Stream the log in chunks of joined rows, in position order."""
-        stop = self.tree_size() if end is None else end
-        for first in range(start, stop, chunk):
-            yield self.log_rows(first, min(first + chunk, stop))
-
     def aggregate_rows(self, originator_id: UUID) -> list[Mapping[str, Any]]:
         """One aggregate's stored events with their log positions (None if unlogged), by version."""
         t = self.merkle
@@ -148,14 +142,6 @@ class MerkleLogMixin:
             cursor.execute(f"SELECT level, idx, hash FROM {self.merkle.nodes} WHERE {where}",
                            [v for span in spans for v in span])
             return rows_to_nodes(cursor.fetchall())
-
-    def position_of(self, notification_id: int) -> int | None:
-        """Dense log position of a notification id."""
-        m = self.merkle.mark
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(f"SELECT position FROM {self.merkle.leaves} WHERE notification_id = {m}", (notification_id,))
-            row = cursor.fetchone()
-            return None if row is None else int(row["position"])
 
     def count_rows(self, table: str) -> int:
         """Row count of one of the ledger's tables ('events', 'leaves', 'nodes')."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import copy
 import hashlib
 import json
@@ -129,7 +131,8 @@ def test_every_number_in_a_profile_is_cited_by_a_rule_id(profile_id: str) -> Non
             assert any(k.endswith(("rule_id", "rule_ids")) for k in table), f"{profile_id}{path}: {numbers}"
 
 
-@pytest.mark.skipif(not RULES_MD.exists(), reason="../shared is absent")
+@pytest.mark.skipif(not RULES_MD.exists() and os.environ.get("CI", "").lower() not in ("1", "true", "yes"),
+                    reason="../shared is absent (on CI it must be present)")
 def test_every_cited_rule_id_is_in_rules_md() -> None:
     known = rules_md_ids(RULES_MD.read_text("utf-8"))
     for profile in PROFILES.values():

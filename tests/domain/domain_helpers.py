@@ -47,3 +47,17 @@ def doc(day: date, number: str = "文〔2024〕1号", text: str | None = None) -
 def actor(unit: str, user: str = "clerk") -> Actor:
     """An actor of `unit`."""
     return Actor(unit, user)
+
+
+def lyg_serious_black_listing(service: Any, id_seq: int) -> tuple[Any, Any, Any, Any]:
+    """A LYG-12.4 serious record on a new person, black-listed and confirmed (shared test setup)."""
+    bureau, credit = actor("lyg-petition-bureau"), actor("lyg-credit-office")
+    person = service.register_person(bureau, name="张三", id_number=person_id(date(1966, 6, 6), id_seq))
+    record = service.record_dishonesty(
+        bureau, profile_id="LYG", subject_id=person, behaviour_code="LYG-12.4", tier="serious",
+        basis=basis(date(2019, 9, 2), "公处〔2019〕5号", "连云港市公安局", "other_statutory"),
+        act_date=date(2019, 8, 20), determination_date=date(2019, 9, 2))
+    entry = service.draft_list_entry(bureau, profile_id="LYG", subject_id=person, list_code="black",
+                                     record_ids=[record], drafted_on=date(2019, 9, 3), reason="缠访闹访")
+    service.confirm_list_entry(credit, list_entry_id=entry, confirmed_on=date(2019, 9, 10))
+    return credit, person, record, entry

@@ -10,7 +10,7 @@ from uuid import UUID
 import test_domain_narrative_cs as cs_story
 import test_domain_narrative_jy as jy_story
 import test_domain_narrative_nt as nt_story
-from domain_helpers import ADMIN, SECRET, actor, basis, person_id
+from domain_helpers import ADMIN, SECRET, actor, basis, person_id, lyg_serious_black_listing
 
 from domain.policy import load_all, load_profile
 from domain.profile_aggregate import PublishedProfile
@@ -87,15 +87,7 @@ def test_personal_data_lives_only_in_subject_events(ledger, clock) -> None:
 def test_a_command_is_one_atomic_save_even_when_it_changes_many_aggregates(ledger, clock) -> None:
     service, spy = spied_service(ledger, clock)
     clock.day = date(2020, 3, 2)
-    bureau, credit = actor("lyg-petition-bureau"), actor("lyg-credit-office")
-    person = service.register_person(bureau, name="张三", id_number=person_id(date(1966, 6, 6), 41))
-    record = service.record_dishonesty(
-        bureau, profile_id="LYG", subject_id=person, behaviour_code="LYG-12.4", tier="serious",
-        basis=basis(date(2019, 9, 2), "公处〔2019〕5号", "连云港市公安局", "other_statutory"),
-        act_date=date(2019, 8, 20), determination_date=date(2019, 9, 2))
-    entry = service.draft_list_entry(bureau, profile_id="LYG", subject_id=person, list_code="black",
-                                     record_ids=[record], drafted_on=date(2019, 9, 3), reason="缠访闹访")
-    service.confirm_list_entry(credit, list_entry_id=entry, confirmed_on=date(2019, 9, 10))
+    credit, person, record, entry = lyg_serious_black_listing(service, 41)
     for measure in ("LYG-M-13a.4", "LYG-M-13a.7"):
         service.push_sanction(credit, source_id=entry, measure_id=measure, pushed_on=date(2019, 9, 10))
     clock.day = date(2024, 9, 3)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from domain_helpers import ADMIN, SECRET, actor, basis, doc, person_id
+from domain_helpers import ADMIN, SECRET, actor, basis, doc, person_id, lyg_serious_black_listing
 
 from domain.policy import PolicyProfile, load_profile
 from domain.record import EXPIRED, IN_FORCE, REPAIRED
@@ -86,15 +86,8 @@ def test_nt_pci_32_lyg_17_objection_flags_but_suspends_neither_publication_nor_s
 
 def test_nt_pci_35_ha_5_1_repair_archives_with_full_history_and_lifts_every_sanction(service, clock) -> None:
     clock.day = date(2020, 3, 2)
-    bureau, credit = actor("lyg-petition-bureau"), actor("lyg-credit-office")
-    person = service.register_person(bureau, name="张三", id_number=person_id(date(1966, 6, 6), 35))
-    record = service.record_dishonesty(
-        bureau, profile_id="LYG", subject_id=person, behaviour_code="LYG-12.4", tier="serious",
-        basis=basis(date(2019, 9, 2), "公处〔2019〕5号", "连云港市公安局", "other_statutory"),
-        act_date=date(2019, 8, 20), determination_date=date(2019, 9, 2))
-    entry = service.draft_list_entry(bureau, profile_id="LYG", subject_id=person, list_code="black",
-                                     record_ids=[record], drafted_on=date(2019, 9, 3), reason="缠访闹访")
-    service.confirm_list_entry(credit, list_entry_id=entry, confirmed_on=date(2019, 9, 10))
+    credit, person, record, entry = lyg_serious_black_listing(service, 35)
+    bureau = actor("lyg-petition-bureau")
     cases = [service.push_sanction(credit, source_id=source, measure_id=measure, pushed_on=date(2019, 9, 10))
              for source, measure in ((record, "LYG-M-13a.9"), (entry, "LYG-M-13a.4"), (entry, "LYG-M-13a.7"))]
     service.acknowledge_sanction(actor("lyg-hrss"), sanction_id=cases[1], acknowledged_on=date(2019, 9, 11))
