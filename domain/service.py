@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.service_access import AccessCommands
 from domain.service_lists import ListCommands
 from domain.service_objections import ObjectionCommands, RepairCommands
 from domain.service_queries import Queries
@@ -12,6 +13,7 @@ from domain.service_subjects import SubjectCommands
 
 class CreditService(
     SubjectCommands, RecordCommands, ListCommands, ObjectionCommands, RepairCommands, SanctionCommands, Queries,
+    AccessCommands,
 ):
     """Commands take an `Actor` first and keyword arguments, return the new or changed aggregate id, and
     either save every changed aggregate in ONE `ledger.save_as(actor.unit, ...)` call or raise a
