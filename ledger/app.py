@@ -11,7 +11,7 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
 from ledger.config import Settings, eventsourcing_env
-from ledger.envelope import signing_message, unpack
+from ledger.envelope import EnvelopeError, signed_message, unpack
 from ledger.errors import DatabaseUnreachableError, NotInitialisedError, StaleKeyHistoryError, UnknownKeyError
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem, KeyRecord
 from ledger.keyregistry import REGISTRY_ID, KeyRegistry
@@ -143,11 +143,10 @@ class LedgerApplication(Application):
             kind = stored.topic.rsplit(".", 1)[1]
             if kind == "Started":
                 root = _check_root(root, bytes.fromhex(fields["root_public_key"]))
-            message = signing_message(stored.originator_id, stored.originator_version, stored.topic,
-                                      envelope.payload, envelope.key_id)
             try:
+                message = signed_message(stored.originator_id, stored.originator_version, stored.topic, envelope)
                 VerifyKey(root).verify(message, envelope.signature)  # type: ignore[arg-type]
-            except (BadSignatureError, TypeError):
+            except (BadSignatureError, EnvelopeError, TypeError):
                 raise KeyProblem(f"key registry event v{stored.originator_version} is not signed by the root key") from None
             book.apply(kind, fields, None)
         return book

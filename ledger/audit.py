@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from ledger.app import LedgerApplication
 from ledger.checkpoint import SignedCheckpoint
-from ledger.envelope import EnvelopeError, signing_message, unpack
+from ledger.envelope import EnvelopeError, signed_message, unpack
 from ledger.keybook import KeyBook
 from ledger.keyregistry import REGISTRY_ID
 from ledger.verification_errors import VerificationError
@@ -71,8 +71,7 @@ def _key_history(app: LedgerApplication, pinned: bytes | None, report: VerifyRep
             fields = app.mapper.transcoder.decode(env.payload)
             if kind == "Started":
                 root = _genesis_root(pinned, bytes.fromhex(fields["root_public_key"]), report)
-            message = signing_message(row["originator_id"], int(row["originator_version"]), row["topic"],
-                                      env.payload, env.key_id)
+            message = signed_message(row["originator_id"], int(row["originator_version"]), row["topic"], env)
             VerifyKey(root).verify(message, env.signature)  # type: ignore[arg-type]
         except (EnvelopeError, BadSignatureError, ValueError, TypeError, KeyError) as exc:
             report.problems.append(Problem(pos, f"key registry event v{row['originator_version']} ({kind})",

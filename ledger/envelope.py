@@ -1,21 +1,38 @@
 """The signed envelope every stored event's state is wrapped in, and the Merkle leaf encoding.
 
 Stdlib + PyNaCl only: the offline verifier and the court-bundle checker reuse it.
-Stored state = MAGIC | u16 key-id length | key id (UTF-8) | 64-byte Ed25519 signature | payload.
-The signature covers `signing_message(...)`: originator id, version, topic, SHA-256 of the payload
-and the key id (DESIGN §3).
+
+One save (one database transaction) is signed ONCE: the signer builds an RFC 6962 Merkle tree over the
+canonical encodings of the save's events (`event_message`: originator id, version, topic, SHA-256 of the
+payload, key id) and signs `batch_message(root, size, key id)`. Each event's stored state carries that
+signature and its own audit path, so every event is still checked on its own:
+
+    MAGIC "CLE2" | u16 key-id length | key id (UTF-8) | 64-byte Ed25519 signature
+    | u32 batch size | u32 index in batch | u8 path length | path (32 bytes each) | payload
+
+A save of one event has an empty path and its root is the leaf hash of its own message (DESIGN §3).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable
+from functools import lru_cache
 from uuid import UUID
 
-MAGIC = b"CLE1"
+from nacl.signing import VerifyKey
+
+from ledger.merkle import leaf_hash, root_and_paths, root_from_inclusion
+from ledger.verification_errors import ProofError
+
+MAGIC = b"CLE2"
 SIGNATURE_SIZE = 64
+HASH_SIZE = 32
+_BATCH = struct.Struct(">IIB")
+_LOWER_HEX = re.compile("[0-9a-f]{32}")
 
 
 class EnvelopeError(ValueError):
@@ -24,16 +41,20 @@ class EnvelopeError(ValueError):
 
 @dataclass(frozen=True)
 class Envelope:
-    """An event payload with the key id and signature that vouch for it."""
+    """An event payload with the key id, the save's signature and the event's path to the signed root."""
 
     key_id: str
     signature: bytes
+    batch_size: int
+    index: int
+    path: tuple[bytes, ...]
     payload: bytes
 
     def pack(self) -> bytes:
         """Serialise to the stored-state byte layout."""
         kid = self.key_id.encode("utf-8")
-        return MAGIC + struct.pack(">H", len(kid)) + kid + self.signature + self.payload
+        return b"".join((MAGIC, struct.pack(">H", len(kid)), kid, self.signature,
+                         _BATCH.pack(self.batch_size, self.index, len(self.path)), *self.path, self.payload))
 
 
 def unpack(state: bytes) -> Envelope:
@@ -43,33 +64,79 @@ def unpack(state: bytes) -> Envelope:
     if len(state) < 6:
         raise EnvelopeError("stored state is truncated")
     (length,) = struct.unpack(">H", state[4:6])
-    end = 6 + length
-    if len(state) < end + SIGNATURE_SIZE:
-        raise EnvelopeError("stored state is truncated before the signature ends")
+    sig_end = 6 + length + SIGNATURE_SIZE
+    if len(state) < sig_end + _BATCH.size:
+        raise EnvelopeError("stored state is truncated before the batch header ends")
     try:
-        key_id = state[6:end].decode("utf-8")
+        key_id = state[6 : 6 + length].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise EnvelopeError("key id is not UTF-8") from exc
-    return Envelope(key_id, state[end : end + SIGNATURE_SIZE], state[end + SIGNATURE_SIZE :])
+    size, index, count = _BATCH.unpack_from(state, sig_end)
+    path_start = sig_end + _BATCH.size
+    payload_start = path_start + count * HASH_SIZE
+    if len(state) < payload_start:
+        raise EnvelopeError("stored state is truncated inside the batch path")
+    path = tuple(state[i : i + HASH_SIZE] for i in range(path_start, payload_start, HASH_SIZE))
+    return Envelope(key_id, state[6 + length : sig_end], size, index, path, state[payload_start:])
 
 
 def canonical_id(originator_id: UUID | str) -> str:
     """Originator id as 32 lower-case hex digits (the same on SQLite and PostgreSQL)."""
-    return originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
+    if isinstance(originator_id, UUID):
+        return originator_id.hex
+    if len(originator_id) == 32 and _LOWER_HEX.fullmatch(originator_id):  # as SQLite stores it: skip parsing
+        return originator_id
+    return UUID(str(originator_id)).hex
 
 
-def signing_message(originator_id: UUID | str, version: int, topic: str, payload: bytes, key_id: str) -> bytes:
-    """The exact bytes an event signature covers."""
+def event_message(originator_id: UUID | str, version: int, topic: str, payload: bytes, key_id: str) -> bytes:
+    """The canonical encoding of one event that its save's signature commits to."""
     digest = hashlib.sha256(payload).hexdigest()
     oid = canonical_id(originator_id)
     return f"credit-ledger/event/v1\n{oid}\n{version}\n{topic}\n{digest}\n{key_id}\n".encode()
 
 
+def batch_message(batch_root: bytes, size: int, key_id: str) -> bytes:
+    """The exact bytes a save's signature covers: the root over its events' messages, their count, the key."""
+    return f"credit-ledger/batch/v1\n{size}\n{batch_root.hex()}\n{key_id}\n".encode()
+
+
+def signed_message(originator_id: UUID | str, version: int, topic: str, envelope: Envelope) -> bytes:
+    """The bytes `envelope.signature` must verify over, re-derived from this event and its audit path."""
+    leaf = leaf_hash(event_message(originator_id, version, topic, envelope.payload, envelope.key_id))
+    try:
+        batch_root = root_from_inclusion(leaf, envelope.index, envelope.batch_size, envelope.path)
+    except ProofError as exc:
+        raise EnvelopeError(f"batch path: {exc}") from None
+    return batch_message(batch_root, envelope.batch_size, envelope.key_id)
+
+
+@lru_cache(maxsize=4096)
+def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> None:
+    """Check one Ed25519 signature (BadSignatureError if wrong); a save's other events hit the cache."""
+    VerifyKey(public_key).verify(message, signature)
+
+
+EventParts = tuple[UUID | str, int, str, bytes]  # originator id, version, topic, payload
+
+
+def seal_batch(events: Sequence[EventParts], key_id: str, sign: Callable[[bytes], bytes]) -> list[bytes]:
+    """Sign a save's events with ONE signature and return each event's stored-state bytes."""
+    if len(events) == 1:
+        oid, version, topic, payload = events[0]
+        only = leaf_hash(event_message(oid, version, topic, payload, key_id))
+        return [Envelope(key_id, sign(batch_message(only, 1, key_id)), 1, 0, (), payload).pack()]
+    leaves = [leaf_hash(event_message(oid, version, topic, payload, key_id)) for oid, version, topic, payload in events]
+    batch_root, paths = root_and_paths(leaves)
+    size = len(events)
+    signature = sign(batch_message(batch_root, size, key_id))
+    return [Envelope(key_id, signature, size, i, tuple(path), parts[3]).pack()
+            for i, (parts, path) in enumerate(zip(events, paths, strict=True))]
+
 def seal(originator_id: UUID | str, version: int, topic: str, payload: bytes, key_id: str,
          sign: Callable[[bytes], bytes]) -> bytes:
-    """Sign a payload and return the stored-state bytes."""
-    signature = sign(signing_message(originator_id, version, topic, payload, key_id))
-    return Envelope(key_id, signature, payload).pack()
+    """Sign one event on its own (a save of one) and return its stored-state bytes."""
+    return seal_batch([(originator_id, version, topic, payload)], key_id, sign)[0]
 
 
 def leaf_data(originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:

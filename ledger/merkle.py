@@ -221,10 +221,8 @@ def _check_inclusion_inputs(
     _expect_proof("inclusion", proof, sum(_inclusion_shape(index, size)))
 
 
-def verify_inclusion(
-    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
-) -> None:
-    """Verify an inclusion proof by the RFC 9162 §2.1.3.2 algorithm; raise ProofError if not."""
+def root_from_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes:
+    """The root an inclusion path leads to, by RFC 9162 §2.1.3.2 steps 1-5; ProofError if malformed."""
     # 1. The leaf index must lie inside the tree; the path length follows from index and size.
     _check_inclusion_inputs(leaf_hash, index, size, proof)
     # 2.-3. fn is the leaf index, sn the last index, r the running hash.
@@ -237,12 +235,19 @@ def verify_inclusion(
         else:
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
-    # 5. The path must end at the root and reproduce it.
+    # 5. The path must end at the root.
     if sn != 0:
         raise ProofError(
             f"inclusion proof ended below the root: expected level index 0, found {sn}"
         )
-    _expect_equal("root", r, root)
+    return r
+
+
+def verify_inclusion(
+    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
+) -> None:
+    """Verify an inclusion proof by the RFC 9162 §2.1.3.2 algorithm; raise ProofError if not."""
+    _expect_equal("root", root_from_inclusion(leaf_hash, index, size, proof), root)
 
 
 def _consistency_length(old_size: int, new_size: int) -> int:
@@ -349,6 +354,19 @@ class CompactRange:
     def root(self) -> bytes:
         """Return MTH of the leaves appended so far (EMPTY_ROOT at size 0)."""
         return _fold(self._frontier)
+
+
+def root_and_paths(leaf_hashes: Sequence[bytes]) -> tuple[bytes, list[list[bytes]]]:
+    """MTH of a small in-memory leaf list and every leaf's audit path (RFC 6962 §2.1.1 PATH), in one pass."""
+    n = len(leaf_hashes)
+    if n == 0:
+        raise ValueError("no leaves")
+    if n == 1:
+        return leaf_hashes[0], [[]]
+    k = _split(n)
+    left, left_paths = root_and_paths(leaf_hashes[:k])
+    right, right_paths = root_and_paths(leaf_hashes[k:])
+    return node_hash(left, right), [p + [right] for p in left_paths] + [p + [left] for p in right_paths]
 
 
 class MemoryNodeStore:

@@ -6,9 +6,8 @@ from typing import Any, Protocol, Sequence
 
 from eventsourcing.persistence import EventStore, Mapper, Notification, Recording, StoredEvent
 from nacl.exceptions import BadSignatureError
-from nacl.signing import VerifyKey
 
-from ledger.envelope import EnvelopeError, seal, signing_message, unpack
+from ledger.envelope import EnvelopeError, seal_batch, signed_message, unpack, verify_signature
 from ledger.errors import SignatureInvalidError, SignerMismatchError, UnsignedSaveError
 from ledger.keybook import KeyProblem, KeyRecord, event_time
 from ledger.keys import Signer
@@ -21,11 +20,12 @@ class KeyResolver(Protocol):
         """The record for `key_id`, or raise KeyProblem."""
 
 
-def seal_stored_event(stored: StoredEvent, signer: Signer) -> StoredEvent:
-    """Wrap a mapped event's state in a signed envelope."""
-    state = seal(stored.originator_id, stored.originator_version, stored.topic, stored.state,
-                 signer.key_id, signer.sign)
-    return StoredEvent(stored.originator_id, stored.originator_version, stored.topic, state)
+def seal_stored_events(stored: Sequence[StoredEvent], signer: Signer) -> list[StoredEvent]:
+    """Wrap a save's mapped events in envelopes under ONE signature over their batch root."""
+    states = seal_batch([(s.originator_id, s.originator_version, s.topic, s.state) for s in stored],
+                        signer.key_id, signer.sign)
+    return [StoredEvent(s.originator_id, s.originator_version, s.topic, state)
+            for s, state in zip(stored, states, strict=True)]
 
 
 class VerifyingMapper(Mapper):
@@ -39,9 +39,9 @@ class VerifyingMapper(Mapper):
         try:
             envelope = unpack(stored_event.state)
             record = self.resolver.key_record(envelope.key_id, stored_event.topic)
-            message = signing_message(stored_event.originator_id, stored_event.originator_version,
-                                      stored_event.topic, envelope.payload, envelope.key_id)
-            VerifyKey(record.public_key).verify(message, envelope.signature)
+            message = signed_message(stored_event.originator_id, stored_event.originator_version,
+                                     stored_event.topic, envelope)
+            verify_signature(record.public_key, message, envelope.signature)
         except (EnvelopeError, KeyProblem) as exc:
             raise SignatureInvalidError(f"{where}: {exc}") from None
         except BadSignatureError:
@@ -69,7 +69,7 @@ class SigningEventStore(EventStore):
             if actor is not None and actor != signer.unit:
                 raise SignerMismatchError(f"event {type(e).__qualname__} says unit {actor!r} acted, "
                                           f"but it would be signed by {signer.unit!r}")
-        stored = [seal_stored_event(self.mapper.to_stored_event(e), signer) for e in domain_events]
+        stored = seal_stored_events([self.mapper.to_stored_event(e) for e in domain_events], signer)
         ids = self.recorder.insert_events(stored, **kwargs) or []
         return [Recording(d, Notification(id=n, originator_id=s.originator_id,
                                           originator_version=s.originator_version,

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from nacl.exceptions import BadSignatureError
-from nacl.signing import VerifyKey
 
-from ledger.envelope import EnvelopeError, leaf_data, signing_message, unpack
+from ledger.envelope import EnvelopeError, leaf_data, signed_message, unpack, verify_signature
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import CompactRange, leaf_hash
 
@@ -91,9 +90,12 @@ def _check_signature(pos: int, row: Mapping[str, Any], state: bytes, book: KeyBo
         return Problem(pos, "signature envelope", "a valid signed envelope by a registered key", str(exc))
     if topic.startswith(REGISTRY_TOPIC_PREFIX) and env.key_id != book.root_key_id:
         return Problem(pos, "key registry event signer", f"root key {book.root_key_id}", env.key_id)
-    message = signing_message(row["originator_id"], int(row["originator_version"]), topic, env.payload, env.key_id)
     try:
-        VerifyKey(record.public_key).verify(message, env.signature)
+        message = signed_message(row["originator_id"], int(row["originator_version"]), topic, env)
+    except EnvelopeError as exc:
+        return Problem(pos, "signature envelope", "a valid signed envelope by a registered key", str(exc))
+    try:
+        verify_signature(record.public_key, message, env.signature)
     except BadSignatureError:
         return Problem(pos, "signature", f"a valid Ed25519 signature by {env.key_id} over the payload hash",
                        "a signature that does not verify (payload, topic, version or signature altered)")
@@ -104,7 +106,7 @@ def _check_actor(pos: int, payload: bytes, signer_unit: str) -> Problem | None:
     if b'"actor_unit"' not in payload:
         return None
     try:
-        actor = json.loads(payload).get("actor_unit")
+        actor = json.loads(payload.decode("utf-8")).get("actor_unit")
     except ValueError:
         return Problem(pos, "payload", "JSON", "undecodable bytes")
     if actor != signer_unit:

@@ -34,7 +34,7 @@ from ledger.app import LedgerApplication
 from ledger.audit import verify_ledger
 from ledger.checkpoint import SignedCheckpoint
 from ledger.config import Settings
-from ledger.envelope import leaf_data, signing_message, unpack
+from ledger.envelope import leaf_data, signed_message, unpack
 from ledger.errors import SignatureInvalidError, UnknownKeyError, UnsignedSaveError
 from ledger.keybook import REGISTRY_TOPIC_PREFIX
 from ledger.keyregistry import REGISTRY_ID
@@ -162,8 +162,7 @@ class LedgerBackendContract(abc.ABC):
             seen_units.add(unit)
             active = ledger.keybook.active_for(unit)
             assert active is not None and envelope.key_id == active.key_id
-            message = signing_message(row["originator_id"], row["originator_version"], row["topic"],
-                                      envelope.payload, envelope.key_id)
+            message = signed_message(row["originator_id"], row["originator_version"], row["topic"], envelope)
             VerifyKey(active.public_key).verify(message, envelope.signature)
             # the public key is the one of the private key file the unit signs with
             assert ledger.keystore.load(envelope.key_id).public_key == active.public_key
@@ -183,6 +182,31 @@ class LedgerBackendContract(abc.ABC):
         with pytest.raises(SignatureInvalidError, match="does not verify"):
             ledger.get(dossier.id)
         assert ledger.get(dossier.id, version=1).subject == "subject-dept-a"  # v1 untouched
+
+    def test_one_save_carries_one_signature_and_each_event_verifies_on_its_own_path(
+            self, ledger: LedgerApplication) -> None:
+        open_dossier(ledger, "dept-a", notes=4)  # five events in one save
+        rows = [r for r in sql.event_rows(ledger) if "Dossier" in r["topic"]]
+        envelopes = [unpack(r["state"]) for r in rows]
+        assert {e.signature for e in envelopes} == {envelopes[0].signature}
+        assert sorted(e.index for e in envelopes) == list(range(5)) and {e.batch_size for e in envelopes} == {5}
+        public_key = ledger.keybook.active_for("dept-a").public_key
+        for row, envelope in zip(rows, envelopes):
+            VerifyKey(public_key).verify(signed_message(row["originator_id"], row["originator_version"],
+                                                        row["topic"], envelope), envelope.signature)
+
+    def test_tampered_batch_path_or_index_makes_get_raise_signature_invalid(self, ledger: LedgerApplication) -> None:
+        dossier = open_dossier(ledger, "dept-a", notes=2)
+        row = next(r for r in sql.event_rows(ledger) if r["originator_version"] == 3 and "Dossier" in r["topic"])
+        envelope = unpack(row["state"])
+        assert envelope.path, "a save of three events gives each event a non-empty path"
+        state = bytearray(row["state"])
+        state[row["state"].index(envelope.path[0])] ^= 0x01
+        sql.update_event(ledger, row["nid"], state=bytes(state))
+        with pytest.raises(SignatureInvalidError, match="does not verify"):
+            ledger.get(dossier.id)
+        report = verify_ledger(ledger, workers=1)
+        assert {p.what for p in report.problems} == {"signature", "leaf hash does not match the stored event"}
 
     def test_save_without_signer_is_refused_with_unsigned_save_error_and_stores_nothing(
             self, ledger: LedgerApplication) -> None:

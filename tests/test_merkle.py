@@ -28,6 +28,7 @@ from ledger.merkle import (
     range_hash,
     range_keys,
     root,
+    root_and_paths,
     verify_consistency,
     verify_inclusion,
 )
@@ -374,3 +375,18 @@ def test_compact_range_rejects_bad_frontier_and_leaf() -> None:
         CompactRange(3, [bytes(32)])
     with pytest.raises(ValueError, match="expected 32 bytes, found 3"):
         CompactRange().append(b"abc")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=70))
+def test_root_and_paths_agree_with_the_stored_tree_proofs(size: int) -> None:
+    """The one-pass batch paths (used to sign a save once) equal RFC 6962 inclusion proofs of a stored tree."""
+    leaves = [leaf_hash(i.to_bytes(4, "big")) for i in range(size)]
+    store = MemoryNodeStore()
+    for leaf in leaves:
+        store.append(leaf)
+    batch_root, paths = root_and_paths(leaves)
+    assert batch_root == root(size, store)
+    for index, path in enumerate(paths):
+        assert path == inclusion_proof(index, size, store)
+        verify_inclusion(leaves[index], index, size, path, batch_root)
