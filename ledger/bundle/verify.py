@@ -1,0 +1,151 @@
+"""Check a court bundle offline: `verify_bundle(path)` (standard library and PyNaCl only).
+
+Needs no database and no network and imports nothing from the project outside `ledger.bundle`'s
+stdlib-only modules. Each check names every file that fails and why; the state the bundle states is
+re-derived from the events alone and the report re-rendered and compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ledger.bundle import checks, layout
+from ledger.bundle.contents import Contents, Finding, StoredEvent, check_manifest, open_bundle, read_events
+from ledger.bundle.report import render, timeline_row
+from ledger.bundle.reducer import derive_state
+
+CHECKS = (
+    ("archive", "档案可读 The archive can be read"),
+    ("manifest", "清单 Manifest: every file present, unchanged (SHA-256), nothing added"),
+    ("keys", "密钥历史 Key history: registry events signed by the pinned root key"),
+    ("signatures", "签名 Signatures: each event signed by its acting unit's key, valid at that point in the log"),
+    ("checkpoints", "检查点 Checkpoints signed by the root key; the older one is a prefix of the latest"),
+    ("inclusion", "包含证明 Inclusion: each event is in the signed checkpoint's Merkle tree"),
+    ("profiles", "政策版本 Policy versions cited by the decisions are included, hashes match"),
+    ("completeness", "完整性 Each record's history is complete (no version missing)"),
+    ("events", "事件索引 Event index readable"),
+    ("state", "状态 The stated state equals the state re-derived from the events"),
+    ("report", "报告 report.html is exactly the report the events give"),
+)
+
+
+@dataclass
+class BundleReport:
+    """What was checked, what holds, and every finding."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    root_fingerprint: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether everything holds."""
+        return not self.findings
+
+    def text(self) -> str:
+        """A report a non-specialist can read."""
+        lines = [f"核验证据包 Checking court bundle {self.path}"]
+        if self.root_fingerprint:
+            lines.append(f"根公钥指纹 Root key fingerprint: {self.root_fingerprint} "
+                         "(compare with the fingerprint the credit office publishes)")
+        for name, title in CHECKS:
+            bad = [f for f in self.findings if f.check == name]
+            lines.append(f"[{'FAIL' if bad else ' OK '}] {title}")
+            lines += [f"       - {f}" for f in bad]
+        lines.append(f"事件 {self.counts.get('events', 0)} events, {self.counts.get('signatures', 0)} signatures, "
+                     f"{self.counts.get('proofs', 0)} inclusion proofs checked")
+        lines.append("结论 RESULT: VALID — the bundle is intact and its report holds" if self.ok else
+                     f"结论 RESULT: NOT VALID — {len(self.findings)} problem(s) above; do not rely on this bundle")
+        return "\n".join(lines) + "\n"
+
+
+def verify_bundle(path: str | Path, root_key: bytes | None = None) -> BundleReport:
+    """Check everything in the bundle at `path`; `root_key` pins the root public key independently."""
+    c = open_bundle(path)
+    report = BundleReport(str(path), c.findings)
+    if not c.files:
+        return report
+    check_manifest(c)
+    if c.files.get(layout.README) != layout.README_TEXT.encode("utf-8"):
+        c.fail("manifest", layout.README, "differs from the standard text")
+    meta = c.json("manifest", layout.BUNDLE)
+    meta = meta if isinstance(meta, dict) else {}
+    events = read_events(c)
+    _unexpected(c, events)
+    root = checks.root_key(c, root_key)
+    report.root_fingerprint = hashlib.sha256(root).hexdigest() if root else ""
+    if root and meta.get("root_fingerprint") != report.root_fingerprint:
+        c.fail("keys", layout.BUNDLE, "names another root key fingerprint than keys/root.pub")
+    keys = checks.key_history(c, events, root)
+    report.counts = {"events": len(events), "signatures": checks.signatures(c, events, keys)}
+    covering, _ = checks.checkpoints(c, meta, root)
+    report.counts["proofs"] = checks.inclusion(c, events, covering)
+    profiles = checks.profiles(c, events)
+    subject_id = str(meta.get("subject_id"))
+    checks.completeness(c, events, subject_id)
+    state = _state(c, events, meta)
+    if state is not None:
+        _report(c, meta, state, events, keys.keys.values(), profiles)
+    return report
+
+
+def _unexpected(c: Contents, events: Sequence[StoredEvent]) -> None:
+    """Name every file that is not part of the layout (even when the manifest lists it)."""
+    known = {layout.MANIFEST, layout.README, layout.BUNDLE, layout.EVENTS, layout.STATE, layout.REPORT,
+             layout.ROOT_KEY, layout.COVERING, layout.LATEST, layout.CONSISTENCY}
+    known |= {e.file for e in events} | {layout.proof_file(e.event.position) for e in events}
+    for name in sorted(set(c.files) - known):
+        c.fail("manifest", name, "is not part of a court bundle (added)")
+
+
+def _state(c: Contents, events: Sequence[StoredEvent], meta: dict[str, Any]) -> dict[str, Any] | None:
+    """Re-derive the state and compare it with state.json, naming each difference."""
+    try:
+        derived = derive_state([e.event for e in events if e.kind == "subject"], str(meta.get("subject_id")),
+                               int(meta.get("as_of_position", -1)), list(meta.get("valid_at", [])))
+    except (ValueError, KeyError, TypeError) as exc:
+        c.fail("state", layout.EVENTS, f"the events do not give a state ({type(exc).__name__}: {exc})")
+        return None
+    stated = c.json("state", layout.STATE)
+    if stated is not None and stated != derived:
+        for difference in _differences(stated, derived)[:10]:
+            c.fail("state", layout.STATE, difference)
+    return derived
+
+
+def _differences(stated: Any, derived: Any, where: str = "state") -> list[str]:
+    if isinstance(stated, dict) and isinstance(derived, dict):
+        return [d for k in sorted(set(stated) | set(derived), key=str)
+                for d in _differences(stated.get(k), derived.get(k), f"{where}.{k}")]
+    if isinstance(stated, list) and isinstance(derived, list) and len(stated) == len(derived):
+        return [d for i, (s, v) in enumerate(zip(stated, derived)) for d in _differences(s, v, f"{where}[{i}]")]
+    return [] if stated == derived else [f"{where} is stated as {stated!r:.60}, the events give {derived!r:.60}"]
+
+
+def _report(c: Contents, meta: dict[str, Any], state: dict[str, Any], events: Sequence[StoredEvent],
+            keys: Any, profiles: list[dict[str, Any]]) -> None:
+    """Re-render the report from the verified data and compare it with report.html."""
+    timeline = [timeline_row(e.event.position, e.file, e.event.topic, e.event.fields, e.envelope.key_id)
+                for e in events if e.kind == "subject"]
+    try:
+        expected = render(meta, state, timeline, [k.to_json() for k in keys], profiles)
+    except (KeyError, TypeError) as exc:
+        c.fail("report", layout.BUNDLE, f"lacks what the report needs ({exc})")
+        return
+    found = c.files.get(layout.REPORT)
+    if found is None:
+        c.fail("report", layout.REPORT, "missing from the bundle")
+    elif found != expected:
+        c.fail("report", layout.REPORT, _first_difference(found, expected))
+
+
+def _first_difference(found: bytes, expected: bytes) -> str:
+    old, new = found.decode("utf-8", "replace").splitlines(), expected.decode("utf-8").splitlines()
+    for number, (a, b) in enumerate(zip(old, new), start=1):
+        if a != b:
+            return f"differs from the report the events give, at line {number}: found {a[:80]!r}, expected {b[:80]!r}"
+    return f"differs from the report the events give: {len(old)} lines found, {len(new)} expected"

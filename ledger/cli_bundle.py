@@ -1,0 +1,72 @@
+"""`ledger export` and `ledger verify-bundle`: court bundles (issue 6)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+
+from ledger.cli import open_ledger
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a subject's bundle; the export is registered as a non-public read (HA-5.2)."""
+    from domain.actor import Actor
+    from domain.errors import DomainError
+    from domain.policy import load_all
+    from domain.service import CreditService
+    from ledger.bundle.export import AccessRequest, export_bundle
+    from ledger.cli_projections import resolve_subject
+
+    app = open_ledger()
+    try:
+        service = CreditService(app, load_all(), app.keystore.subject_secret())
+        access = AccessRequest(Actor(args.unit, args.user), args.purpose, args.basis)
+        out = export_bundle(app, service, resolve_subject(app, args.subject), args.out, as_of=args.as_of,
+                            valid_at=args.valid_at or (), access=access)
+    except DomainError as exc:
+        print(f"ledger: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    print(f"court bundle written to {out}; check it with: ledger verify-bundle {out}")
+    return 0
+
+
+def cmd_verify_bundle(args: argparse.Namespace) -> int:
+    """Check a bundle offline; exit 0 when everything holds, 1 when not."""
+    from ledger.bundle.verify import verify_bundle
+
+    root = None
+    if args.root_key:
+        from ledger.cli import _read_root_key
+
+        root = _read_root_key(args.root_key)
+    report = verify_bundle(args.bundle, root_key=root)
+    print(report.text(), end="")
+    return 0 if report.ok else 1
+
+
+def _moment(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text} needs a time zone, e.g. {text}+08:00")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `export` and `verify-bundle` to the `ledger` parser."""
+    p = sub.add_parser("export", help="write a subject's court bundle (ZIP) for offline checking")
+    p.add_argument("subject", help="subject id, resident ID number or USCC")
+    p.add_argument("--out", required=True, help="the ZIP file to write")
+    p.add_argument("--as-of", type=_moment, default=None, help="ISO moment with time zone (default: now)")
+    p.add_argument("--valid-at", type=date.fromisoformat, action="append", help="ISO date (repeatable)")
+    p.add_argument("--purpose", required=True, help="why the data is exported (HA-5.2)")
+    p.add_argument("--basis", required=True, help="the legal basis of the export (HA-5.2)")
+    p.add_argument("--unit", required=True, help="the exporting unit (its key registers the read)")
+    p.add_argument("--user", default="cli", help="the person exporting (default: cli)")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("verify-bundle", help="check a court bundle offline (no database, no network)")
+    p.add_argument("bundle", help="the bundle ZIP file")
+    p.add_argument("--root-key", help="file with the root public key (hex) published by the credit office")
+    p.set_defaults(func=cmd_verify_bundle)

@@ -1,0 +1,95 @@
+"""The bundle checker runs with only the standard library and PyNaCl; its proofs agree with ledger.merkle."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+from bundle.scenario import build
+from bundle.tamper import rewrite
+from ledger_support.backends import sqlite_settings
+
+from ledger import merkle
+from ledger.bundle import layout, proofs
+from ledger.bundle.export import export_bundle
+from ledger.cli import main
+
+BLOCKER = textwrap.dedent("""
+    import sys
+    BLOCKED = ("eventsourcing", "sqlalchemy", "domain", "projections", "psycopg", "flask", "web")
+    ALLOWED_LEDGER = {"ledger", "ledger.bundle", "ledger.bundle.verify", "ledger.bundle.checks",
+                      "ledger.bundle.contents", "ledger.bundle.layout", "ledger.bundle.proofs",
+                      "ledger.bundle.reducer", "ledger.bundle.report", "ledger.bundle.keyhistory"}
+
+    class Poison:
+        def find_spec(self, name, path=None, target=None):
+            top = name.split(".")[0]
+            if top in BLOCKED or (top == "ledger" and name not in ALLOWED_LEDGER):
+                raise ImportError(f"offline checker must not import {name}")
+            return None
+
+    for name in list(sys.modules):
+        if name.split(".")[0] in BLOCKED:
+            del sys.modules[name]
+    sys.meta_path.insert(0, Poison())
+    from ledger.bundle.verify import verify_bundle
+    good, bad = verify_bundle(sys.argv[1]), verify_bundle(sys.argv[2])
+    print(good.ok, bad.ok, sorted({f.file for f in bad.findings}))
+""")
+
+
+def test_nt_pci_37_checker_verifies_with_eventsourcing_sqlalchemy_domain_projections_blocked(tmp_path: Path) -> None:
+    s = build(sqlite_settings(tmp_path))
+    good = export_bundle(s.app, None, s.subject_id, tmp_path / "good.zip", valid_at=[date(2024, 6, 1)])
+    s.app.close()
+    bad = rewrite(good, tmp_path / "bad.zip", {layout.STATE: lambda d: d.replace(b'"confirmed"', b'"exited"', 1)})
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run([sys.executable, "-c", BLOCKER, str(good), str(bad)], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True False ['state.json']"
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13, 31, 32, 33])
+def test_proofs_agree_with_the_ledgers_merkle_module(size: int) -> None:
+    store = merkle.MemoryNodeStore()
+    for i in range(size):
+        store.append(merkle.leaf_hash(f"leaf {i}".encode()))
+    roots = {n: merkle.root(n, store) for n in range(1, size + 1)}
+    for index in range(size):
+        leaf = merkle.leaf_hash(f"leaf {index}".encode())
+        proofs.verify_inclusion(leaf, index, size, merkle.inclusion_proof(index, size, store), roots[size])
+        with pytest.raises(proofs.ProofFailure):
+            proofs.verify_inclusion(leaf, index, size, merkle.inclusion_proof(index, size, store), b"\0" * 32)
+    for old in range(1, size):
+        proof = merkle.consistency_proof(old, size, store)
+        proofs.verify_consistency(old, size, roots[old], roots[size], proof)
+        with pytest.raises(proofs.ProofFailure):
+            proofs.verify_consistency(old, size, roots[size], roots[size], proof)
+
+
+def test_cli_export_registers_the_read_and_writes_a_valid_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    settings = sqlite_settings(tmp_path)
+    s = build(settings)
+    subject = str(s.subject_id)
+    s.app.close()
+    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LEDGER_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("LEDGER_ORIGIN", settings.origin)
+    out = tmp_path / "cli.zip"
+    base = ["export", subject, "--out", str(out), "--unit", "nt-credit-office"]
+    assert main(base + ["--purpose", "court", "--basis", " ", "--valid-at", "2024-06-01"]) == 2
+    assert "HA-5.2 [basis]" in capsys.readouterr().err and not out.exists()
+    assert main(base + ["--purpose", "court", "--basis", "subpoena", "--valid-at", "2024-06-01",
+                        "--valid-at", "2027-06-01", "--as-of", "2100-01-01T00:00:00+08:00"]) == 0
+    assert main(["verify-bundle", str(out)]) == 0
+    assert "RESULT: VALID" in capsys.readouterr().out
+    assert main(["export", "00000000-0000-0000-0000-000000000000", "--out", str(tmp_path / "x.zip"), "--unit",
+                 "nt-credit-office", "--purpose", "p", "--basis", "b"]) == 2
+    assert "did not exist" in capsys.readouterr().err
