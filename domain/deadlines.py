@@ -17,10 +17,13 @@ ONE_DAY = timedelta(days=1)
 
 
 class DayKind(StrEnum):
-    """How a deadline counts days: every calendar day, or working days only (调休 included)."""
+    """How a deadline counts: calendar days, working days (调休 included), or whole months to a month end."""
 
     NATURAL = "natural"
     WORKING = "working"
+    # `days` counts whole months: due on the last day of the month that many months after the start's
+    # month, e.g. 1 = "within the following month" (下月内, NT-PCI-17; monthly case reports, NT-JRP-4).
+    MONTH_END = "month_end"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ def add_working_days(start: date, days: int, rule_id: str, field: str = "deadlin
     return day
 
 
+def month_end(start: date, months: int) -> date:
+    """The last day of the month `months` months after `start`'s month (0: the end of that month)."""
+    index = start.year * 12 + start.month - 1 + months + 1
+    return date(index // 12, index % 12 + 1, 1) - ONE_DAY
+
+
 def compute_deadline(start: date, days: int, kind: DayKind, rule_id: str, field: str = "deadline") -> Deadline:
     """Due date `days` natural or working days after `start`, citing `rule_id` in any refusal."""
     if days < 0:
@@ -85,6 +94,8 @@ def compute_deadline(start: date, days: int, kind: DayKind, rule_id: str, field:
     kind = DayKind(kind)
     if kind is DayKind.NATURAL:
         due = start + timedelta(days=days)
+    elif kind is DayKind.MONTH_END:
+        due = month_end(start, days)
     else:
         due = add_working_days(start, days, rule_id, field)
     return Deadline(start=start, days=days, kind=kind, due=due, calendar_version=calendar_version())

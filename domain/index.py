@@ -9,7 +9,9 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.common import actor_stamp, ledger_uuid
 
-INDEX_NAMES = ("records", "list_entries", "objections", "repairs", "sanctions")
+# Confirmed entries awaiting their monthly report (NT-PCI-17) or their push upward (JY-22).
+UNREPORTED, UPWARD = "unreported_list_entries", "upward_push_pending"
+INDEX_NAMES = ("records", "list_entries", "objections", "repairs", "sanctions", UNREPORTED, UPWARD)
 
 
 class Index(Aggregate):

@@ -81,6 +81,8 @@ class ListEntry(Aggregate):
         self.valid_until: date | None = None
         self.closing: dict[str, Any] = {}
         self.exit_announcement: dict[str, Any] | None = None
+        self.flags: list[str] = []
+        self.upward_pushes: list[dict[str, Any]] = []
 
     # --- queries -----------------------------------------------------------------------------
     @property
@@ -136,8 +138,11 @@ class ListEntry(Aggregate):
         self.publicity = {"channel": channel, "start": start, "deadline": publicity_deadline}
 
     def check_can_confirm(self, rule: ListRule, confirmed_on: date) -> None:
-        """HA-4.1 prior notice, JY-6.1 publicity (ended) before a confirmation."""
+        """Objections settled (JY-6.2), HA-4.1 prior notice, JY-6.1 publicity (ended) before a confirmation."""
         self.check_status((DRAFTED, NOTICED, PUBLICISED), rule.rule_ids[0])
+        if self.flags:  # the objection is verified (and answered) before the decision
+            rule_id = "HA-4.1" if rule.prior_notice else "JY-6.1" if rule.publicity else "JY-6.2"
+            raise RuleViolation(rule_id, "list_entry_id", f"objection {self.flags[0]} to this entry is not settled")
         if rule.prior_notice and self.notice is None:
             raise RuleViolation("HA-4.1", "prior_notice", f"no prior notice before the {rule.code} decision")
         if rule.publicity and self.publicity is None:
@@ -201,6 +206,45 @@ class ListEntry(Aggregate):
     def _announce(self, channel: str, announced_on: date,
                   actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
         self.exit_announcement = {"channel": channel, "on": announced_on}
+
+    # --- JY-22: pushed up to the provincial and prefecture systems -----------------------------
+    def pushed_to(self) -> set[str]:
+        """The upper-level systems this entry was pushed to (JY-22)."""
+        return {system for push in self.upward_pushes for system in push["systems"]}
+
+    def push_upward(self, actor: Actor, profile: PolicyProfile, today: date, *, systems: Sequence[str],
+                    pushed_on: date) -> None:
+        """Record the push of a confirmed serious entry to the upper-level systems (JY-22)."""
+        self.check_status((CONFIRMED,), "JY-22")
+        check_date(pushed_on, today, "JY-22", "pushed_on")
+        assert self.decision is not None
+        check_not_before(pushed_on, self.decision["confirmed_on"], "JY-22", "pushed_on", "the confirmation")
+        self._push_upward(systems=list(systems), pushed_on=pushed_on, **stamp(actor, profile))
+
+    @event("PushedUpward")
+    def _push_upward(self, systems: list[str], pushed_on: date,
+                     actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.upward_pushes.append({"systems": systems, "on": pushed_on})
+
+    # --- objections (NT-PCI-32, JY-24): flagged, still published and used ---------------------
+    def flag(self, actor: Actor, profile: PolicyProfile, objection_id: UUID) -> None:
+        """Mark the entry as objected to; publication and sanctions continue (NT-PCI-32, JY-24)."""
+        self._flag(objection_id=objection_id, **stamp(actor, profile))
+
+    @event("Flagged")
+    def _flag(self, objection_id: UUID,
+              actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.flags.append(str(objection_id))
+
+    def unflag(self, actor: Actor, profile: PolicyProfile, objection_id: UUID, outcome: str) -> None:
+        """Remove the objection flag, the entry kept as it was (NT-PCI-32)."""
+        if str(objection_id) in self.flags:
+            self._unflag(objection_id=objection_id, outcome=outcome, **stamp(actor, profile))
+
+    @event("Unflagged")
+    def _unflag(self, objection_id: UUID, outcome: str,
+                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.flags.remove(str(objection_id))
 
     def expire(self, actor: Actor, profile: PolicyProfile, today: date) -> None:
         """Validity ended: off the list, publication stops (JY-20); LYG-18 automatic repair."""

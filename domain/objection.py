@@ -1,4 +1,4 @@
-"""Objection: a subject disputes a record (NT-PCI-31..33, LYG-14..17); the record stays published."""
+"""Objection: a subject disputes a record or a list entry (NT-PCI-31..33, LYG-14..17, JY-6); it stays published."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.common import check_choice, check_date, check_not_before, check_text, check_unit, compute, is_late, stamp
+from domain.documents import document
 from domain.errors import RuleViolation
+from domain.list_entry import ACTIVE, ListEntry
 from domain.policy import PolicyProfile
 from domain.privacy import check_no_forbidden_data
 from domain.record import DishonestyRecord
@@ -22,33 +24,72 @@ APPEAL_BODIES = ("credit_authority", "administrative_reconsideration", "litigati
 FILED, REFERRED, UPHELD, REJECTED, CORRECTED = "filed", "referred", "upheld", "rejected", "corrected"
 # The review time limit: NT-PCI-32 (10 working days) or LYG-15 (30 days), whichever the profile sets.
 ANSWER_DEADLINES = ("objection_review", "objection_answer")
+# HA-4.1: an objection after the prior notice of a serious-list decision is answered within this limit.
+PRIOR_NOTICE_ANSWER = "prior_notice_answer"
+RECORD, LIST_ENTRY = "record", "list_entry"
+# Who lodged it: the subject, or an agent with the subject's written or SMS authorisation (NT-PCI-22).
+SUBJECT, AGENT = "subject", "agent"
+FILERS = (SUBJECT, AGENT)
+
+
+def _filing(actor: Actor, profile: PolicyProfile, today: date, deadline_name: str, *, grounds: str, statement: str,
+            filed_on: date, filed_by: str, authorisation: object | None) -> dict[str, Any]:
+    """The checked fields every objection carries (NT-PCI-31 grounds, NT-PCI-22 agent authorisation)."""
+    check_choice(grounds, GROUNDS, "NT-PCI-31", "grounds")
+    check_date(filed_on, today, "NT-PCI-31", "filed_on")
+    check_choice(filed_by, FILERS, "NT-PCI-22", "filed_by")
+    if filed_by == AGENT:
+        authorised: dict[str, Any] | None = document(authorisation, today, "NT-PCI-22", "authorisation")
+    elif authorisation is not None:
+        raise RuleViolation("NT-PCI-22", "authorisation", "an authorisation is given only for an agent")
+    else:
+        authorised = None
+    check_no_forbidden_data({"statement": statement})
+    return {
+        "grounds": grounds, "statement": check_text(statement, "NT-PCI-31", "statement"), "filed_on": filed_on,
+        "answer_deadline": compute(profile, deadline_name, filed_on, "filed_on"), "filed_by": filed_by,
+        "authorisation": authorised, **stamp(actor, profile),
+    }
 
 
 class Objection(Aggregate):
-    """An objection to one record; handled by the unit that determined it (NT-PCI-4, LYG-14)."""
+    """An objection to a record or a list entry; handled by the unit that determined it (NT-PCI-4, LYG-14)."""
 
     @classmethod
     def file(cls, actor: Actor, profile: PolicyProfile, record: DishonestyRecord, today: date, *,
-             grounds: str, statement: str, filed_on: date) -> Objection:
+             grounds: str, statement: str, filed_on: date, filed_by: str = SUBJECT,
+             authorisation: object | None = None) -> Objection:
         """File on one of the NT-PCI-31 grounds; the answer deadline runs from the filing date."""
-        check_choice(grounds, GROUNDS, "NT-PCI-31", "grounds")
-        record.check_in_force("NT-PCI-31")
-        check_date(filed_on, today, "NT-PCI-31", "filed_on")
-        check_not_before(filed_on, record.determination_date, "NT-PCI-31", "filed_on", "the determination date")
-        check_no_forbidden_data({"statement": statement})
         name = next((n for n in ANSWER_DEADLINES if profile.find_deadline(n)), ANSWER_DEADLINES[0])
-        return cls(
-            record_id=record.id, subject_id=record.subject_id, grounds=grounds,
-            statement=check_text(statement, "NT-PCI-31", "statement"), filed_on=filed_on,
-            handler_unit=record.determining_unit, answer_deadline=compute(profile, name, filed_on, "filed_on"),
-            **stamp(actor, profile),
-        )
+        fields = _filing(actor, profile, today, name, grounds=grounds, statement=statement, filed_on=filed_on,
+                         filed_by=filed_by, authorisation=authorisation)
+        record.check_in_force("NT-PCI-31")
+        check_not_before(filed_on, record.determination_date, "NT-PCI-31", "filed_on", "the determination date")
+        return cls(record_id=record.id, subject_id=record.subject_id, handler_unit=record.determining_unit, **fields)
+
+    @classmethod
+    def file_on_entry(cls, actor: Actor, profile: PolicyProfile, entry: ListEntry, today: date, *,
+                      grounds: str, statement: str, filed_on: date, filed_by: str = SUBJECT,
+                      authorisation: object | None = None) -> Objection:
+        """An objection to a list entry: in publicity (JY-6.1/6.2), after prior notice (HA-4.1) or once listed
+        (NT-PCI-31); the determining unit verifies, within the HA-4.1 time limit after a prior notice."""
+        name = next((n for n in ANSWER_DEADLINES if profile.find_deadline(n)), ANSWER_DEADLINES[0])
+        if entry.notice is not None and profile.find_deadline(PRIOR_NOTICE_ANSWER):
+            name = PRIOR_NOTICE_ANSWER
+        fields = _filing(actor, profile, today, name, grounds=grounds, statement=statement, filed_on=filed_on,
+                         filed_by=filed_by, authorisation=authorisation)
+        entry.check_status(ACTIVE, "NT-PCI-31")
+        check_not_before(filed_on, entry.drafted_on, "NT-PCI-31", "filed_on", "the draft date")
+        return cls(record_id=None, subject_id=entry.subject_id, handler_unit=entry.determining_unit,
+                   target_kind=LIST_ENTRY, list_entry_id=entry.id, **fields)
 
     @event("Filed")
     def __init__(
-        self, record_id: UUID, subject_id: UUID, grounds: str, statement: str, filed_on: date,
+        self, record_id: UUID | None, subject_id: UUID, grounds: str, statement: str, filed_on: date,
         handler_unit: str, answer_deadline: dict[str, Any] | None,
         actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+        target_kind: str = RECORD, list_entry_id: UUID | None = None, filed_by: str = SUBJECT,
+        authorisation: dict[str, Any] | None = None,
     ) -> None:
         self.record_id = record_id
         self.subject_id = subject_id
@@ -58,11 +99,22 @@ class Objection(Aggregate):
         self.handler_unit = handler_unit
         self.answer_deadline = answer_deadline
         self.policy_id = policy_id
+        self.target_kind = target_kind
+        self.list_entry_id = list_entry_id
+        self.filed_by = filed_by
+        self.authorisation = authorisation
         self.status = FILED
         self.referral: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
         self.correction: dict[str, Any] | None = None
         self.appeals: list[dict[str, Any]] = []
+
+    @property
+    def target_id(self) -> UUID:
+        """The record or list entry objected to."""
+        target = self.list_entry_id if self.target_kind == LIST_ENTRY else self.record_id
+        assert target is not None
+        return target
 
     # --- queries -----------------------------------------------------------------------------
     @property

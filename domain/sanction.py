@@ -89,7 +89,10 @@ class SanctionCase(Aggregate):
                    APPLIED: ("feed_back", self.feedback_deadline),
                    LIFT_PUSHED: ("confirm_lift", (self.lift or {}).get("deadline"))}
         step, deadline = pending.get(self.status, ("", None))
-        return [{"step": step, "unit": self.department, "due": deadline["due"]}] if is_late(deadline, today) else []
+        if deadline is None or not is_late(deadline, today):
+            return []
+        return [{"step": step, "unit": self.department, "department": self.department, "sanction_id": self.id,
+                 "measure_id": self.measure_id, "due": deadline["due"], "deadline": deadline}]
 
     def check_department(self, actor: Actor) -> None:
         """Only the department the measure was pushed to responds (JY-21)."""

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from domain.retry import retry_commands
 from domain.service_access import AccessCommands
 from domain.service_lists import ListCommands
-from domain.service_objections import ObjectionCommands, RepairCommands
+from domain.service_objections import ObjectionCommands
 from domain.service_queries import Queries
 from domain.service_records import RecordCommands
+from domain.service_repairs import RepairCommands
+from domain.service_reporting import ReportingCommands
 from domain.service_sanctions import SanctionCommands
 from domain.service_subjects import SubjectCommands
 
 
+@retry_commands
 class CreditService(
     SubjectCommands, RecordCommands, ListCommands, ObjectionCommands, RepairCommands, SanctionCommands, Queries,
-    AccessCommands,
+    AccessCommands, ReportingCommands,
 ):
     """Commands take an `Actor` first and keyword arguments, return the new or changed aggregate id, and
     either save every changed aggregate in ONE `ledger.save_as(actor.unit, ...)` call or raise a
@@ -22,4 +26,6 @@ class CreditService(
     Built as `CreditService(ledger, profiles, subject_secret, today=date.today)`: `profiles` maps profile
     ids to loaded `PolicyProfile`s (decisions are taken under a version published in the ledger),
     `subject_secret` keys the HMAC that derives subject ids from ID numbers and credit codes.
+    A command that loses a version race to a concurrent writer (eventsourcing `IntegrityError`, e.g. on
+    the shared `Index`) is re-read and re-applied, up to two retries (`domain.retry`).
     """

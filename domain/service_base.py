@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
 from domain.errors import NotFound, RuleViolation
-from domain.index import Index
+from domain.index import UNREPORTED, UPWARD, Index
 from domain.list_entry import ListEntry
 from domain.policy import PolicyProfile
 from domain.ports import EventLedger
@@ -19,6 +20,8 @@ from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
 
 MIN_SECRET_BYTES = 16
+# The ledger administrator's unit: with each profile's credit office, the only publisher of profiles (JY-16).
+ADMIN_UNIT = "ledger-admin"
 
 
 class ServiceBase:
@@ -26,7 +29,7 @@ class ServiceBase:
 
     def __init__(
         self, ledger: EventLedger, profiles: Mapping[str, PolicyProfile], subject_secret: bytes,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = date.today, *, admin_unit: str = ADMIN_UNIT,
     ) -> None:
         if not isinstance(subject_secret, bytes) or len(subject_secret) < MIN_SECRET_BYTES:
             raise ValueError(f"subject_secret must be at least {MIN_SECRET_BYTES} bytes")
@@ -34,6 +37,7 @@ class ServiceBase:
         self.profiles = dict(profiles)
         self._secret = subject_secret
         self._clock = today
+        self.admin_unit = admin_unit
         self._published: set[UUID] = set()
 
     def today(self) -> date:
@@ -76,6 +80,15 @@ class ServiceBase:
             subject.file(uow.actor, kind, item.id)  # type: ignore[attr-defined]
             if index_name:
                 self._index(uow, index_name).add(uow.actor, item.id)  # type: ignore[attr-defined]
+
+    def _queue_reports(self, uow: UnitOfWork, profile: PolicyProfile, entry: ListEntry) -> None:
+        """A confirmed entry of a reported list waits for its monthly report (NT-PCI-17) or push (JY-22)."""
+        for rule in profile.reporting.values():
+            if entry.list_code in rule.lists:
+                if rule.deadline:
+                    self._index(uow, UNREPORTED).add(uow.actor, entry.id)
+                if rule.targets:
+                    self._index(uow, UPWARD).add(uow.actor, entry.id)
 
     def _close(self, uow: UnitOfWork, index_name: str, item_id: UUID) -> None:
         self._index(uow, index_name).close(uow.actor, item_id)
@@ -121,7 +134,30 @@ class ServiceBase:
                 self._close(uow, "list_entries", entry.id)
                 exited.append(entry.id)
         self._lift_sanctions(uow, subject, exited, reason, on)
+        if exited:
+            self._withdraw_warnings(uow, subject, on)
         return exited
+
+    def _withdraw_warnings(self, uow: UnitOfWork, subject: Subject, on: date) -> None:
+        """NT-JRP-3: a big-data warning whose key-attention entries fell below the threshold is withdrawn."""
+        entries = self._entries(uow, subject)
+        for warning in entries:
+            rule = self._profile(warning.policy_id).lists.get(warning.list_code)
+            if not warning.active or rule is None or not rule.counts_list or not rule.threshold_fields:
+                continue
+            fields = {e.list_field for e in entries
+                      if e.in_force and e.list_code == rule.counts_list and e.policy_id == warning.policy_id}
+            if len(fields) < rule.threshold_fields:
+                reason = (f"NT-JRP-3 withdrawn: {rule.counts_list} in {len(fields)} key fields, "
+                          f"fewer than {rule.threshold_fields}")
+                self._exit_entries(uow, subject, lambda e, target=warning.id: e.id == target, reason, on)
+
+    def _revoke_entry(self, uow: UnitOfWork, entry: ListEntry, reason: str, doc: dict[str, Any], on: date) -> None:
+        entry.revoke(uow.actor, self._profile(entry.policy_id), reason=reason, apology=doc, revoked_on=on)
+        self._close(uow, "list_entries", entry.id)
+        subject = self._subject(uow, entry.subject_id)
+        self._lift_sanctions(uow, subject, [entry.id], f"JY-24 revoked: {reason}", on)
+        self._withdraw_warnings(uow, subject, on)
 
     def _close_record(self, uow: UnitOfWork, record: DishonestyRecord, reason: str, on: date) -> None:
         """After a record left force: exit list entries left without an in-force basis, lift its sanctions."""

@@ -30,6 +30,9 @@ class ListCommands(ServiceBase):
         uow = self._uow(actor)
         subject = self._subject(uow, subject_id)
         rule = profile.list_rule(list_code)
+        profile.check_determining_unit(actor.unit)  # JY-5
+        if rule.determining_level:
+            profile.check_level(actor.unit, rule.determining_level)  # HA-4.1
         self._check_excluded(uow, rule, subject)
         for entry in self._entries(uow, subject):
             if entry.active and entry.list_code == list_code and entry.list_field == list_field:
@@ -77,6 +80,7 @@ class ListCommands(ServiceBase):
         self._exit_entries(uow, subject, lambda e: e.list_code in removes,
                            f"{entry.list_code} list confirmed (JY-6.2, NT-JRP-3)", confirmed_on)
         self._warn_big_data(uow, profile, subject, entry, confirmed_on)
+        self._queue_reports(uow, profile, entry)  # NT-PCI-17, JY-22
         uow.commit()
         return entry.id
 

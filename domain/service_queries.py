@@ -105,14 +105,19 @@ class Queries(ServiceBase):
                 and (department is None or c.department == department)]
 
     def overdue(self, today: date | None = None) -> list[dict[str, Any]]:
-        """Open steps past their deadline: objections, repairs, department responses (NT-PCI-32, JY-21)."""
+        """Open steps past their deadline, with days late: objections, repairs, department responses.
+
+        Sanction steps (JY-21, CS-2.6, CS-2.7) also name the department, the sanction id and the deadline
+        (with the calendar version it was computed on); a profile that sets no limit makes nothing overdue.
+        """
         day = today or self.today()
         uow = self._read()
         found = []
         for name, cls in OVERDUE_INDEXES.items():
             for item_id in self._open_ids(uow, name):
                 item = uow.get(item_id, cls, "id")
-                found += [{"kind": cls.__name__, "id": item.id, **step} for step in item.overdue(day)]
+                found += [{"kind": cls.__name__, "id": item.id, **step, "days_late": (day - step["due"]).days}
+                          for step in item.overdue(day)]
         return sorted(found, key=lambda s: (s["due"], str(s["id"])))
 
     def as_of(self, aggregate_id: UUID, version: int) -> Any:

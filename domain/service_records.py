@@ -32,6 +32,7 @@ class RecordCommands(ServiceBase):
     ) -> UUID:
         """Record a determination (HA-2.2, LYG-6, LYG-21, NT-PCI-14/15/30); NT-PCI-29 derived records."""
         profile = self._profile(profile_id)
+        profile.check_determining_unit(actor.unit)  # JY-5
         uow = self._uow(actor)
         subject = self._subject(uow, subject_id)
         record = self._record(uow, profile, subject, {
@@ -68,7 +69,10 @@ class RecordCommands(ServiceBase):
     def _contact(self, actor: Actor, record_id: UUID, **fields: Any) -> UUID:
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
-        record.register_contact(actor, self._profile(record.policy_id), self.today(), **fields)
+        profile = self._profile(record.policy_id)
+        registrars = profile.role_units("petition_department") or (record.determining_unit,)
+        check_unit(actor, registrars, "LYG-8", "actor", "the petition department")
+        record.register_contact(actor, profile, self.today(), **fields)
         uow.commit()
         return record.id
 
@@ -123,17 +127,13 @@ class RecordCommands(ServiceBase):
             self._close(uow, "records", item.id)
             self._lift_sanctions(uow, subject, [item.id], f"JY-24 revoked: {reason}", on)
 
-    def _revoke_entry(self, uow: UnitOfWork, entry: ListEntry, reason: str, doc: dict[str, Any], on: date) -> None:
-        entry.revoke(uow.actor, self._profile(entry.policy_id), reason=reason, apology=doc, revoked_on=on)
-        self._close(uow, "list_entries", entry.id)
-        subject = self._subject(uow, entry.subject_id)
-        self._lift_sanctions(uow, subject, [entry.id], f"JY-24 revoked: {reason}", on)
-
     # --- CS-2.2 dishonesty points -------------------------------------------------------------
     def add_points(self, actor: Actor, *, subject_id: UUID, points: int, reason: str, act_date: date,
                    basis: dict[str, Any], profile_id: str = "CS", behaviour_code: str | None = None) -> UUID:
-        """Add dishonesty points; a grade that triggers sanctions records a determination (CS-2.2)."""
+        """Add dishonesty points, by the enforcement bureaus; a sanctioning grade records a determination (CS-2.2)."""
         profile = self._profile(profile_id)
+        check_unit(actor, profile.role_units("collector") or profile.role_units("aggregator"), "CS-2.2", "actor",
+                   "the enforcement bureaus (collector)")
         uow = self._uow(actor)
         subject = self._subject(uow, subject_id)
         account = uow.find(PointsAccount.create_id(subject.id, profile.id), PointsAccount)
@@ -150,6 +150,7 @@ class RecordCommands(ServiceBase):
                      profile_id: str = "CS", behaviour_code: str | None = None) -> UUID:
         """The urban-management office grades a subject (CS-2.2) when the profile holds no point ranges."""
         profile = self._profile(profile_id)
+        check_unit(actor, profile.role_units("aggregator"), "CS-2.2", "actor", "the urban-management office")
         uow = self._uow(actor)
         subject = self._subject(uow, subject_id)
         account = uow.find(PointsAccount.create_id(subject.id, profile.id), PointsAccount)

@@ -109,8 +109,9 @@ class SanctionCommands(ServiceBase):
             if entry.is_due_to_expire(day):
                 entry.expire(actor, self._profile(entry.policy_id), day)
                 self._close(uow, "list_entries", entry.id)
-                self._lift_sanctions(uow, self._subject(uow, entry.subject_id), [entry.id],
-                                     "validity ended (JY-20, LYG-18)", day)
+                subject = self._subject(uow, entry.subject_id)
+                self._lift_sanctions(uow, subject, [entry.id], "validity ended (JY-20, LYG-18)", day)
+                self._withdraw_warnings(uow, subject, day)  # NT-JRP-3
                 expired.append(entry.id)
         uow.commit()
         return expired

@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.common import check_unit
 from domain.errors import NotFound, RuleViolation
 from domain.profile_aggregate import PublishedProfile
 from domain.service_base import ServiceBase
@@ -16,10 +17,13 @@ class SubjectCommands(ServiceBase):
     """publish_profile, register_person, register_organisation, link_responsible_person."""
 
     def publish_profile(self, actor: Actor, *, profile_id: str) -> UUID:
-        """Publish the loaded profile version; identical content again is a no-op (NT-PCI-36)."""
+        """Publish the loaded profile version (ledger admin or credit office, JY-16); identical content again is a
+        no-op (NT-PCI-36)."""
         profile = self.profiles.get(profile_id)
         if profile is None:
             raise NotFound("PolicyProfile", profile_id, "profile_id")
+        check_unit(actor, (self.admin_unit, *profile.role_units("credit_office")), "JY-16", "actor",
+                   "the ledger administrator or the credit office")
         uow = self._uow(actor)
         existing = uow.find(PublishedProfile.id_for(profile), PublishedProfile)
         if existing is not None:

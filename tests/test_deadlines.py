@@ -135,3 +135,17 @@ def test_working_days_between_is_zero_for_reversed_or_equal_dates() -> None:
     assert working_days_between(date(2024, 10, 8), date(2024, 10, 8)) == 0
     assert working_days_between(date(2024, 10, 8), date(2024, 10, 1)) == 0
     assert working_days_between(date(2024, 9, 30), date(2024, 10, 7)) == 0
+
+
+@given(starts, st.integers(0, 24))
+def test_nt_pci_17_month_end_deadlines_fall_on_the_last_day_of_the_nth_following_month(start: date, months: int) -> None:
+    deadline = compute_deadline(start, months, DayKind.MONTH_END, "NT-PCI-17")
+    assert (deadline.due + timedelta(days=1)).day == 1 and deadline.due >= start
+    assert (deadline.due.year - start.year) * 12 + deadline.due.month - start.month == months
+    assert deadline.kind is DayKind.MONTH_END and deadline.calendar_version == calendar_version()
+
+
+def test_nt_pci_17_within_the_following_month() -> None:
+    assert compute_deadline(date(2024, 1, 31), 1, DayKind.MONTH_END, "NT-PCI-17").due == date(2024, 2, 29)
+    assert compute_deadline(date(2024, 12, 1), 1, DayKind.MONTH_END, "NT-PCI-17").due == date(2025, 1, 31)
+    assert compute_deadline(date(2031, 3, 2), 1, DayKind.MONTH_END, "NT-PCI-17").due == date(2031, 4, 30)

@@ -42,7 +42,10 @@ def test_nt_pci_15_to_35_tax_arrears_from_record_to_repair(service, ledger, cloc
     service.confirm_list_entry(CREDIT, list_entry_id=black_id, confirmed_on=date(2024, 2, 1),
                                decision=doc(date(2024, 2, 1), "通信用认〔2024〕2号"))
     statuses = sorted((e.list_code, e.status) for e in service.list_entries_of(subject_id))
-    assert statuses == [("big_data_warning", "confirmed"), ("black", "confirmed")] + [("key_attention", "exited")] * 3
+    # NT-JRP-3: moved to the black list, no key-attention field is left, so the big-data warning is withdrawn
+    assert statuses == [("big_data_warning", "exited"), ("black", "confirmed")] + [("key_attention", "exited")] * 3
+    [warning] = [e for e in service.list_entries_of(subject_id) if e.list_code == "big_data_warning"]
+    assert warning.closing["reason"].startswith("NT-JRP-3 withdrawn: key_attention in 0 key fields")
     assert service.list_entry(black_id).valid_until == date(2027, 2, 1)
 
     # NT-PCI-26 market measure, closed loop with the financial institutions

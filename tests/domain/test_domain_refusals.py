@@ -24,6 +24,8 @@ NT_CREDIT = actor("nt-credit-office")
 NT_BANKS = actor("nt-financial-institutions")
 JY_MARKET = actor("jy-market-supervision")
 JY_CREDIT = actor("jy-credit-office")
+CS_BUREAU = actor("cs-enforcement-bureaus")
+CS_UMO = actor("cs-urban-management-office")
 ANSWER = basis(date(2025, 5, 5), "信访复〔2025〕1号", "信访局", "other_statutory")
 TAX = basis(date(2024, 1, 8), "通税罚〔2024〕7号", "国家税务总局南通市税务局")
 
@@ -47,6 +49,7 @@ class World:
     ha_record: UUID
     ha_draft: UUID
     jy_company: UUID
+    jy_black: UUID
     relapsed_record: UUID
 
 
@@ -97,7 +100,7 @@ def world(service: CreditService, clock: Any) -> World:
                         basis=basis(date(2024, 9, 20), "通税罚〔2024〕99号"), act_date=date(2024, 9, 1),
                         determination_date=date(2024, 9, 20))
     return World(s, clock, adult, minor, lyg_record, nt_person, nt_record, nt_black, nt_case, objection, repair,
-                 ha_company, ha_record, ha_draft, jy_company, relapsed_record)
+                 ha_company, ha_record, ha_draft, jy_company, jy_black, relapsed_record)
 
 
 def record_lyg(w: World, **changes: Any) -> Any:
@@ -240,6 +243,66 @@ BAD: list[tuple[str, Callable[[World], Any], str, str]] = [
     ("sweep of a future day", lambda w: w.service.sweep(NT_CREDIT, today=date(2025, 6, 17)), "NT-PCI-30", "today"),
     ("revocation without a written apology", lambda w: w.service.revoke_erroneous(
         NT_TAX, target_id=w.nt_record, reason="错误", revoked_on=date(2025, 6, 16)), "JY-24", "apology"),
+    # role checks: who may take each step
+    ("CS-2.2 points added by the urban-management office, not the bureaus", lambda w: w.service.add_points(
+        CS_UMO, subject_id=w.adult, points=3, reason="占道经营", act_date=date(2025, 5, 1),
+        basis=basis(date(2025, 5, 2))), "CS-2.2", "actor"),
+    ("CS-2.2 points graded by an enforcement bureau", lambda w: w.service.grade_points(
+        CS_BUREAU, subject_id=w.adult, grade="serious", graded_on=date(2025, 6, 1), basis=basis(date(2025, 6, 1))),
+     "CS-2.2", "actor"),
+    ("LYG-8 reminder registered by the credit office", lambda w: w.service.register_reminder(
+        LYG_CREDIT, record_id=w.lyg_record, on=date(2025, 6, 1), method="书面", content="提醒"), "LYG-8", "actor"),
+    ("LYG-8 interview registered by another department", lambda w: w.service.register_interview(
+        actor("lyg-hrss"), record_id=w.lyg_record, on=date(2025, 6, 1), method="面谈", content="约谈",
+        attended=True), "LYG-8", "actor"),
+    ("LYG-14 objection lodged with a unit that does not receive it", lambda w: w.service.file_objection(
+        actor("lyg-hrss"), record_id=w.lyg_record, grounds="wrong_or_incomplete", statement="x",
+        filed_on=date(2025, 6, 2)), "LYG-14", "actor"),
+    ("NT-PCI-32 objection lodged with an unrelated department", lambda w: w.service.file_objection(
+        actor("ha-justice"), record_id=w.ha_record, grounds="wrong_or_incomplete", statement="x",
+        filed_on=date(2025, 6, 2)), "NT-PCI-32", "actor"),
+    ("NT-PCI-22 objection by an agent without authorisation", lambda w: w.service.file_objection(
+        NT_CREDIT, record_id=w.nt_record, grounds="wrong_or_incomplete", statement="x", filed_on=date(2025, 6, 2),
+        filed_by="agent"), "NT-PCI-22", "authorisation"),
+    ("NT-PCI-22 objection by someone neither subject nor agent", lambda w: w.service.file_objection(
+        NT_CREDIT, record_id=w.nt_record, grounds="wrong_or_incomplete", statement="x", filed_on=date(2025, 6, 2),
+        filed_by="neighbour"), "NT-PCI-22", "filed_by"),
+    ("JY-16 profile published by a recording unit", lambda w: w.service.publish_profile(NT_TAX, profile_id="NT"),
+     "JY-16", "actor"),
+    ("JY-16 profile published by another city's credit office", lambda w: w.service.publish_profile(
+        JY_CREDIT, profile_id="NT"), "JY-16", "actor"),
+    ("HA-4.1 serious list decided by a unit of unknown level", lambda w: w.service.draft_list_entry(
+        NT_TAX, profile_id="HA", subject_id=w.ha_company, list_code="black", list_field="health_life",
+        record_ids=[w.ha_record], drafted_on=date(2025, 6, 1), reason="x"), "HA-4.1", "actor"),
+    ("JY-5 determination by a bank (reference information only)", lambda w: w.service.record_dishonesty(
+        actor("jy-financial-institutions"), profile_id="JY", subject_id=w.jy_company, behaviour_code="JY-4.1",
+        tier="serious", basis=basis(date(2025, 3, 3)), act_date=date(2025, 2, 1),
+        determination_date=date(2025, 3, 3)), "JY-5", "actor"),
+    ("JY-5 list drafted by an industry association", lambda w: w.service.draft_list_entry(
+        actor("jy-industry-associations"), profile_id="JY", subject_id=w.jy_company, list_code="red",
+        drafted_on=date(2025, 6, 1), reason="x"), "JY-5", "actor"),
+    # monthly reports (NT-PCI-17), upward pushes (JY-22)
+    ("NT-PCI-17 report of a month not yet ended", lambda w: w.service.report_list_entries(
+        NT_TAX, profile_id="NT", period="2025-06", list_entry_ids=[], reported_on=date(2025, 6, 16)),
+     "NT-PCI-17", "period"),
+    ("NT-PCI-17 report period malformed", lambda w: w.service.report_list_entries(
+        NT_TAX, profile_id="NT", period="2024/02", list_entry_ids=[], reported_on=date(2025, 6, 16)),
+     "NT-PCI-17", "period"),
+    ("NT-PCI-17 report leaving out an entry of the month", lambda w: w.service.report_list_entries(
+        NT_TAX, profile_id="NT", period="2024-02", list_entry_ids=[], reported_on=date(2025, 6, 16)),
+     "NT-PCI-17", "list_entry_ids"),
+    ("NT-PCI-17 report of another unit's entry", lambda w: w.service.report_list_entries(
+        NT_CREDIT, profile_id="NT", period="2024-02", list_entry_ids=[w.nt_black], reported_on=date(2025, 6, 16)),
+     "NT-PCI-17", "list_entry_ids"),
+    ("NT-PCI-17 report under a profile without monthly reports", lambda w: w.service.report_list_entries(
+        LYG_BUREAU, profile_id="LYG", period="2024-02", list_entry_ids=[], reported_on=date(2025, 6, 16)),
+     "NT-PCI-17", "profile_id"),
+    ("JY-22 upward push by a department", lambda w: w.service.push_upward(
+        JY_MARKET, list_entry_id=w.jy_black, pushed_on=date(2025, 6, 1)), "JY-22", "actor"),
+    ("JY-22 upward push to a system outside the profile", lambda w: w.service.push_upward(
+        JY_CREDIT, list_entry_id=w.jy_black, pushed_on=date(2025, 6, 1), systems=["beijing"]), "JY-22", "systems"),
+    ("JY-22 upward push under a profile without it", lambda w: w.service.push_upward(
+        NT_CREDIT, list_entry_id=w.nt_black, pushed_on=date(2025, 6, 1)), "JY-22", "list_entry_id"),
 ]
 
 

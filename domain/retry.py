@@ -1,0 +1,46 @@
+"""Optimistic concurrency for commands: re-read and re-apply when another writer got there first."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from eventsourcing.persistence import IntegrityError
+
+ATTEMPTS = 3  # the first try and two retries
+_C = TypeVar("_C", bound=type)
+
+
+def retrying(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `command` again (from a fresh read) when its save lost a version race to a concurrent writer.
+
+    A command builds a fresh unit of work on every call and saves all or nothing, so a lost race stored
+    nothing and the rerun re-checks every rule against the newer state (e.g. the shared `Index`).
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return command(*args, **kwargs)
+            except IntegrityError:
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    run.__wrapped_retrying__ = True  # type: ignore[attr-defined]
+    return run
+
+
+def retry_commands(cls: _C) -> _C:
+    """Wrap every public method of `cls` whose first parameter is `actor` (the commands) in `retrying`."""
+    for name in dir(cls):
+        method = getattr(cls, name)
+        if name.startswith("_") or not inspect.isfunction(method) or getattr(method, "__wrapped_retrying__", False):
+            continue
+        parameters = list(inspect.signature(method).parameters)
+        if parameters[1:2] == ["actor"]:
+            setattr(cls, name, retrying(method))
+    return cls

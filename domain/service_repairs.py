@@ -1,0 +1,65 @@
+"""Commands on credit repair (NT-PCI-34/35, HA-5.1, CS-2.7)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.actor import Actor
+from domain.errors import RuleViolation
+from domain.record import DishonestyRecord
+from domain.repair import RepairApplication
+from domain.service_base import ServiceBase
+from domain.subject import Subject
+from domain.unit_of_work import UnitOfWork
+
+
+class RepairCommands(ServiceBase):
+    """apply_for_repair, give_repair_opinion, decide_repair."""
+
+    def apply_for_repair(self, actor: Actor, *, record_id: UUID, applied_on: date, corrected_on: date | None = None,
+                         commitment: dict[str, Any] | None = None, public_service: Sequence[str] = ()) -> UUID:
+        """Apply for repair once the conditions hold (NT-PCI-34; free of charge, HA-5.1)."""
+        uow = self._uow(actor)
+        record = uow.get(record_id, DishonestyRecord, "record_id")
+        subject = self._subject(uow, record.subject_id)
+        repair = RepairApplication.apply(
+            actor, self._profile(record.policy_id), record, self._records(uow, subject), self.today(),
+            applied_on=applied_on, corrected_on=corrected_on, commitment=commitment, public_service=public_service,
+        )
+        if any(r.open and r.record_id == record.id for r in self._repairs(uow, subject)):
+            raise RuleViolation("NT-PCI-35", "record_id", "a repair application is already pending")
+        self._file(uow, subject, "repair", "repairs", repair)
+        uow.commit()
+        return repair.id
+
+    def _repairs(self, uow: UnitOfWork, subject: Subject) -> list[RepairApplication]:
+        return [uow.get(i, RepairApplication, "repair_id") for i in subject.ids("repair")]
+
+    def give_repair_opinion(self, actor: Actor, *, repair_id: UUID, favourable: bool, opinion: dict[str, Any],
+                            given_on: date) -> UUID:
+        """The provider's written opinion, published for 5 working days (NT-PCI-35)."""
+        uow = self._uow(actor)
+        repair = uow.get(repair_id, RepairApplication, "repair_id")
+        repair.give_opinion(actor, self._profile(repair.policy_id), self.today(), favourable=favourable,
+                            opinion=opinion, given_on=given_on)
+        uow.commit()
+        return repair.id
+
+    def decide_repair(self, actor: Actor, *, repair_id: UUID, approved: bool, reasons: str, decided_on: date) -> UUID:
+        """Approve after publicity: the record is archived and every sanction lifted, everywhere (HA-5.1)."""
+        uow = self._uow(actor)
+        repair = uow.get(repair_id, RepairApplication, "repair_id")
+        profile = self._profile(repair.policy_id)
+        repair.decide(actor, profile, self.today(), approved=approved, reasons=reasons, decided_on=decided_on)
+        self._close(uow, "repairs", repair.id)
+        if approved:
+            record = uow.get(repair.record_id, DishonestyRecord, "record_id")
+            for item in [record, *self._derived_records(uow, record)]:
+                if item.in_force:
+                    item.repair(actor, profile, repair_id=repair.id, repaired_on=decided_on)
+                    self._close_record(uow, item, f"repaired ({repair.id}, HA-5.1)", decided_on)
+        uow.commit()
+        return repair.id

@@ -1,0 +1,129 @@
+"""Reporting commands and queries: monthly list reports (NT-PCI-17) and upward pushes (JY-22)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.actor import Actor
+from domain.common import check_unit, compute, credit_office
+from domain.errors import RuleViolation
+from domain.index import UNREPORTED, UPWARD
+from domain.list_entry import ListEntry
+from domain.policy import PolicyProfile, ReportingRule
+from domain.reporting import ListReport, period_of, period_start
+from domain.service_base import ServiceBase
+from domain.unit_of_work import UnitOfWork
+
+
+
+def _rule(profile: PolicyProfile, rule_id: str, field: str, wanted: str) -> ReportingRule:
+    """The profile's reporting rule of kind `wanted` ('deadline' or 'targets'); refusal when it has none."""
+    for rule in profile.reporting.values():
+        if rule.lists and getattr(rule, wanted):
+            return rule
+    raise RuleViolation(rule_id, field, f"{profile.label} sets no such report")
+
+
+class ReportingCommands(ServiceBase):
+    """report_list_entries, reports_due, push_upward, upward_pushes_pending."""
+
+    def _unreported(self, uow: UnitOfWork) -> list[ListEntry]:
+        return [uow.get(i, ListEntry, "list_entry_id") for i in self._open_ids(uow, UNREPORTED)]
+
+    def report_list_entries(self, actor: Actor, *, profile_id: str, period: str, list_entry_ids: Sequence[UUID],
+                            reported_on: date) -> UUID:
+        """The producing department reports every red/black entry it confirmed in `period` (NT-PCI-17, 应报尽报);
+        an empty report is the zero report (NT-PCI-17). Late reports are recorded as late."""
+        profile = self._profile(profile_id)
+        rule = _rule(profile, "NT-PCI-17", "profile_id", "deadline")
+        period_start(period, rule.rule_id)
+        uow = self._uow(actor)
+        if uow.find(ListReport.create_id(profile.id, actor.unit, period), ListReport) is not None:
+            raise RuleViolation(rule.rule_id, "period", f"{actor.unit} already reported {period}")
+        due = {e.id for e in self._unreported(uow) if e.policy_id == profile.id and e.determining_unit == actor.unit
+               and period_of(e.decision["confirmed_on"]) == period}  # type: ignore[index]
+        given = set()
+        for raw in list_entry_ids:
+            entry = uow.get(raw, ListEntry, "list_entry_ids")
+            if entry.id not in due:
+                raise RuleViolation(rule.rule_id, "list_entry_ids",
+                                    f"{entry.id} is not an unreported {period} entry of {actor.unit}")
+            given.add(entry.id)
+        missing = due - given
+        if missing:
+            raise RuleViolation(rule.rule_id, "list_entry_ids", f"report every entry of {period}: missing "
+                                + ", ".join(sorted(map(str, missing))))
+        report = ListReport.submit(actor, profile, rule, self.today(), period=period, entry_ids=sorted(given, key=str),
+                                   reported_on=reported_on)
+        uow.add(report)
+        for entry_id in given:
+            self._close(uow, UNREPORTED, entry_id)
+        uow.commit()
+        return report.id
+
+    def list_report(self, profile_id: str, unit: str, period: str) -> ListReport:
+        """One submitted monthly report."""
+        return UnitOfWork(self.ledger, None).get(  # type: ignore[arg-type]
+            ListReport.create_id(profile_id, unit, period), ListReport, "period")
+
+    def reports_due(self, today: date | None = None) -> list[dict[str, Any]]:
+        """Monthly list reports past their deadline and not submitted: unit, period, entries, days late (NT-PCI-17)."""
+        day = today or self.today()
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        groups: dict[tuple[str, str, str], list[UUID]] = {}
+        for entry in self._unreported(uow):
+            key = (entry.policy_id, entry.determining_unit, period_of(entry.decision["confirmed_on"]))  # type: ignore[index]
+            groups.setdefault(key, []).append(entry.id)
+        found = []
+        for (profile_id, unit, period), ids in sorted(groups.items()):
+            profile = self.profiles.get(profile_id)
+            if profile is None:
+                continue
+            rule = _rule(profile, "NT-PCI-17", "profile_id", "deadline")
+            deadline = compute(profile, rule.deadline or "", period_start(period, rule.rule_id), "period")
+            if deadline is not None and day > deadline["due"]:
+                found.append({"profile_id": profile_id, "unit": unit, "period": period, "list_entry_ids": ids,
+                              "due": deadline["due"], "deadline": deadline, "days_late": (day - deadline["due"]).days,
+                              "rule_id": rule.rule_id})
+        return found
+
+    def push_upward(self, actor: Actor, *, list_entry_id: UUID, pushed_on: date,
+                    systems: Sequence[str] | None = None) -> UUID:
+        """The credit office pushes a confirmed serious entry up to the provincial and prefecture systems (JY-22)."""
+        uow = self._uow(actor)
+        entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
+        profile = self._profile(entry.policy_id)
+        rule = _rule(profile, "JY-22", "list_entry_id", "targets")
+        check_unit(actor, credit_office(profile), "JY-22", "actor", "the credit office")
+        if entry.list_code not in rule.lists:
+            raise RuleViolation("JY-22", "list_entry_id", f"{entry.list_code} entries are not pushed upward")
+        chosen = tuple(rule.targets if systems is None else systems)
+        unknown = [s for s in chosen if s not in rule.targets]
+        if unknown or not chosen:
+            raise RuleViolation("JY-22", "systems", f"push to {', '.join(rule.targets)}, not {unknown or 'nothing'}")
+        again = entry.pushed_to() & set(chosen)
+        if again:
+            raise RuleViolation("JY-22", "systems", f"already pushed to {', '.join(sorted(again))}")
+        entry.push_upward(actor, profile, self.today(), systems=chosen, pushed_on=pushed_on)
+        if entry.pushed_to() >= set(rule.targets):
+            self._close(uow, UPWARD, entry.id)
+        uow.commit()
+        return entry.id
+
+    def upward_pushes_pending(self) -> list[dict[str, Any]]:
+        """Confirmed serious entries not yet pushed to every upper-level system (JY-22)."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        found = []
+        for entry_id in self._open_ids(uow, UPWARD):
+            entry = uow.get(entry_id, ListEntry, "list_entry_id")
+            profile = self.profiles.get(entry.policy_id)
+            if profile is None or not entry.in_force:
+                continue
+            targets = _rule(profile, "JY-22", "list_entry_id", "targets").targets
+            missing = [t for t in targets if t not in entry.pushed_to()]
+            found.append({"list_entry_id": entry.id, "subject_id": entry.subject_id, "missing": missing,
+                          "confirmed_on": entry.decision["confirmed_on"] if entry.decision else None})
+        return found
