@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 
 from ledger.cli import open_ledger
+from ledger.cli_projections import _moment, _service, resolve_subject
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a subject's bundle; the export is registered as a non-public read (HA-5.2)."""
     from domain.actor import Actor
     from domain.errors import DomainError
-    from domain.policy import load_all
-    from domain.service import CreditService
     from ledger.bundle.export import AccessRequest, export_bundle
-    from ledger.cli_projections import resolve_subject
 
     app = open_ledger()
     try:
-        service = CreditService(app, load_all(), app.keystore.subject_secret())
+        service = _service(app)
         access = AccessRequest(Actor(args.unit, args.user), args.purpose, args.basis)
         out = export_bundle(app, service, resolve_subject(app, args.subject), args.out, as_of=args.as_of,
                             valid_at=args.valid_at or (), access=access)
@@ -45,13 +43,6 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
     report = verify_bundle(args.bundle, root_key=root)
     print(report.text(), end="")
     return 0 if report.ok else 1
-
-
-def _moment(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text} needs a time zone, e.g. {text}+08:00")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:

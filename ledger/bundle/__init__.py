@@ -1,5 +1,6 @@
 """Court bundles: export a subject's verifiable history (export.py) and check it offline (verify.py).
 
-The checking side (layout, proofs, notes, reducer, report, verify) uses only the standard library
-and PyNaCl and imports nothing else from the project, so a court can run it without our server.
+The checking side (layout, contents, checks, attestation, claims, reducer, report, verify) uses only the
+standard library and PyNaCl, and of the project only the ledger's stdlib-only trust modules (envelope,
+merkle, checkpoint, keybook, verification_errors), so a court can run it without our server.
 """

@@ -67,7 +67,8 @@ def _items(state: Mapping[str, Any]) -> str:
 
 
 def render(meta: Mapping[str, Any], state: Mapping[str, Any], timeline: Sequence[Mapping[str, Any]],
-           keys: Sequence[Mapping[str, Any]], profiles: Sequence[Mapping[str, Any]]) -> bytes:
+           keys: Sequence[Mapping[str, Any]], profiles: Sequence[Mapping[str, Any]],
+           access: Sequence[Mapping[str, Any]] = (), vouching: Sequence[str] = ()) -> bytes:
     """The whole report as UTF-8 HTML bytes."""
     parts = [
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
@@ -81,6 +82,13 @@ def render(meta: Mapping[str, Any], state: Mapping[str, Any], timeline: Sequence
         _table(["位置 Position", "时间 Time (UTC)", "事件 Event", "行为单位 Acting unit", "签名密钥 Signing key",
                 "文件 File"], [[t["position"], t["time"], t["event"], t["unit"], t["key_id"], t["file"]]
                               for t in timeline]),
+        "<h2>查询记录 / Access log</h2>\n<p>登记在案的非公开查询（HA-5.2）。"
+        "Registered non-public reads of this subject's data (HA-5.2).</p>\n",
+        _table(["位置 Position", "时间 Time (UTC)", "查询单位 Unit", "查询人 User", "目的 Purpose", "依据 Basis",
+                "渠道 Channel", "内容 What"], [[a["position"], a["time"], a["unit"], a["user"], a["purpose"],
+                                               a["basis"], a["channel"], a["what"]] for a in access]),
+        "<h2>声明与证明 What is proven and what is attested</h2>\n",
+        "".join(f"<p>{escape(line)}</p>\n" for line in vouching),
         "<h2>政策版本 Policy profile versions cited</h2>\n",
         _table(["政策 Profile", "版本 Version", "生效日期 Effective", "内容哈希 Content SHA-256", "文件 File"],
                [[p["profile_id"], p["version"], p["effective_date"], p["content_hash"], p["file"]] for p in profiles]),
@@ -90,6 +98,19 @@ def render(meta: Mapping[str, Any], state: Mapping[str, Any], timeline: Sequence
         "</body></html>\n",
     ]
     return "".join(parts).encode("utf-8")
+
+
+def access_row(position: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """One line of the access-log table (who read the subject's data, why, on what basis)."""
+    return {"position": position, "time": fields.get("timestamp"), "unit": fields.get("actor_unit"),
+            "user": fields.get("actor_user"), "purpose": fields.get("purpose"), "basis": fields.get("basis"),
+            "channel": fields.get("channel"), "what": fields.get("what")}
+
+
+def key_rows(records: Any) -> list[dict[str, Any]]:
+    """The key-history table from `ledger.keybook.KeyRecord`s."""
+    return [{"key_id": r.key_id, "unit": r.unit, "registered_position": r.registered_position,
+             "ended_position": r.ended_position, "status": r.status} for r in records]
 
 
 def timeline_row(position: int, file: str, topic: str, fields: Mapping[str, Any], key_id: str) -> dict[str, Any]:

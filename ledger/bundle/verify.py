@@ -1,7 +1,8 @@
 """Check a court bundle offline: `verify_bundle(path)` (standard library and PyNaCl only).
 
-Needs no database and no network and imports nothing from the project outside `ledger.bundle`'s
-stdlib-only modules. Each check names every file that fails and why; the state the bundle states is
+Needs no database and no network; of the project it imports only `ledger.bundle`'s checking modules and
+the ledger's stdlib-only trust modules (envelope, merkle, checkpoint, keybook, verification_errors).
+Each check names every file that fails and why, in Chinese and English; the state the bundle states is
 re-derived from the events alone and the report re-rendered and compared byte for byte.
 """
 
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ledger.bundle import checks, layout
+from ledger.bundle import attestation, checks, claims, layout
 from ledger.bundle.contents import Contents, Finding, StoredEvent, check_manifest, open_bundle, read_events
-from ledger.bundle.report import render, timeline_row
 from ledger.bundle.reducer import derive_state
+from ledger.bundle.report import access_row, key_rows, render, timeline_row
+from ledger.keybook import KeyBook
 
 CHECKS = (
     ("archive", "档案可读 The archive can be read"),
@@ -26,6 +28,8 @@ CHECKS = (
     ("inclusion", "包含证明 Inclusion: each event is in the signed checkpoint's Merkle tree"),
     ("profiles", "政策版本 Policy versions cited by the decisions are included, hashes match"),
     ("completeness", "完整性 Each record's history is complete (no version missing)"),
+    ("attestation", "导出声明 The exporting unit's signed statement: every event of these aggregates is here"),
+    ("claims", "时点声明 The as-of moment and position agree with the event times"),
     ("events", "事件索引 Event index readable"),
     ("state", "状态 The stated state equals the state re-derived from the events"),
     ("report", "报告 report.html is exactly the report the events give"),
@@ -40,6 +44,7 @@ class BundleReport:
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     root_fingerprint: str = ""
+    vouching: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -56,10 +61,12 @@ class BundleReport:
             bad = [f for f in self.findings if f.check == name]
             lines.append(f"[{'FAIL' if bad else ' OK '}] {title}")
             lines += [f"       - {f}" for f in bad]
+        lines += ["声明与证明 What is proven and what is attested:", *[f"  * {v}" for v in self.vouching]]
         lines.append(f"事件 {self.counts.get('events', 0)} events, {self.counts.get('signatures', 0)} signatures, "
                      f"{self.counts.get('proofs', 0)} inclusion proofs checked")
-        lines.append("结论 RESULT: VALID — the bundle is intact and its report holds" if self.ok else
-                     f"结论 RESULT: NOT VALID — {len(self.findings)} problem(s) above; do not rely on this bundle")
+        lines.append("结论 RESULT: VALID — 证据包完整，报告成立 the bundle is intact and its report holds" if self.ok else
+                     f"结论 RESULT: NOT VALID — 发现 {len(self.findings)} 个问题，请勿采信 "
+                     f"{len(self.findings)} problem(s) above; do not rely on this bundle")
         return "\n".join(lines) + "\n"
 
 
@@ -71,7 +78,7 @@ def verify_bundle(path: str | Path, root_key: bytes | None = None) -> BundleRepo
         return report
     check_manifest(c)
     if c.files.get(layout.README) != layout.README_TEXT.encode("utf-8"):
-        c.fail("manifest", layout.README, "differs from the standard text")
+        c.fail("manifest", layout.README, "differs from the standard text", "与标准说明文字不同")
     meta = c.json("manifest", layout.BUNDLE)
     meta = meta if isinstance(meta, dict) else {}
     events = read_events(c)
@@ -79,27 +86,43 @@ def verify_bundle(path: str | Path, root_key: bytes | None = None) -> BundleRepo
     root = checks.root_key(c, root_key)
     report.root_fingerprint = hashlib.sha256(root).hexdigest() if root else ""
     if root and meta.get("root_fingerprint") != report.root_fingerprint:
-        c.fail("keys", layout.BUNDLE, "names another root key fingerprint than keys/root.pub")
+        c.fail("keys", layout.BUNDLE, "names another root key fingerprint than keys/root.pub",
+               "所列根公钥指纹与 keys/root.pub 不同")
     keys = checks.key_history(c, events, root)
     report.counts = {"events": len(events), "signatures": checks.signatures(c, events, keys)}
-    covering, _ = checks.checkpoints(c, meta, root)
-    report.counts["proofs"] = checks.inclusion(c, events, covering)
+    covering, latest = checks.checkpoints(c, meta, root)
+    report.counts["proofs"] = checks.inclusion(c, events, covering, latest)
     profiles = checks.profiles(c, events)
-    subject_id = str(meta.get("subject_id"))
-    checks.completeness(c, events, subject_id)
+    checks.completeness(c, events, str(meta.get("subject_id")))
+    statement = attestation.check(c, events, keys, meta)
+    claims.check_as_of(c, events, meta)
+    report.vouching = claims.vouching(statement, meta)
     state = _state(c, events, meta)
     if state is not None:
-        _report(c, meta, state, events, keys.keys.values(), profiles)
+        _report(c, expected_report(meta, state, events, keys, profiles, statement))
     return report
+
+
+def expected_report(meta: dict[str, Any], state: dict[str, Any], events: Sequence[StoredEvent], keys: KeyBook,
+                    profiles: list[dict[str, Any]], statement: dict[str, Any] | None) -> bytes | None:
+    """The report the verified data gives (None if bundle.json lacks what it needs)."""
+    timeline = [timeline_row(e.event.position, e.file, e.event.topic, e.event.fields, e.envelope.key_id)
+                for e in events if e.kind == "subject"]
+    access = [access_row(e.event.position, e.event.fields) for e in events if e.kind == "access"]
+    try:
+        return render(meta, state, timeline, key_rows(keys.records.values()), profiles, access,
+                      claims.vouching(statement, meta))
+    except (KeyError, TypeError):
+        return None
 
 
 def _unexpected(c: Contents, events: Sequence[StoredEvent]) -> None:
     """Name every file that is not part of the layout (even when the manifest lists it)."""
     known = {layout.MANIFEST, layout.README, layout.BUNDLE, layout.EVENTS, layout.STATE, layout.REPORT,
-             layout.ROOT_KEY, layout.COVERING, layout.LATEST, layout.CONSISTENCY}
+             layout.ROOT_KEY, layout.COVERING, layout.LATEST, layout.CONSISTENCY, layout.ATTESTATION}
     known |= {e.file for e in events} | {layout.proof_file(e.event.position) for e in events}
     for name in sorted(set(c.files) - known):
-        c.fail("manifest", name, "is not part of a court bundle (added)")
+        c.fail("manifest", name, "is not part of a court bundle (added)", "不属于证据包的文件（被添加）")
 
 
 def _state(c: Contents, events: Sequence[StoredEvent], meta: dict[str, Any]) -> dict[str, Any] | None:
@@ -108,12 +131,13 @@ def _state(c: Contents, events: Sequence[StoredEvent], meta: dict[str, Any]) -> 
         derived = derive_state([e.event for e in events if e.kind == "subject"], str(meta.get("subject_id")),
                                int(meta.get("as_of_position", -1)), list(meta.get("valid_at", [])))
     except (ValueError, KeyError, TypeError) as exc:
-        c.fail("state", layout.EVENTS, f"the events do not give a state ({type(exc).__name__}: {exc})")
+        c.fail("state", layout.EVENTS, f"the events do not give a state ({type(exc).__name__}: {exc})",
+               "无法由事件重建状态")
         return None
     stated = c.json("state", layout.STATE)
     if stated is not None and stated != derived:
         for difference in _differences(stated, derived)[:10]:
-            c.fail("state", layout.STATE, difference)
+            c.fail("state", layout.STATE, difference, "所述状态与由事件重建的状态不同")
     return derived
 
 
@@ -126,21 +150,15 @@ def _differences(stated: Any, derived: Any, where: str = "state") -> list[str]:
     return [] if stated == derived else [f"{where} is stated as {stated!r:.60}, the events give {derived!r:.60}"]
 
 
-def _report(c: Contents, meta: dict[str, Any], state: dict[str, Any], events: Sequence[StoredEvent],
-            keys: Any, profiles: list[dict[str, Any]]) -> None:
-    """Re-render the report from the verified data and compare it with report.html."""
-    timeline = [timeline_row(e.event.position, e.file, e.event.topic, e.event.fields, e.envelope.key_id)
-                for e in events if e.kind == "subject"]
-    try:
-        expected = render(meta, state, timeline, [k.to_json() for k in keys], profiles)
-    except (KeyError, TypeError) as exc:
-        c.fail("report", layout.BUNDLE, f"lacks what the report needs ({exc})")
-        return
+def _report(c: Contents, expected: bytes | None) -> None:
+    """Compare report.html with the report the verified data gives."""
     found = c.files.get(layout.REPORT)
-    if found is None:
-        c.fail("report", layout.REPORT, "missing from the bundle")
+    if expected is None:
+        c.fail("report", layout.BUNDLE, "lacks what the report needs", "缺少生成报告所需的内容")
+    elif found is None:
+        c.fail("report", layout.REPORT, "missing from the bundle", "证据包中缺少报告")
     elif found != expected:
-        c.fail("report", layout.REPORT, _first_difference(found, expected))
+        c.fail("report", layout.REPORT, _first_difference(found, expected), "报告与由事件得出的报告不同")
 
 
 def _first_difference(found: bytes, expected: bytes) -> str:

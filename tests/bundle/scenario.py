@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 from uuid import UUID
 
 from domain.actor import Actor
@@ -29,6 +28,7 @@ TAX = Actor("nt-tax-bureau", "qian")
 CREDIT = Actor("nt-credit-office", "sun")
 CENTRE = Actor("nt-credit-centre", "zhou")
 BANKS = Actor("nt-financial-institutions", "wu")
+EXPORTER = "nt-credit-office"  # the unit that signs the bundles' completeness statements
 UNITS = ("ledger-admin", "nt-tax-bureau", "nt-credit-office", "nt-credit-centre", "nt-financial-institutions")
 NAME, OTHER_NAME = "李四", "王五"
 ID_NUMBER = synthetic_resident_id(random.Random(7), date(1985, 7, 9))

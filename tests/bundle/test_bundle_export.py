@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from bundle.scenario import CREDIT, ID_NUMBER, NAME, OTHER_ID_NUMBER, OTHER_NAME, build, repair
+from bundle.scenario import EXPORTER, CREDIT, ID_NUMBER, NAME, OTHER_ID_NUMBER, OTHER_NAME, build, repair
 from bundle.tamper import read
 
 from domain.errors import RuleViolation
@@ -55,9 +55,9 @@ def test_nt_pci_37_export_verifies_and_states_the_time_travel_state(backend_sett
 def test_nt_pci_35_bundle_exported_before_a_repair_still_verifies_and_shows_the_state_as_it_was(
         backend_settings: Settings, tmp_path: Path) -> None:
     s = build(backend_settings)
-    before = export_bundle(s.app, None, s.subject_id, tmp_path / "before.zip", valid_at=DAYS)
+    before = export_bundle(s.app, None, s.subject_id, tmp_path / "before.zip", valid_at=DAYS, unit=EXPORTER)
     repair(s)
-    after = export_bundle(s.app, None, s.subject_id, tmp_path / "after.zip", valid_at=DAYS)
+    after = export_bundle(s.app, None, s.subject_id, tmp_path / "after.zip", valid_at=DAYS, unit=EXPORTER)
     assert verify_bundle(before).ok and verify_bundle(after).ok
     old = {i["kind"]: i for i in json.loads(read(before)[layout.STATE])["items"]}
     new = {i["kind"]: i for i in json.loads(read(after)[layout.STATE])["items"]}
@@ -73,12 +73,13 @@ def test_as_of_a_past_position_states_the_state_then(tmp_path: Path) -> None:
 
     s = build(sqlite_settings(tmp_path))
     recorded = next(r["position"] for r in s.app.log.aggregate_rows(s.record_id))
-    out = export_bundle(s.app, None, s.subject_id, tmp_path / "b.zip", as_of=int(recorded), valid_at=DAYS)
+    out = export_bundle(s.app, None, s.subject_id, tmp_path / "b.zip", as_of=int(recorded), valid_at=DAYS,
+                        unit=EXPORTER)
     assert verify_bundle(out).ok
     state = json.loads(read(out)[layout.STATE])
     assert [(i["kind"], i["status"], i["version"]) for i in state["items"]] == [("record", "active", 1)]
     moment = datetime.now(timezone.utc)
-    assert json.loads(read(export_bundle(s.app, None, s.subject_id, tmp_path / "m.zip", as_of=moment))
+    assert json.loads(read(export_bundle(s.app, None, s.subject_id, tmp_path / "m.zip", as_of=moment, unit=EXPORTER))
                       [layout.BUNDLE])["as_of"] == moment.isoformat()
     s.app.close()
 
@@ -88,7 +89,9 @@ def test_privacy_another_subjects_name_and_id_never_appear_in_any_bundle_file(tm
 
     s = build(sqlite_settings(tmp_path))
     repair(s)
-    files = read(export_bundle(s.app, None, s.subject_id, tmp_path / "b.zip", valid_at=DAYS))
+    s.service.record_access(CREDIT, subject_id=s.other_id, purpose="核查", basis="NT-PCI-37", channel="web",
+                            what="subject status")  # a read of the other person's data stays out of the bundle
+    files = read(export_bundle(s.app, None, s.subject_id, tmp_path / "b.zip", valid_at=DAYS, unit=EXPORTER))
     other_records = [str(r.id) for r in s.service.records_of(s.other_id)]
     forbidden = [OTHER_NAME, OTHER_ID_NUMBER, str(s.other_id), s.other_id.hex, *other_records,
                  *[r.replace("-", "") for r in other_records]]

@@ -5,12 +5,13 @@ Each tamper re-hashes the manifest (a careful forger), so the deeper check has t
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from bundle.scenario import build
+from bundle.scenario import EXPORTER, build
 from bundle.tamper import file_of, index, read, rewrite
 from ledger_support.backends import sqlite_settings
 
@@ -25,7 +26,7 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One exported, valid bundle (SQLite), shared by the tamper tests."""
     folder = tmp_path_factory.mktemp("bundle")
     s = build(sqlite_settings(folder))
-    out = export_bundle(s.app, None, s.subject_id, folder / "bundle.zip", valid_at=[])
+    out = export_bundle(s.app, None, s.subject_id, folder / "bundle.zip", valid_at=[], unit=EXPORTER)
     s.app.close()
     assert verify_bundle(out).ok
     return out
@@ -35,6 +36,7 @@ def _fails(report: BundleReport, file: str, *words: str) -> None:
     assert not report.ok
     hits = [f for f in report.findings if f.file == file and all(w in f.reason for w in words)]
     assert hits, f"no finding on {file} with {words}: {[str(f) for f in report.findings]}"
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in str(f)) for f in report.findings)  # 中文 and English
     assert f"{file}: " in report.text() and "NOT VALID" in report.text()
 
 
@@ -73,7 +75,7 @@ def test_tampered_inclusion_proof_fails(original: Path, tmp_path: Path) -> None:
 def test_tampered_checkpoint_fails_its_root_signature(original: Path, tmp_path: Path) -> None:
     def edit(data: bytes) -> bytes:
         origin, size, root, rest = data.decode().split("\n", 3)
-        return "\n".join([origin, size, "B" * 43 + "=", rest]).encode()
+        return "\n".join([origin, size, base64.b64encode(b"\x11" * 32).decode(), rest]).encode()
     bad = rewrite(original, tmp_path / "t.zip", {layout.COVERING: edit})
     _fails(verify_bundle(bad), layout.COVERING, "signature", "root key")
 
@@ -91,7 +93,7 @@ def test_replaced_root_key_fails(original: Path, tmp_path: Path) -> None:
     bad = rewrite(original, tmp_path / "t.zip", {layout.ROOT_KEY: lambda d: b"11" * 32 + b"\n"})
     report = verify_bundle(bad)
     _fails(report, file_of(original, "KeyRegistry.Started", kind="key"), "root key other than")
-    _fails(report, layout.COVERING, "no signature by the pinned root key")
+    _fails(report, layout.COVERING, "not a checkpoint signed by the root key", "no verified signature")
 
 
 def test_tampered_profile_fails(original: Path, tmp_path: Path) -> None:
