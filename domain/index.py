@@ -25,7 +25,7 @@ class Index(Aggregate):
     @event("Started")
     def __init__(self, name: str, actor_unit: str, actor_user: str) -> None:
         self.name = name
-        self.open_ids: list[str] = []
+        self.open_ids: dict[str, None] = {}  # insertion-ordered set: O(1) membership at any size
 
     @classmethod
     def start(cls, actor: Actor, name: str) -> Index:
@@ -43,7 +43,7 @@ class Index(Aggregate):
 
     @event("ItemAdded")
     def _add(self, item_id: UUID, actor_unit: str, actor_user: str) -> None:
-        self.open_ids.append(str(item_id))
+        self.open_ids[str(item_id)] = None
 
     def close(self, actor: Actor, item_id: UUID) -> None:
         """Remove a closed item (no-op when absent)."""
@@ -52,4 +52,4 @@ class Index(Aggregate):
 
     @event("ItemClosed")
     def _close(self, item_id: UUID, actor_unit: str, actor_user: str) -> None:
-        self.open_ids.remove(str(item_id))
+        del self.open_ids[str(item_id)]

@@ -21,6 +21,13 @@ from ledger.signing_store import SigningEventStore, VerifyingMapper
 from ledger.transcodings import register_ledger_transcodings
 
 
+# Long-lived processes (web, demo, follower) keep recently read aggregates and fast-forward them with only
+# the events stored since (each still verified); a copy is handed out, so a refused command cannot leave
+# half-applied state behind. Without it, every command would replay the filing indexes from their start.
+AGGREGATE_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "2000", "AGGREGATE_CACHE_FASTFORWARD": "y",
+                   "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
+
+
 class LedgerApplication(Application):
     """Signed, Merkle-logged event store (SQLite by default, PostgreSQL via LEDGER_DATABASE_URL)."""
 
@@ -33,7 +40,8 @@ class LedgerApplication(Application):
         self._registry_version = 0
         self._signers: dict[str, Signer] = {}
         try:
-            super().__init__(env=eventsourcing_env(self.settings.database_url, create_table=create_tables))
+            super().__init__(env={**eventsourcing_env(self.settings.database_url, create_table=create_tables),
+                                  **AGGREGATE_CACHE})
         except (PersistenceError, OSError) as exc:
             raise DatabaseUnreachableError(f"cannot open the ledger database: {_one_line(exc)}") from None
         self.mapper.resolver = self  # type: ignore[attr-defined]

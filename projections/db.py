@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse, urlunparse
 
-from sqlalchemy import (Boolean, Column, Date, Engine, Integer, MetaData, String, Table, Text, create_engine,
-                        event)
+from sqlalchemy import (Boolean, Column, Date, Engine, Integer, MetaData, String, Table, Text,
+                        create_engine, event, inspect)
 
 from ledger.config import Settings, backend_of, sqlite_path
 
@@ -73,6 +73,7 @@ list_entries = Table(
     Column("subject_id", String(36), nullable=False, index=True),
     Column("list_code", String(32), nullable=False, index=True),
     Column("list_field", String(64)),
+    Column("policy_id", String(16), nullable=False),
     Column("determining_unit", String(64), nullable=False),
     # drafted | noticed | publicised | confirmed | exited | expired | revoked
     Column("status", String(32), nullable=False),
@@ -83,6 +84,170 @@ list_entries = Table(
     Column("ended_on", Date),
     Column("ended_reason", Text),
     Column("recorded_position", Integer, nullable=False),
+)
+
+
+
+def versions_of(table: Table, name: str, key: str) -> Table:
+    """Transaction-time history of `table`: every state of a row, from its position until superseded."""
+    columns = [Column(c.name, c.type, primary_key=c.name in (key, "recorded_position"), nullable=c.nullable,
+                      index=bool(c.index)) for c in table.columns]
+    return Table(name, metadata, *columns, Column("superseded_position", Integer, index=True))
+
+
+# Every state of every record and list entry (bitemporal): as of position P, the version with
+# recorded_position <= P < superseded_position; valid time is in its valid_from/valid_until/ended_on.
+record_versions = versions_of(records, "view_record_versions", "record_id")
+list_entry_versions = versions_of(list_entries, "view_list_entry_versions", "list_entry_id")
+
+# Joint sanctions (JY-21, CS-2.4..2.7): one row per case, its current step and dates.
+sanctions = Table(
+    "view_sanctions", metadata,
+    Column("sanction_id", String(36), primary_key=True),
+    Column("source_kind", String(16), nullable=False),
+    Column("source_id", String(36), nullable=False, index=True),
+    Column("subject_id", String(36), nullable=False, index=True),
+    Column("origin_case_id", String(36)),
+    Column("measure_id", String(32), nullable=False),
+    Column("measure_name", Text, nullable=False),
+    Column("department", String(64), nullable=False, index=True),
+    Column("policy_id", String(16), nullable=False),
+    # pushed | acknowledged | applied | fed_back | lift_pushed | lifted
+    Column("status", String(16), nullable=False),
+    Column("in_force", Boolean, nullable=False),
+    Column("pushed_on", Date, nullable=False),
+    Column("acknowledged_on", Date),
+    Column("cases", Integer, nullable=False),
+    Column("last_case_on", Date),
+    Column("fed_back_on", Date),
+    Column("lift_reason", Text),
+    Column("lift_pushed_on", Date),
+    Column("lift_confirmed_on", Date),
+    Column("recorded_position", Integer, nullable=False),
+)
+
+# The joint-sanction timeline: every step of every case, with who signed it and when it was logged.
+sanction_steps = Table(
+    "view_sanction_steps", metadata,
+    Column("log_position", Integer, primary_key=True),
+    Column("sanction_id", String(36), nullable=False, index=True),
+    Column("source_id", String(36), nullable=False, index=True),
+    Column("department", String(64), nullable=False, index=True),
+    Column("subject_id", String(36), nullable=False),
+    Column("measure_id", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    # pushed | acknowledged | applied | fed_back | lift_pushed | lift_confirmed
+    Column("step", String(16), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("detail", Text),  # business case number and description, feedback report or lift reason
+    Column("late", Boolean),
+    Column("actor_unit", String(64), nullable=False),
+    Column("actor_user", String(64), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("recorded_at", String(40), nullable=False),  # ISO transaction time (UTC)
+)
+
+objections = Table(
+    "view_objections", metadata,
+    Column("objection_id", String(36), primary_key=True),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("subject_id", String(36), nullable=False, index=True),
+    Column("grounds", String(32), nullable=False),
+    Column("handler_unit", String(64), nullable=False),
+    # filed | referred | upheld | rejected | corrected
+    Column("status", String(16), nullable=False),
+    Column("filed_on", Date, nullable=False),
+    Column("answer_due", Date),
+    Column("referred_on", Date),
+    Column("verification_due", Date),
+    Column("decided_on", Date),
+    Column("upheld", Boolean),
+    Column("decision_late", Boolean),
+    Column("correction_due", Date),
+    Column("corrected_on", Date),
+    Column("correction_late", Boolean),
+    Column("corrected_fields", Text),
+    Column("appeals", Integer, nullable=False),
+    Column("recorded_position", Integer, nullable=False),
+)
+
+repairs = Table(
+    "view_repairs", metadata,
+    Column("repair_id", String(36), primary_key=True),
+    Column("record_id", String(36), nullable=False, index=True),
+    Column("subject_id", String(36), nullable=False, index=True),
+    Column("handler_unit", String(64), nullable=False),
+    # applied | publicised | opinion_against | approved | refused
+    Column("status", String(16), nullable=False),
+    Column("applied_on", Date, nullable=False),
+    Column("corrected_on", Date),
+    Column("opinion_on", Date),
+    Column("favourable", Boolean),
+    Column("publicity_due", Date),
+    Column("decided_on", Date),
+    Column("approved", Boolean),
+    Column("recorded_position", Integer, nullable=False),
+)
+
+# Work queues: one row per pending step (objection decision, repair decision, department response)
+# from the event that opened it to the one that closed it; overdue = open and past `due` (asked per day).
+work_items = Table(
+    "view_work_items", metadata,
+    Column("item_id", String(36), primary_key=True),
+    Column("step", String(32), primary_key=True),
+    Column("opened_position", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False, index=True),  # objection | repair | sanction
+    Column("subject_id", String(36), nullable=False),
+    Column("unit", String(64), nullable=False, index=True),
+    Column("due", Date),
+    Column("rule_id", String(32)),
+    Column("closed_position", Integer, index=True),
+    Column("done_on", Date),
+    Column("late", Boolean),
+)
+
+# The archive (NT-PCI-35): originals of repaired, expired, revoked and corrected records and ended
+# list entries: the version as it stood before (in view_*_versions); the full history is in view_item_history.
+archive = Table(
+    "view_archive", metadata,
+    Column("item_id", String(36), primary_key=True),
+    Column("archived_position", Integer, primary_key=True),
+    Column("item_kind", String(16), nullable=False),  # record | list_entry
+    Column("subject_id", String(36), nullable=False, index=True),
+    Column("reason", String(16), nullable=False),  # repaired | expired | revoked | corrected | exited
+    Column("archived_on", Date),
+    Column("original_position", Integer, nullable=False),  # the archived version (view_*_versions)
+)
+
+item_history = Table(
+    "view_item_history", metadata,
+    Column("log_position", Integer, primary_key=True),
+    Column("item_id", String(36), nullable=False, index=True),
+    Column("item_kind", String(16), nullable=False),
+    Column("subject_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("actor_unit", String(64)),
+    Column("actor_user", String(64)),
+    Column("key_id", String(64), nullable=False),
+    Column("recorded_at", String(40), nullable=False),  # ISO transaction time (UTC)
+    Column("data", Text, nullable=False),  # JSON of the event's business fields
+)
+
+# The query log (HA-5.2): every registered non-public read.
+access_log = Table(
+    "view_access_log", metadata,
+    Column("access_id", String(36), primary_key=True),
+    Column("subject_id", String(36), nullable=False, index=True),
+    Column("actor_unit", String(64), nullable=False, index=True),
+    Column("actor_user", String(64), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("recorded_at", String(40), nullable=False),  # ISO transaction time (UTC)
+    Column("purpose", Text, nullable=False),
+    Column("basis", Text, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("what", Text, nullable=False),
+    Column("log_position", Integer, nullable=False),
 )
 
 
@@ -115,5 +280,19 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def create_views(engine: Engine) -> None:
-    """Create the view tables and the tracking table (idempotent)."""
+    """Create the view tables and the tracking table (idempotent).
+
+    Views are derived data: when a stored view table has other columns than this code defines (an
+    older version), every view and the tracking rows are dropped, so the follower rebuilds them.
+    """
+    if _outdated(engine):
+        metadata.drop_all(engine)
     metadata.create_all(engine)
+
+
+def _outdated(engine: Engine) -> bool:
+    schema = engine.get_execution_options().get("schema_translate_map", {}).get(None)
+    found = inspect(engine)
+    stored = set(found.get_table_names(schema=schema))
+    return any(table.name in stored and {c["name"] for c in found.get_columns(table.name, schema=schema)}
+               != set(table.columns.keys()) for table in metadata.sorted_tables)

@@ -8,7 +8,6 @@ from the tracking rows; an event below a projection's tracked id is never applie
 
 from __future__ import annotations
 
-import time
 from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, delete, insert, select, update
@@ -16,8 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from ledger.app import LedgerApplication
-from projections.base import Projection, ProjectionError
+from ledger.envelope import unpack
+from projections.base import Logged, Projection, ProjectionError
 from projections.db import create_views, tracking
+from projections.live import wait_for_events, waiter_for
 from projections.registry import PROJECTIONS, projection
 
 # The ledger's own Merkle leaf table, read (never created or written) to give each event its log position.
@@ -72,38 +73,55 @@ class Follower:
             if not batch:
                 return 0
             positions = _positions(conn, [n.id for n in batch])
+            decoded: dict[int, tuple[Any, Logged]] = {}  # each event is verified and decoded once per batch
             for p in self.projections:
-                self._apply(conn, p, [n for n in batch if n.id > tracked[p.name]], positions)
+                self._apply(conn, p, [n for n in batch if n.id > tracked[p.name]], positions, decoded)
             return len(batch)
 
-    def _apply(self, conn: Connection, p: Projection, batch: Sequence[Any], positions: dict[int, int]) -> None:
+    def _apply(self, conn: Connection, p: Projection, batch: Sequence[Any], positions: dict[int, int],
+               decoded: dict[int, tuple[Any, Logged]]) -> None:
         if not batch:
             return
         for notification in batch:
             handler = p.handler_for(notification.topic)
-            if handler is not None:
-                handler(conn, self.app.mapper.to_domain_event(notification), positions[notification.id])
+            if handler is None:
+                continue
+            if notification.id not in decoded:
+                decoded[notification.id] = (self.app.mapper.to_domain_event(notification),
+                                            Logged(positions[notification.id], unpack(notification.state).key_id))
+            handler(conn, *decoded[notification.id])
         last = batch[-1].id
         conn.execute(update(tracking).where(tracking.c.projection == p.name)
                      .values(notification_id=last, log_position=positions[last]))
 
     def follow(self, poll_interval: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
-        """Follow the log live by polling (SQLite has no subscribe(); PostgreSQL is polled the same way)."""
-        while not stop():
-            if not self.run_once():
-                time.sleep(poll_interval)
+        """Follow the log live: woken by NOTIFY on PostgreSQL (`poll_interval` is then only the longest
+        wait), polling every `poll_interval` seconds on SQLite. LISTEN starts before the first catch-up."""
+        waiter = waiter_for(self.app, self.engine)
+        try:
+            while not stop():
+                if not self.run_once():
+                    wait_for_events(waiter, poll_interval, stop)
+        finally:
+            waiter.close()
 
     def rebuild(self, name: str, *, progress: bool = True) -> int:
         """Drop one projection's rows and tracking row, and replay the whole log into it."""
-        p = projection(name)
+        return self.rebuild_all((name,), progress=progress)
+
+    def rebuild_all(self, names: Sequence[str] | None = None, *, progress: bool = True) -> int:
+        """Drop the named projections (default: all) and replay the log into them in ONE pass."""
+        chosen = tuple(projection(n) for n in names) if names is not None else tuple(PROJECTIONS.values())
         with self.engine.begin() as conn:
-            _lock(conn, (p,))
-            for table in reversed(p.tables):
-                conn.execute(delete(table))
-            conn.execute(update(tracking).where(tracking.c.projection == p.name)
+            _lock(conn, chosen)
+            for p in chosen:
+                for table in reversed(p.tables):
+                    conn.execute(delete(table))
+            conn.execute(update(tracking).where(tracking.c.projection.in_([p.name for p in chosen]))
                          .values(notification_id=0, log_position=-1))
-        follower = Follower(self.app, self.engine, (p,), batch_size=self.batch_size)
-        with tqdm(total=self.app.log.tree_size(), desc=f"rebuild {name}", unit="ev", disable=not progress) as bar:
+        follower = Follower(self.app, self.engine, chosen, batch_size=self.batch_size)
+        label = chosen[0].name if len(chosen) == 1 else f"{len(chosen)} views"
+        with tqdm(total=self.app.log.tree_size(), desc=f"rebuild {label}", unit="ev", disable=not progress) as bar:
             return follower.run_once(progress=bar.update)
 
 

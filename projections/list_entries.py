@@ -6,47 +6,48 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from projections.base import Projection, sid
-from projections.db import list_entries
+from projections.base import Handler, Logged, Projection, insert_row, sid
+from projections.db import list_entries, list_entry_versions
+from projections.versions import all_versioned
 
 L = "ListEntry."
 
 
-def on_drafted(conn: Connection, e: Any, pos: int) -> None:
+def on_drafted(conn: Connection, e: Any, at: Logged) -> None:
     """A subject drafted onto a list."""
-    conn.execute(list_entries.insert().values(
+    insert_row(conn, list_entries, dict(
         list_entry_id=sid(e.originator_id), subject_id=sid(e.subject_id), list_code=e.list_code,
-        list_field=e.list_field, determining_unit=e.determining_unit, status="drafted", in_force=False,
-        drafted_on=e.drafted_on, recorded_position=pos,
+        list_field=e.list_field, policy_id=e.policy_id, determining_unit=e.determining_unit, status="drafted",
+        in_force=False, drafted_on=e.drafted_on, recorded_position=at.position,
     ))
 
 
-def _set(conn: Connection, e: Any, pos: int, **values: Any) -> None:
+def _set(conn: Connection, e: Any, at: Logged, **values: Any) -> None:
     conn.execute(update(list_entries).where(list_entries.c.list_entry_id == sid(e.originator_id))
-                 .values(recorded_position=pos, **values))
+                 .values(recorded_position=at.position, **values))
 
 
-def on_confirmed(conn: Connection, e: Any, pos: int) -> None:
+def on_confirmed(conn: Connection, e: Any, at: Logged) -> None:
     """Confirmed by a decision (HA-4.1): in force, published while valid (JY-20)."""
-    _set(conn, e, pos, status="confirmed", in_force=True, valid_from=e.confirmed_on, valid_until=e.valid_until)
+    _set(conn, e, at, status="confirmed", in_force=True, valid_from=e.confirmed_on, valid_until=e.valid_until)
 
 
-def _ended(status: str, day_field: str, reason_field: str | None) -> Any:
-    def on_ended(conn: Connection, e: Any, pos: int) -> None:
+def _ended(status: str, day_field: str, reason_field: str | None) -> Handler:
+    def on_ended(conn: Connection, e: Any, at: Logged) -> None:
         """Off the list: exited (JY-17), expired (NT-PCI-30) or revoked (JY-24)."""
         reason = getattr(e, reason_field) if reason_field else status
-        _set(conn, e, pos, status=status, in_force=False, ended_on=getattr(e, day_field), ended_reason=reason)
+        _set(conn, e, at, status=status, in_force=False, ended_on=getattr(e, day_field), ended_reason=reason)
     return on_ended
 
 
-def _step(status: str) -> Any:
-    def on_step(conn: Connection, e: Any, pos: int) -> None:
+def _step(status: str) -> Handler:
+    def on_step(conn: Connection, e: Any, at: Logged) -> None:
         """A procedural step before confirmation (prior notice, publicity)."""
-        _set(conn, e, pos, status=status)
+        _set(conn, e, at, status=status)
     return on_step
 
 
-PROJECTION = Projection("list_entries", (list_entries,), {
+HANDLERS: dict[str, Handler] = {
     L + "Drafted": on_drafted,
     L + "PriorNoticeGiven": _step("noticed"),
     L + "Publicised": _step("publicised"),
@@ -54,4 +55,7 @@ PROJECTION = Projection("list_entries", (list_entries,), {
     L + "Exited": _ended("exited", "exited_on", "reason"),
     L + "Expired": _ended("expired", "expired_on", None),
     L + "Revoked": _ended("revoked", "revoked_on", "reason"),
-})
+}
+
+PROJECTION = Projection("list_entries", (list_entries, list_entry_versions),
+                        all_versioned(HANDLERS, list_entries, list_entry_versions, "list_entry_id"))

@@ -7,23 +7,25 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from projections.base import Projection, sid
-from projections.db import record_periods, records
+from projections.base import Handler, Logged, Projection, insert_row, sid
+from projections.db import record_periods, record_versions, records
 from projections.status import EXPIRED, REPAIRED, REVOKED, record_status
+from projections.versions import all_versioned
 
 R = "DishonestyRecord."
 CORRECTED_COLUMNS = ("behaviour_code", "tier", "disclosure", "act_date", "determination_date")
 
 
-def on_recorded(conn: Connection, e: Any, pos: int) -> None:
+def on_recorded(conn: Connection, e: Any, at: Logged) -> None:
     """A new record in force from its determination date until its validity ends (NT-PCI-30)."""
-    conn.execute(records.insert().values(
+    pos = at.position
+    insert_row(conn, records, dict(
         record_id=sid(e.originator_id), subject_id=sid(e.subject_id), behaviour_code=e.behaviour_code,
         tier=e.tier, disclosure=e.disclosure, determining_unit=e.determining_unit, act_date=e.act_date,
         determination_date=e.determination_date, status=record_status(None, 0, 0), open_objections=0,
         correction_count=0, valid_from=e.determination_date, valid_until=e.valid_until, recorded_position=pos,
     ))
-    conn.execute(record_periods.insert().values(
+    insert_row(conn, record_periods, dict(
         record_id=sid(e.originator_id), period_no=1, recorded_position=pos,
         valid_from=e.determination_date, valid_until=e.valid_until,
     ))
@@ -48,7 +50,7 @@ def _supersede(conn: Connection, record_id: str, pos: int, **changes: Any) -> in
     conn.execute(update(record_periods).where(
         record_periods.c.record_id == record_id, record_periods.c.period_no == current["period_no"],
         record_periods.c.superseded_position.is_(None)).values(superseded_position=pos))
-    conn.execute(record_periods.insert().values({**current, "recorded_position": pos, **changes}))
+    insert_row(conn, record_periods, {**current, "recorded_position": pos, **changes})
     return int(current["period_no"])
 
 
@@ -60,18 +62,21 @@ def records_period(conn: Connection, record_id: str) -> dict[str, Any]:
     return dict(conn.execute(query).mappings().one())
 
 
-def on_flagged(conn: Connection, e: Any, pos: int) -> None:
+def on_flagged(conn: Connection, e: Any, at: Logged) -> None:
     """An objection is pending; the record stays in force and published (NT-PCI-32, LYG-17)."""
+    pos = at.position
     _set(conn, e, pos, open_objections=_row(conn, sid(e.originator_id))["open_objections"] + 1)
 
 
-def on_unflagged(conn: Connection, e: Any, pos: int) -> None:
+def on_unflagged(conn: Connection, e: Any, at: Logged) -> None:
     """The objection was decided."""
+    pos = at.position
     _set(conn, e, pos, open_objections=max(0, _row(conn, sid(e.originator_id))["open_objections"] - 1))
 
 
-def on_corrected(conn: Connection, e: Any, pos: int) -> None:
+def on_corrected(conn: Connection, e: Any, at: Logged) -> None:
     """Corrected fields; the period is superseded, not overwritten, so earlier answers stay provable."""
+    pos = at.position
     new = {f: c["new"] for f, c in e.changes.items() if f in CORRECTED_COLUMNS}
     start = new.get("determination_date", _row(conn, sid(e.originator_id))["determination_date"])
     count = _row(conn, sid(e.originator_id))["correction_count"] + 1
@@ -79,26 +84,28 @@ def on_corrected(conn: Connection, e: Any, pos: int) -> None:
     _supersede(conn, sid(e.originator_id), pos, valid_from=start, valid_until=e.valid_until)
 
 
-def on_escalated(conn: Connection, e: Any, pos: int) -> None:
+def on_escalated(conn: Connection, e: Any, at: Logged) -> None:
     """A new determination (LYG-9): the old period ends, a new one starts with the new validity."""
+    pos = at.position
     record_id = sid(e.originator_id)
     number = _supersede(conn, record_id, pos, ended_on=e.determination_date, ended_reason="escalated")
-    conn.execute(record_periods.insert().values(record_id=record_id, period_no=number + 1, recorded_position=pos,
+    insert_row(conn, record_periods, dict(record_id=record_id, period_no=number + 1, recorded_position=pos,
                                                 valid_from=e.determination_date, valid_until=e.valid_until))
     _set(conn, e, pos, behaviour_code=e.behaviour_code, tier=e.tier, determination_date=e.determination_date,
          valid_from=e.determination_date, valid_until=e.valid_until)
 
 
-def _closer(reason: str, day_field: str) -> Any:
-    def on_closed(conn: Connection, e: Any, pos: int) -> None:
+def _closer(reason: str, day_field: str) -> Handler:
+    def on_closed(conn: Connection, e: Any, at: Logged) -> None:
         """Repaired, expired or revoked: archived, never deleted (NT-PCI-35, NT-PCI-30, JY-24)."""
+        pos = at.position
         day: date = getattr(e, day_field)
         _set(conn, e, pos, ended_on=day, ended_reason=reason)
         _supersede(conn, sid(e.originator_id), pos, ended_on=day, ended_reason=reason)
     return on_closed
 
 
-PROJECTION = Projection("records", (records, record_periods), {
+HANDLERS: dict[str, Handler] = {
     R + "Recorded": on_recorded,
     R + "Flagged": on_flagged,
     R + "Unflagged": on_unflagged,
@@ -107,4 +114,7 @@ PROJECTION = Projection("records", (records, record_periods), {
     R + "Repaired": _closer(REPAIRED, "repaired_on"),
     R + "Expired": _closer(EXPIRED, "expired_on"),
     R + "Revoked": _closer(REVOKED, "revoked_on"),
-})
+}
+
+PROJECTION = Projection("records", (records, record_periods, record_versions),
+                        all_versioned(HANDLERS, records, record_versions, "record_id"))

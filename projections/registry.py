@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from projections import list_entries, records, subjects
+from projections import access_log, archive, list_entries, objections, records, sanctions, subjects, work_queue
 from projections.base import Projection, ProjectionError
 
 PROJECTIONS: dict[str, Projection] = {p.name: p for p in (
-    subjects.PROJECTION, records.PROJECTION, list_entries.PROJECTION,
+    subjects.PROJECTION, records.PROJECTION, list_entries.PROJECTION, sanctions.PROJECTION,
+    objections.OBJECTIONS, objections.REPAIRS, work_queue.PROJECTION, archive.PROJECTION, access_log.PROJECTION,
 )}
 
 

@@ -46,7 +46,7 @@ class StatusAnswer:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO text)."""
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 def status(app: LedgerApplication, subject_id: UUID, as_of_position: int | None = None,
@@ -58,10 +58,16 @@ def status(app: LedgerApplication, subject_id: UUID, as_of_position: int | None 
         raise ProjectionError(f"subject {subject_id} did not exist at log position {position}")
     items = [_record(r, valid_at) for r in _filed(app, subject, "record", position)]
     items += [_entry(e, valid_at) for e in _filed(app, subject, "list_entry", position)]
+    note, size = covering_checkpoint(app, position)
+    return StatusAnswer(str(subject_id), position, valid_at, note, size, tuple(items))
+
+
+def covering_checkpoint(app: LedgerApplication, position: int) -> tuple[str | None, int | None]:
+    """The signed note and size of the latest stored checkpoint that covers `position`, or (None, None)."""
     checkpoint = latest_checkpoint(app)
-    covering = checkpoint if checkpoint is not None and checkpoint.checkpoint.size > position else None
-    return StatusAnswer(str(subject_id), position, valid_at, covering.to_text() if covering else None,
-                        covering.checkpoint.size if covering else None, tuple(items))
+    if checkpoint is None or checkpoint.checkpoint.size <= position:
+        return None, None
+    return checkpoint.to_text(), checkpoint.checkpoint.size
 
 
 def resolve_position(app: LedgerApplication, as_of_position: int | None, as_of: datetime | str | None) -> int:
@@ -126,9 +132,10 @@ def _entry(entry: Any, valid_at: date | None) -> ItemStatus:
                       ended, in_force, entry.version)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Dates and moments as ISO text, recursively."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value.isoformat() if isinstance(value, (date, datetime)) else value

@@ -179,9 +179,32 @@ class LedgerBackendContract(abc.ABC):
         state = bytearray(row["state"])
         state[sig_at + 10] ^= 0x01
         sql.update_event(ledger, row["nid"], state=bytes(state))
-        with pytest.raises(SignatureInvalidError, match="does not verify"):
-            ledger.get(dossier.id)
-        assert ledger.get(dossier.id, version=1).subject == "subject-dept-a"  # v1 untouched
+        # A process verifies each event when it first reads it (it then fast-forwards its cached copy with
+        # newer events only), so the tampering shows in any process reading it afresh, and always in verify.
+        reader = LedgerApplication(ledger.settings)
+        try:
+            with pytest.raises(SignatureInvalidError, match="does not verify"):
+                reader.get(dossier.id)
+            assert reader.get(dossier.id, version=1).subject == "subject-dept-a"  # v1 untouched
+        finally:
+            reader.close()
+        assert {p.what for p in verify_ledger(ledger, workers=1).problems} >= {"signature"}
+
+    def test_cached_aggregate_is_fast_forwarded_with_verified_newer_events_from_another_process(
+            self, ledger: LedgerApplication) -> None:
+        dossier = open_dossier(ledger, "dept-a", notes=1)
+        assert ledger.get(dossier.id).entries == ["note 0"]  # now cached in this process
+        other = LedgerApplication(ledger.settings)
+        try:
+            again = other.get(dossier.id)
+            again.annotate("note 1", actor_unit="dept-a")
+            other.save_as("dept-a", again)
+        finally:
+            other.close()
+        assert ledger.get(dossier.id).entries == ["note 0", "note 1"]
+        copy = ledger.get(dossier.id)
+        copy.annotate("never saved", actor_unit="dept-a")
+        assert ledger.get(dossier.id).entries == ["note 0", "note 1"]  # callers get copies, never the cache
 
     def test_one_save_carries_one_signature_and_each_event_verifies_on_its_own_path(
             self, ledger: LedgerApplication) -> None:

@@ -1,4 +1,4 @@
-"""The `engine` fixture of the projection tests (imported by each test module: a conftest.py in
+"""The `engine` and `scenario_ledger` fixtures of the projection tests (imported by each test module: a conftest.py in
 tests/projections would shadow tests/conftest.py for `from conftest import ...`)."""
 
 from __future__ import annotations
@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
+from ledger_support.backends import (drop_pg_schema, initialised_ledger, new_pg_schema, postgres_settings,
+                                     require_postgres, sqlite_settings)
+from projection_support.scenario import Scenario, build
 from sqlalchemy import Engine
 
 from ledger.app import LedgerApplication
 from projections.db import make_engine
+from projections.follower import Follower
 
 
 @pytest.fixture
@@ -18,3 +22,28 @@ def engine(signed_ledger: LedgerApplication) -> Iterator[Engine]:
     eng = make_engine(signed_ledger.settings)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def scenario_ledger(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LedgerApplication, Scenario, Engine]]:
+    """The scenario of projection_support.scenario, written once per module and backend, views followed."""
+    folder = tmp_path_factory.mktemp("scenario")
+    schema = None
+    if request.param == "sqlite":
+        settings = sqlite_settings(folder)
+    else:
+        require_postgres()
+        schema = new_pg_schema()
+        settings = postgres_settings(folder, schema)
+    app = initialised_ledger(settings)
+    eng = make_engine(settings)
+    try:
+        scenario = build(app)
+        Follower(app, eng, batch_size=16).run_once()
+        yield app, scenario, eng
+    finally:
+        eng.dispose()
+        app.close()
+        if schema is not None:
+            drop_pg_schema(schema)

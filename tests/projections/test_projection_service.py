@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from projection_support.fixtures import engine  # noqa: F401 (fixture)
-from projection_support.history import BASIS, DEPT, ID_NUMBER, OFFICE, SECRET, TODAY, snapshot
+from projection_support.history import BASIS, DEPT, ID_NUMBER, SECRET, TODAY, snapshot
+from projection_support.scenario import ADMIN
 from sqlalchemy import Engine, select
 
 from domain.policy import load_profile
@@ -19,7 +20,8 @@ from projections.timetravel import status
 
 def test_service_history_views_rebuild_and_time_travel(signed_ledger: LedgerApplication, engine: Engine) -> None:
     service = CreditService(signed_ledger, {"NT": load_profile("NT")}, SECRET, today=lambda: TODAY)
-    service.publish_profile(OFFICE, profile_id="NT")
+    signed_ledger.register_key(ADMIN.unit)
+    service.publish_profile(ADMIN, profile_id="NT")
     subject_id = service.register_person(DEPT, name="李四", id_number=ID_NUMBER)
     record_id = service.record_dishonesty(
         DEPT, profile_id="NT", subject_id=subject_id, behaviour_code="NT-PCI-12.1", tier="general", basis=BASIS,

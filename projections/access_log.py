@@ -1,0 +1,21 @@
+"""The query log (HA-5.2): who read which subject's data, when, for what purpose, on what basis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from projections.base import Logged, Projection, insert_row, sid, signed_by
+from projections.db import access_log
+
+
+def on_recorded(conn: Connection, e: Any, at: Logged) -> None:
+    """A registered non-public read; `recorded_at` is the ledger's transaction time of the read."""
+    insert_row(conn, access_log, dict(
+        access_id=sid(e.originator_id), subject_id=sid(e.subject_id), purpose=e.purpose, basis=e.basis,
+        channel=e.channel, what=e.what, log_position=at.position, **signed_by(e, at),
+    ))
+
+
+PROJECTION = Projection("access_log", (access_log,), {"AccessRecord.Recorded": on_recorded})
