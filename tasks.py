@@ -63,7 +63,7 @@ def ensure_postgres() -> None:
 
 
 def run() -> None:
-    """Set up, create a demo ledger on SQLite under ./var/demo, and serve it."""
+    """Set up, create a demo ledger on SQLite under ./var/demo, demo logins, and serve the web UI."""
     setup()
     env = dict(os.environ)
     env.setdefault("LEDGER_DATABASE_URL", "sqlite:///var/demo/ledger.sqlite3")
@@ -73,17 +73,11 @@ def run() -> None:
     sh(ledger, "demo", "--subjects", os.environ.get("DEMO_SUBJECTS", "40"), "--seed", "7", env=env)
     sh(ledger, "checkpoint", env=env)
     sh(ledger, "verify", env=env)
-    if _has_command(ledger, "serve", env):
-        sh(ledger, "serve", env=env)
-    else:
-        print("demo ledger ready in var/demo (the web UI arrives with `ledger serve`); try:\n"
-              "  LEDGER_DATABASE_URL=sqlite:///var/demo/ledger.sqlite3 LEDGER_KEYS_DIR=var/demo/keys "
-              ".venv/bin/ledger status <subject id from the summary above>")
-
-
-def _has_command(ledger: str, name: str, env: dict[str, str]) -> bool:
-    probe = subprocess.run([ledger, name, "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
-    return probe.returncode == 0
+    print("demo logins (user / password, role, unit):", flush=True)
+    sh(ledger, "users", "demo", env=env)
+    host, port = os.environ.get("LEDGER_WEB_HOST", "127.0.0.1"), os.environ.get("LEDGER_WEB_PORT", "8000")
+    print(f"open http://{host}:{port}/ and log in with one of the demo logins above", flush=True)
+    sh(ledger, "serve", "--host", host, "--port", port, env=env)
 
 
 def test() -> None:

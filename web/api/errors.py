@@ -1,0 +1,87 @@
+"""API refusals: `{"error": {"message", "field", "rule_id"}}` with a 4xx status, for every kind of refusal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import NotFound, RuleViolation
+from ledger.errors import LedgerError, OutOfRangeError
+from projections.base import ProjectionError
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "properties": {"error": {
+        "type": "object", "required": ["message", "field", "rule_id"], "additionalProperties": False,
+        "properties": {"message": {"type": "string"},
+                       "field": {"type": "string", "nullable": True, "description": "the field at fault"},
+                       "rule_id": {"type": "string", "nullable": True, "description": "the rule of RULES.md"}}}},
+}
+
+
+class ApiError(Exception):
+    """A refusal before the service is called: HTTP status, message, field, rule id."""
+
+    def __init__(self, status: int, message: str, field: str | None, rule_id: str | None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field, self.rule_id = status, message, field, rule_id
+
+
+def error_response(status: int, message: str, field: str | None = None, rule_id: str | None = None) -> Response:
+    """The JSON refusal."""
+    response = jsonify({"error": {"message": message, "field": field, "rule_id": rule_id}})
+    response.status_code = status
+    return response
+
+
+def rewrap(response: Response) -> Response:
+    """Give the foundation's flat refusals (401/403 of the permission check) the API's error shape."""
+    if response.status_code < 400 or not response.is_json:
+        return response
+    body = response.get_json(silent=True)
+    if isinstance(body, dict) and set(body) == {"message", "field", "rule"}:
+        response.set_data(json.dumps({"error": {"message": body["message"], "field": body["field"],
+                                                "rule_id": body["rule"]}}))
+    return response
+
+
+def register(bp: Blueprint) -> None:
+    """Turn every refusal raised inside the API into its JSON answer (never an HTML page, never a 500)."""
+
+    @bp.errorhandler(ApiError)
+    def _api(exc: ApiError) -> ResponseReturnValue:
+        return error_response(exc.status, exc.message, exc.field, exc.rule_id)
+
+    @bp.errorhandler(RuleViolation)
+    def _rule(exc: RuleViolation) -> ResponseReturnValue:
+        return error_response(422, exc.message, exc.field, exc.rule_id)
+
+    @bp.errorhandler(NotFound)
+    def _missing(exc: NotFound) -> ResponseReturnValue:
+        return error_response(404, str(exc), exc.field)
+
+    @bp.errorhandler(ProjectionError)
+    def _projection(exc: ProjectionError) -> ResponseReturnValue:
+        return error_response(422, str(exc), "as_of", "NT-PCI-36")
+
+    @bp.errorhandler(OutOfRangeError)
+    def _range(exc: OutOfRangeError) -> ResponseReturnValue:
+        return error_response(422, str(exc), "position", "NT-PCI-37")
+
+    @bp.errorhandler(LedgerError)
+    def _ledger(exc: LedgerError) -> ResponseReturnValue:
+        return error_response(409, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+    @bp.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> ResponseReturnValue:
+        return error_response(400, exc.description or "CSRF token missing or invalid (send X-CSRFToken)",
+                              "csrf_token")
+
+    @bp.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> ResponseReturnValue:
+        return error_response(exc.code or 400, exc.description or exc.name)

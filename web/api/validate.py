@@ -1,0 +1,153 @@
+"""Checking a request against its endpoint's declaration BEFORE the service is called (nothing stored on refusal)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+from flask import request
+
+from web.api.errors import ApiError
+from web.api.spec import (BOOLEAN, DATE, ENUM, INTEGER, MAX_INT, MAX_ITEMS, MAX_TEXT, MOMENT, OBJECT, STRING,
+                          STRINGS, UUID_, UUIDS, Endpoint, Field)
+
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CHINA = timezone(timedelta(hours=8))
+
+
+def _bad(f: Field, where: str, message: str) -> ApiError:
+    return ApiError(422, f"{where}: {message}", where, f.rule)
+
+
+def _text(f: Field, value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _bad(f, where, "must be a string")
+    limit = f.max_length if f.kind == STRING else MAX_TEXT
+    if "\x00" in value or len(value) > limit:
+        raise _bad(f, where, f"must be text of at most {limit} characters without NUL")
+    if f.required and not value.strip():
+        raise _bad(f, where, "must not be blank")
+    return value.strip()
+
+
+def _day(f: Field, value: Any, where: str) -> date:
+    if not isinstance(value, str) or not DAY.match(value):
+        raise _bad(f, where, "must be a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _bad(f, where, f"{value!r} is not a calendar date") from None
+
+
+def _moment(f: Field, value: Any, where: str) -> datetime:
+    if isinstance(value, str) and DAY.match(value):
+        return datetime.combine(_day(f, value, where), time.max, CHINA)
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise _bad(f, where, "must be YYYY-MM-DD or an ISO date-time with a UTC offset")
+    return moment
+
+
+def _uuid(f: Field, value: Any, where: str) -> UUID:
+    if isinstance(value, str) and len(value) <= 64:
+        try:
+            return UUID(value)
+        except ValueError:
+            pass
+    raise _bad(f, where, f"{str(value)[:60]!r} is not an id (UUID)")
+
+
+def _integer(f: Field, value: Any, where: str) -> int:
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT:
+        raise _bad(f, where, f"must be a whole number 0..{MAX_INT}")
+    return value
+
+
+def _list(f: Field, value: Any, where: str, item: Any) -> list[Any]:
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
+        raise _bad(f, where, f"must be a list of at most {MAX_ITEMS} items")
+    return [item(f, v, f"{where}[{i}]") for i, v in enumerate(value)]
+
+
+def _choice(f: Field, value: Any, where: str) -> str:
+    if value not in f.choices:
+        raise _bad(f, where, f"{str(value)[:60]!r} is not one of {', '.join(f.choices)}")
+    return value  # type: ignore[no-any-return]
+
+
+def _boolean(f: Field, value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(f, where, "must be true or false")
+    return value
+
+
+def parse(f: Field, value: Any, where: str) -> Any:
+    """One value of the kind its field declares, or ApiError(422) naming the field and its rule."""
+    if f.kind == STRING:
+        return _text(f, value, where)
+    if f.kind == UUIDS:
+        return _list(f, value, where, _uuid)
+    if f.kind == STRINGS:
+        return _list(f, value, where, _text)
+    if f.kind == OBJECT:
+        return parse_object(f.parts, value, where)
+    parser = {DATE: _day, MOMENT: _moment, UUID_: _uuid, INTEGER: _integer, ENUM: _choice, BOOLEAN: _boolean}
+    return parser[f.kind](f, value, where)
+
+
+def parse_object(parts: tuple[Field, ...], value: Any, prefix: str = "") -> dict[str, Any]:
+    """An object of declared fields: required ones present, no unknown ones, each value parsed."""
+    if not isinstance(value, Mapping):
+        raise ApiError(422 if prefix else 400, f"{prefix or 'the request body'} must be a JSON object",
+                       prefix or "body", parts[0].rule if parts else None)
+    names = {p.name for p in parts}
+    for key in value:
+        if key not in names:
+            raise ApiError(422, f"unknown field {str(key)[:60]!r}", f"{prefix}.{key}" if prefix else str(key),
+                           parts[0].rule if parts else None)
+    found: dict[str, Any] = {}
+    for p in parts:
+        where = f"{prefix}.{p.name}" if prefix else p.name
+        if value.get(p.name) is None:
+            if p.required:
+                raise _bad(p, where, "is required")
+            continue
+        found[p.name] = parse(p, value[p.name], where)
+    return found
+
+
+def _query(spec: Endpoint) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    for f in spec.query:
+        raw = request.args.get(f.name)
+        if raw is None or raw == "":
+            if f.required:
+                raise _bad(f, f.name, "is required")
+            continue
+        args[f.name] = parse(f, raw, f.name)
+    return args
+
+
+def _body(spec: Endpoint) -> dict[str, Any]:
+    if spec.body is None:
+        return {}
+    if not spec.body and not request.get_data():
+        return {}
+    data = request.get_json(silent=True) if request.is_json else None
+    if data is None:
+        raise ApiError(400, "the request body must be JSON (Content-Type: application/json)", "body", None)
+    return parse_object(spec.body, data)
+
+
+def request_args(spec: Endpoint, path_values: Mapping[str, str]) -> dict[str, Any]:
+    """Every input of the request (path, query, body), parsed as the endpoint declares it."""
+    args = {f.name: parse(f, path_values.get(f.name), f.name) for f in spec.path_fields}
+    return {**args, **_query(spec), **_body(spec)}

@@ -1,0 +1,31 @@
+"""The Flask app factory: one ledger and credit service per app, blueprints per area, one permission table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Flask
+
+from ledger.config import Settings
+from web import errors, i18n, navigation, permissions, security
+from web.context import build_services, install
+from web.views import register_blueprints
+
+
+def create_app(settings: Settings | None = None, *, today: Callable[[], date] = date.today,
+               secure_cookies: bool = True, **overrides: Any) -> Flask:
+    """Build the app on an initialised ledger; `overrides` go into `app.config` (e.g. TESTING=True)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(overrides)
+    services = build_services(settings, today)
+    install(app, services)
+    security.configure(app, settings, secure_cookies=secure_cookies)
+    i18n.init(app)
+    navigation.init(app)
+    errors.register(app)
+    register_blueprints(app)
+    permissions.install(app)
+    return app

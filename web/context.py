@@ -1,0 +1,62 @@
+"""The services one web app holds (one ledger, one credit service, one engine) and their typed accessor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+
+from domain.policy import PolicyProfile, load_all
+from domain.service import CreditService
+from ledger.app import LedgerApplication
+from ledger.config import Settings
+from projections.db import create_views, make_engine
+from projections.follower import Follower
+from web.accounts import AccountStore, ensure_tables
+
+EXTENSION = "credit_ledger"
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a request handler needs; built once per app by `create_app`."""
+
+    ledger: LedgerApplication
+    credit: CreditService
+    engine: Engine
+    accounts: AccountStore
+    profiles: Mapping[str, PolicyProfile]
+
+    def follower(self) -> Follower:
+        """A projection follower on the app's engine (bring read models up to date with `run_once`)."""
+        return Follower(self.ledger, self.engine)
+
+    def close(self) -> None:
+        """Close the ledger and dispose of the engine."""
+        self.ledger.close()
+        self.engine.dispose()
+
+
+def build_services(settings: Settings, today: Callable[[], date] = date.today) -> Services:
+    """Open the (initialised) ledger, the credit service, the engine; create account and view tables."""
+    ledger = LedgerApplication(settings)
+    ledger.check_initialised()
+    profiles = load_all()
+    engine = make_engine(settings)
+    ensure_tables(engine)
+    create_views(engine)
+    credit = CreditService(ledger, profiles, ledger.keystore.subject_secret(), today=today)
+    return Services(ledger, credit, engine, AccountStore(engine), profiles)
+
+
+def install(app: Flask, services_: Services) -> None:
+    """Attach the services to the app."""
+    app.extensions[EXTENSION] = services_
+
+
+def services() -> Services:
+    """The current app's services (inside a request or app context)."""
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]

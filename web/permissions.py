@@ -1,0 +1,113 @@
+"""THE permission table: every endpoint name → the roles allowed; enforced before every request, deny by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+from web.accounts import User
+from web.principal import ANONYMOUS, SESSION_USER, Principal, principal_for
+from web.roles import ADMIN, AUDITOR, CREDIT_OFFICE, DEPARTMENT, PUBLIC, RECORDING_UNIT, ROLES, SUBJECT
+
+EVERYONE = frozenset(ROLES)
+STAFF = frozenset({RECORDING_UNIT, CREDIT_OFFICE, DEPARTMENT, AUDITOR})
+RULE = "HA-5.2"  # query permissions and procedures are defined
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "static": EVERYONE,
+    # main and accounts
+    "main.index": EVERYONE,
+    "main.language": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.logout": EVERYONE - {PUBLIC},
+    # public: masked, public and in force only (NT-PCI-19/30, HA-3.2)
+    "public.query": EVERYONE,
+    "public.lists": EVERYONE,
+    # subject pages shared by the staff (every read registered, HA-5.2)
+    "subjects.find": STAFF,
+    "subjects.show": STAFF,
+    "subjects.purpose": STAFF,
+    # recording unit (the credit office may record too: it determines red lists and its own cases)
+    "recording.home": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.register_subject": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.contact": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.notice": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.objections": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.repairs": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    # credit office
+    "office.dashboard": frozenset({CREDIT_OFFICE}),
+    "office.lists": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    "office.list_step": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    "office.sanctions": frozenset({CREDIT_OFFICE}),
+    "office.objection_file": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    "office.repair_apply": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    # sanction department
+    "department.inbox": frozenset({DEPARTMENT}),
+    "department.step": frozenset({DEPARTMENT}),
+    # auditor / court / discipline body: read-only
+    "audit.home": frozenset({AUDITOR}),
+    "audit.timetravel": frozenset({AUDITOR}),
+    "audit.replay": frozenset({AUDITOR}),
+    "audit.proof": frozenset({AUDITOR}),
+    "audit.verify": frozenset({AUDITOR}),
+    # the subject: own record, own access log
+    "mine.home": frozenset({SUBJECT}),
+    "mine.access_log": frozenset({SUBJECT}),
+    # admin: users, units, keys
+    "admin.users": frozenset({ADMIN}),
+    "admin.units": frozenset({ADMIN}),
+}
+
+
+def allow(table: Mapping[str, Iterable[str]]) -> None:
+    """Add endpoints of another blueprint (e.g. the JSON API) to THE table; an endpoint is listed once."""
+    for endpoint, roles in table.items():
+        unknown = set(roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"{endpoint}: unknown roles {sorted(unknown)}")
+        if endpoint in PERMISSIONS and PERMISSIONS[endpoint] != frozenset(roles):
+            raise ValueError(f"{endpoint} is already in the permission table with other roles")
+        PERMISSIONS[endpoint] = frozenset(roles)
+
+
+def allowed(endpoint: str | None, role: str) -> bool:
+    """Whether `role` may call `endpoint` (False for any endpoint missing from the table)."""
+    return endpoint is not None and role in PERMISSIONS.get(endpoint, frozenset())
+
+
+def _session_principal() -> Principal:
+    from web.context import services
+
+    username = session.get(SESSION_USER)
+    user: User | None = services().accounts.get(username) if username else None
+    if user is None or not user.active:
+        session.pop(SESSION_USER, None)
+        return ANONYMOUS
+    return principal_for(user)
+
+
+def check_request() -> ResponseReturnValue | None:
+    """Load the principal (token for token APIs, session otherwise) and refuse what the table does not allow."""
+    from web.errors import refuse
+    from web.security import is_token_api, token_principal
+
+    endpoint = request.endpoint
+    token_api = is_token_api(endpoint)
+    g.principal = principal = token_principal() if token_api else _session_principal()
+    if endpoint is None:
+        return None  # no route: Flask answers 404 / 405
+    if allowed(endpoint, principal.role):
+        return None
+    if not principal.authenticated:
+        if token_api:
+            return refuse(401, "a valid API token is required (Authorization: Bearer …)", "authorization", RULE)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return refuse(403, f"role {principal.role} may not use {endpoint}", "role", RULE)
+
+
+def install(app: Flask) -> None:
+    """Enforce the table before every request (registered last, so it runs after no other hook can skip it)."""
+    app.before_request(check_request)

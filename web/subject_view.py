@@ -1,0 +1,54 @@
+"""What a subject page shows: the subject's items, a timeline of their signed events, the periods chart."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from web.charts import Period, periods_svg
+from web.context import services
+from web.history import Step, steps_of
+
+
+def _periods(records: list[Any], entries: list[Any], sanctions: list[Any]) -> list[Period]:
+    found = [Period("record", f"{r.behaviour_code} {r.tier}", r.determination_date,
+                    r.closed_on or r.valid_until, not r.in_force) for r in records]
+    for e in entries:
+        start = e.decision["confirmed_on"] if e.decision else e.drafted_on
+        end = (e.closing or {}).get("on") or getattr(e, "valid_until", None)
+        found.append(Period("list_entry", f"{e.list_code} ({e.status})", start, end, not e.active))
+    for c in sanctions:
+        lift = c.lift or {}
+        found.append(Period("sanction", f"{c.measure_id} {c.department}", c.pushed_on,
+                            lift.get("confirmed_on") or lift.get("pushed_on"), not c.in_force))
+    return sorted(found, key=lambda p: (p.start, p.kind))
+
+
+def _due_items(items: list[Any], today: date) -> dict[str, list[dict[str, Any]]]:
+    """Overdue steps per item id (objections, repairs and sanction cases know their deadlines)."""
+    return {str(i.id): i.overdue(today) for i in items if hasattr(i, "overdue") and i.overdue(today)}
+
+
+def timeline(item_ids: list[UUID]) -> list[tuple[str, Step]]:
+    """Every signed event of the given aggregates, oldest first, each with its aggregate id."""
+    ledger = services().ledger
+    steps = [(str(i), s) for i in item_ids for s in steps_of(ledger, i)]
+    return sorted(steps, key=lambda pair: (pair[1].position if pair[1].position is not None else -1))
+
+
+def subject_view(subject_id: UUID) -> dict[str, Any]:
+    """The template context of a subject page (the caller registered the read, HA-5.2)."""
+    credit = services().credit
+    today = credit.today()
+    subject = credit.subject(subject_id)
+    records, entries = credit.records_of(subject_id), credit.list_entries_of(subject_id)
+    objections, repairs = credit.objections_of(subject_id), credit.repairs_of(subject_id)
+    sanctions = credit.sanctions_of(subject_id)
+    ids = [subject_id] + [i.id for i in (*records, *entries, *objections, *repairs, *sanctions)]
+    return {
+        "subject": subject, "records": records, "entries": entries, "objections": objections, "repairs": repairs,
+        "sanctions": sanctions, "today": today, "overdue": _due_items([*objections, *repairs, *sanctions], today),
+        "chart": periods_svg(_periods(records, entries, sanctions), today), "timeline": timeline(ids),
+        "persons": [(credit.subject(pid), role) for pid, role in subject.responsible_persons()],
+    }

@@ -1,0 +1,71 @@
+"""Administration: user accounts and API tokens, units and their signing keys."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from domain.errors import RuleViolation
+from ledger.keyregistry import KeyRegistryError
+from ledger.keys import KeyStoreError, check_unit_name
+from web import forms
+from web.context import services
+from web.roles import ACCOUNT_ROLES
+from web.views.common import done, form_page
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+USER_STEPS = ("add", "token", "deactivate", "activate")
+
+
+def _user_step() -> ResponseReturnValue:
+    accounts = services().accounts
+    step = forms.choice("step", USER_STEPS, "HA-5.2")
+    username = forms.text("username", "HA-5.2")
+    if step == "add":
+        subject = forms.optional_text("subject_id")
+        accounts.add_user(username, forms.text("password", "HA-5.2"), forms.choice("role", ACCOUNT_ROLES, "HA-5.2"),
+                          unit=forms.optional_text("unit"),
+                          subject_id=forms.ident("subject_id", "HA-5.2") if subject else None,
+                          display_name=forms.text("display_name", "HA-5.2", required=False))
+        if subject:
+            services().credit.subject(UUID(subject))
+        done(_("User added:"), username)
+    elif step == "token":
+        token = accounts.issue_token(username, forms.text("label", "HA-5.2"))
+        done(_("API token (shown once, store it now):"), token)
+    else:
+        accounts.set_active(username, step == "activate")
+        done(_("Account updated:"), username)
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users() -> ResponseReturnValue:
+    """Accounts: add, issue an API token, deactivate or activate (accounts are never deleted)."""
+    return form_page("admin/users.html", _user_step, users=services().accounts.all(), roles=ACCOUNT_ROLES)
+
+
+def _unit_step() -> ResponseReturnValue:
+    ledger = services().ledger
+    step = forms.choice("step", ("register", "rotate"), "JY-5")
+    try:
+        unit = check_unit_name(forms.text("unit", "JY-5"))
+        signer = ledger.register_key(unit) if step == "register" else ledger.rotate_key(unit)
+    except (KeyStoreError, KeyRegistryError) as exc:
+        raise RuleViolation("JY-5", "unit", str(exc)) from None
+    done(_("Key registered:"), signer.key_id)
+    return redirect(url_for("admin.units"))
+
+
+@bp.route("/units", methods=["GET", "POST"])
+def units() -> ResponseReturnValue:
+    """Units named by the profiles and every key of the key history (register or rotate a unit's key)."""
+    ledger = services().ledger
+    ledger.refresh_keys(force=True)
+    named = sorted({(u.id, u.name_zh) for p in services().profiles.values() for u in p.units.values()})
+    active = {unit for unit, _name in named if ledger.keybook.active_for(unit) is not None}
+    return form_page("admin/units.html", _unit_step, named=named, active=active,
+                     keys=list(ledger.keybook.records.values()))

@@ -1,0 +1,65 @@
+"""Sanction departments: the inbox of pushed measures and lifts; acknowledge, apply with the business case,
+feed back, confirm lifts (JY-21, CS-2.6, CS-2.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from domain.errors import NotFound, RuleViolation
+from web import forms
+from web.context import services
+from web.principal import current_principal
+from web.views.common import done
+from web.worklists import open_for_unit
+
+bp = Blueprint("department", __name__, url_prefix="/department")
+STEPS = ("acknowledge", "apply", "feed_back", "confirm_lift")
+
+
+def _inbox(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
+    credit = services().credit
+    cases = open_for_unit("sanctions", current_principal().unit, "department")
+    masked = {str(c.subject_id): credit.subject(c.subject_id).masked() for c in cases}
+    overdue = {str(c.id) for c in cases if c.overdue(credit.today())}
+    return render_template("department/inbox.html", cases=cases, masked=masked, overdue=overdue, error=error,
+                           form=request.form if error else {}), status
+
+
+@bp.get("/inbox")
+def inbox() -> ResponseReturnValue:
+    """Open cases pushed to this department, each with its next step (overdue ones highlighted)."""
+    return _inbox()
+
+
+def _step() -> Any:
+    credit, actor = services().credit, current_principal().actor()
+    step = forms.choice("step", STEPS, "JY-21")
+    case_id = forms.ident("sanction_id", "JY-21")
+    if step == "acknowledge":
+        return credit.acknowledge_sanction(actor, sanction_id=case_id,
+                                           acknowledged_on=forms.required_day("acknowledged_on", "JY-21"))
+    if step == "apply":
+        case = {"number": forms.text("case_number", "CS-2.6"), "date": forms.required_day("case_date", "CS-2.6"),
+                "description": forms.text("case_description", "CS-2.6")}
+        return credit.apply_sanction(actor, sanction_id=case_id, case=case)
+    if step == "feed_back":
+        return credit.feed_back_sanction(actor, sanction_id=case_id, report=forms.text("report", "CS-2.6"),
+                                         fed_back_on=forms.required_day("fed_back_on", "CS-2.6"))
+    return credit.confirm_lift(actor, sanction_id=case_id, confirmed_on=forms.required_day("confirmed_on", "CS-2.7"))
+
+
+@bp.post("/inbox")
+def step() -> ResponseReturnValue:
+    """Take the next step of a case; a refusal shows the inbox again with the message at the field."""
+    try:
+        case_id = _step()
+    except RuleViolation as exc:
+        return _inbox(exc, 422)
+    except NotFound as exc:
+        return _inbox(RuleViolation("-", exc.field, str(exc)), 404)
+    done(_("Stored for case"), case_id)
+    return redirect(url_for("department.inbox"))

@@ -1,0 +1,151 @@
+"""The credit office: dashboard of deadlines, lists (draft → publicity → confirm → exit → announce),
+pushing sanctions and lifts, reviewing feedback, filing and referring objections, repair applications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from domain.errors import NotFound, RuleViolation
+from web import forms
+from web.context import services
+from web.principal import current_principal
+from web.views.common import default_profile, done, form_page
+from web.worklists import open_items
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+LIST_STEPS = ("publicise", "confirm", "exit", "announce")
+GROUNDS = ("wrong_or_incomplete", "forbidden_information", "beyond_validity")
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    """Deadlines and overdue work (NT-PCI-32, JY-21), open items by kind."""
+    credit = services().credit
+    counts = {name: len(open_items(name)) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
+    fed_back = [c for c in open_items("sanctions") if c.status == "fed_back"]
+    return render_template("office/dashboard.html", overdue=credit.overdue(), counts=counts, fed_back=fed_back,
+                           today=credit.today())
+
+
+def _lists_page(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
+    entries = open_items("list_entries")
+    return render_template("office/lists.html", entries=entries, profiles=services().profiles,
+                           default_profile=default_profile(), form=request.form if error else {},
+                           error=error), status
+
+
+@bp.route("/lists", methods=["GET", "POST"])
+def lists() -> ResponseReturnValue:
+    """Open list entries with their next steps; POST drafts a new entry (JY-6, JY-6.1 cross-check)."""
+    if request.method == "GET":
+        return _lists_page()
+    return _run_list_command(_draft)
+
+
+def _draft() -> Any:
+    return services().credit.draft_list_entry(
+        current_principal().actor(), profile_id=forms.choice("profile_id", services().profiles, "JY-16"),
+        subject_id=forms.ident("subject_id", "JY-6"), list_code=forms.text("list_code", "JY-6"),
+        list_field=forms.optional_text("list_field"), record_ids=forms.ids("record_ids", "JY-6"),
+        drafted_on=forms.required_day("drafted_on", "JY-6"), reason=forms.text("reason", "JY-6"))
+
+
+def _run_list_command(command: Any) -> ResponseReturnValue:
+    try:
+        entry_id = command()
+    except RuleViolation as exc:
+        return _lists_page(exc, 422)
+    except NotFound as exc:
+        return _lists_page(RuleViolation("-", exc.field, str(exc)), 404)
+    done(_("List entry stored:"), entry_id)
+    return redirect(url_for("office.lists"))
+
+
+def _list_step() -> Any:
+    credit, actor = services().credit, current_principal().actor()
+    step = forms.choice("step", LIST_STEPS, "JY-6")
+    entry_id = forms.ident("list_entry_id", "JY-6")
+    if step == "publicise":
+        return credit.publicise_list_entry(actor, list_entry_id=entry_id, channel=forms.text("channel", "JY-6.1"),
+                                           start=forms.required_day("start", "JY-6.1"))
+    if step == "confirm":
+        decision = forms.document("decision", "JY-6.2") if forms.optional_text("decision_number") else None
+        return credit.confirm_list_entry(actor, list_entry_id=entry_id, decision=decision,
+                                         confirmed_on=forms.required_day("confirmed_on", "JY-6.2"))
+    if step == "exit":
+        return credit.exit_list_entry(actor, list_entry_id=entry_id, reason=forms.text("reason", "JY-17"),
+                                      exited_on=forms.required_day("exited_on", "JY-17"))
+    return credit.announce_exit(actor, list_entry_id=entry_id, channel=forms.text("channel", "JY-17"),
+                                announced_on=forms.required_day("announced_on", "JY-17"))
+
+
+@bp.post("/lists/step")
+def list_step() -> ResponseReturnValue:
+    """Publicise, confirm (with the decision document), exit or announce the exit of an entry."""
+    return _run_list_command(_list_step)
+
+
+def _measures() -> list[tuple[str, str]]:
+    return [(m.id, f"{m.id} {m.name_zh} → {m.unit}") for p in services().profiles.values()
+            for m in p.measures.values()]
+
+
+@bp.route("/sanctions", methods=["GET", "POST"])
+def sanctions() -> ResponseReturnValue:
+    """Push a measure (HA-4.2, JY-21) or a lift (JY-17, CS-2.7); review the departments' feedback (CS-2.6)."""
+    def run() -> ResponseReturnValue:
+        credit, actor = services().credit, current_principal().actor()
+        if forms.choice("step", ("push", "lift"), "JY-21") == "push":
+            case_id = credit.push_sanction(actor, source_id=forms.ident("source_id", "JY-21"),
+                                           measure_id=forms.text("measure_id", "HA-4.2"),
+                                           pushed_on=forms.required_day("pushed_on", "JY-21"))
+            done(_("Sanction pushed:"), case_id)
+        else:
+            case_id = credit.push_lift(actor, sanction_id=forms.ident("sanction_id", "JY-17"),
+                                       reason=forms.text("reason", "JY-17"),
+                                       pushed_on=forms.required_day("lift_pushed_on", "JY-17"))
+            done(_("Lift pushed:"), case_id)
+        return redirect(url_for("office.sanctions"))
+    credit = services().credit
+    return form_page("office/sanctions.html", run, cases=open_items("sanctions"), measures=_measures(),
+                     overdue={str(s["id"]) for s in credit.overdue()})
+
+
+@bp.route("/objections", methods=["GET", "POST"])
+def objection_file() -> ResponseReturnValue:
+    """File an objection for a subject (NT-PCI-31) or refer it to the provider (NT-PCI-32)."""
+    def run() -> ResponseReturnValue:
+        credit, actor = services().credit, current_principal().actor()
+        if forms.choice("step", ("file", "refer"), "NT-PCI-31") == "file":
+            objection_id = credit.file_objection(
+                actor, record_id=forms.ident("record_id", "NT-PCI-31"), grounds=forms.choice("grounds", GROUNDS, "NT-PCI-31"),
+                statement=forms.text("statement", "NT-PCI-31"), filed_on=forms.required_day("filed_on", "NT-PCI-31"))
+            done(_("Objection filed:"), objection_id)
+        else:
+            objection_id = credit.refer_objection(actor, objection_id=forms.ident("objection_id", "NT-PCI-32"),
+                                                  referred_on=forms.required_day("referred_on", "NT-PCI-32"))
+            done(_("Objection referred:"), objection_id)
+        return redirect(url_for("office.objection_file"))
+    return form_page("office/objections.html", run, items=open_items("objections"), grounds=GROUNDS)
+
+
+@bp.route("/repairs", methods=["GET", "POST"])
+def repair_apply() -> ResponseReturnValue:
+    """Register a repair application for a record (NT-PCI-34, JY-23)."""
+    def run() -> ResponseReturnValue:
+        commitment = forms.document("commitment", "NT-PCI-34", with_text=True) \
+            if forms.optional_text("commitment_number") else None
+        service = [line.strip() for line in forms.text("public_service", "JY-23", required=False).splitlines()
+                   if line.strip()]
+        repair_id = services().credit.apply_for_repair(
+            current_principal().actor(), record_id=forms.ident("record_id", "NT-PCI-34"),
+            applied_on=forms.required_day("applied_on", "NT-PCI-34"),
+            corrected_on=forms.day("corrected_on", "NT-PCI-34", required=False), commitment=commitment,
+            public_service=service)
+        done(_("Repair application registered:"), repair_id)
+        return redirect(url_for("office.repair_apply"))
+    return form_page("office/repairs.html", run, items=open_items("repairs"))

@@ -1,0 +1,155 @@
+"""Recording units: register subjects, record dishonesty, reminders and interviews, prior notice,
+answer objections referred to the unit, give repair opinions (and decide repairs, NT-PCI-4)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from domain.errors import RuleViolation
+from web import forms
+from web.context import services
+from web.principal import current_principal
+from web.views.common import default_profile, done, form_page
+from web.worklists import objections_for_unit, open_for_unit
+
+bp = Blueprint("recording", __name__, url_prefix="/recording")
+SUBJECT_KINDS = ("person", "organisation")
+LEGAL_FORMS = ("legal_person", "unincorporated")
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    """The unit's desk: open objections and repairs it must handle, its open records and drafts."""
+    unit = current_principal().unit
+    return render_template(
+        "recording/home.html", objections=objections_for_unit(unit),
+        repairs=open_for_unit("repairs", unit, "handler_unit"),
+        records=open_for_unit("records", unit, "determining_unit"),
+        entries=open_for_unit("list_entries", unit, "determining_unit"))
+
+
+@bp.route("/subjects/new", methods=["GET", "POST"])
+def register_subject() -> ResponseReturnValue:
+    """Register a natural person or an organisation (NT-PCI-2, NT-PCI-15/18, LYG-5)."""
+    def run() -> ResponseReturnValue:
+        kind = forms.choice("kind", SUBJECT_KINDS, "NT-PCI-2")
+        actor, credit = current_principal().actor(), services().credit
+        extra = {"name": forms.text("name", "LYG-5"), "address": forms.optional_text("address"),
+                 "telephone": forms.optional_text("telephone")}
+        if kind == "person":
+            subject_id = credit.register_person(actor, id_number=forms.text("id_number", "NT-PCI-15"), **extra)
+        else:
+            subject_id = credit.register_organisation(actor, uscc=forms.text("uscc", "NT-PCI-18"),
+                                                      legal_form=forms.choice("legal_form", LEGAL_FORMS, "NT-PCI-2"),
+                                                      **extra)
+        done(_("Subject registered:"), subject_id)
+        return redirect(url_for("subjects.show", subject_id=subject_id))
+    return form_page("recording/register_subject.html", run, kinds=SUBJECT_KINDS, legal_forms=LEGAL_FORMS)
+
+
+@bp.route("/records/new", methods=["GET", "POST"])
+def record() -> ResponseReturnValue:
+    """Record a dishonesty determination with its legal basis (HA-2.2, NT-PCI-15, LYG-6, LYG-21)."""
+    profiles = services().profiles
+
+    def run() -> ResponseReturnValue:
+        profile_id = forms.choice("profile_id", profiles, "JY-16")
+        record_id = services().credit.record_dishonesty(
+            current_principal().actor(), profile_id=profile_id, subject_id=forms.ident("subject_id", "NT-PCI-2"),
+            behaviour_code=forms.text("behaviour_code", "NT-PCI-15"), tier=forms.text("tier", "NT-PCI-15"),
+            basis=forms.document("basis", "HA-2.2", kind=True), act_date=forms.required_day("act_date", "HA-2.2"),
+            determination_date=forms.required_day("determination_date", "HA-2.2"),
+            disclosure=forms.optional_text("disclosure"), summary=forms.text("summary", "HA-2.2", required=False))
+        done(_("Dishonesty recorded:"), record_id)
+        return redirect(url_for("subjects.show", subject_id=services().credit.record(record_id).subject_id))
+    return form_page("recording/record.html", run, profiles=profiles, default_profile=default_profile())
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+def contact() -> ResponseReturnValue:
+    """Register a written credit reminder or an integrity interview (LYG-8)."""
+    def run() -> ResponseReturnValue:
+        kind = forms.choice("kind", ("reminder", "interview"), "LYG-8")
+        fields = {"record_id": forms.ident("record_id", "LYG-8"), "on": forms.required_day("on", "LYG-8"),
+                  "method": forms.text("method", "LYG-8"), "content": forms.text("content", "LYG-8")}
+        credit, actor = services().credit, current_principal().actor()
+        if kind == "reminder":
+            record_id = credit.register_reminder(actor, **fields)
+        else:
+            record_id = credit.register_interview(actor, attended=forms.yes_no("attended", "LYG-8"), **fields)
+        done(_("Registered for record"), record_id)
+        return redirect(url_for("recording.home"))
+    return form_page("recording/contact.html", run)
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+def notice() -> ResponseReturnValue:
+    """Give prior notice of a black-list entry to the subject (JY-6.2, HA-4.1)."""
+    def run() -> ResponseReturnValue:
+        entry_id = services().credit.give_prior_notice(
+            current_principal().actor(), list_entry_id=forms.ident("list_entry_id", "JY-6.2"),
+            notice_on=forms.required_day("notice_on", "JY-6.2"), content=forms.text("content", "JY-6.2"))
+        done(_("Prior notice registered for entry"), entry_id)
+        return redirect(url_for("recording.home"))
+    return form_page("recording/notice.html", run)
+
+
+@bp.route("/objections", methods=["GET", "POST"])
+def objections() -> ResponseReturnValue:
+    """Objections the unit handles or was referred: decide them (NT-PCI-4, NT-PCI-32, LYG-15)."""
+    unit = current_principal().unit
+
+    def run() -> ResponseReturnValue:
+        credit, actor = services().credit, current_principal().actor()
+        objection_id = forms.ident("objection_id", "NT-PCI-32")
+        if forms.choice("step", ("decide", "correct"), "NT-PCI-32") == "decide":
+            credit.decide_objection(actor, objection_id=objection_id, upheld=forms.yes_no("upheld", "NT-PCI-32"),
+                                    reasons=forms.text("reasons", "NT-PCI-32"),
+                                    decided_on=forms.required_day("decided_on", "NT-PCI-32"))
+            done(_("Objection decided:"), objection_id)
+        else:
+            credit.apply_correction(actor, objection_id=objection_id, changes=_corrections(),
+                                    applied_on=forms.required_day("applied_on", "NT-PCI-32"))
+            done(_("Correction applied:"), objection_id)
+        return redirect(url_for("recording.objections"))
+    return form_page("recording/objections.html", run, items=objections_for_unit(unit))
+
+
+def _corrections() -> dict[str, object]:
+    """The corrected values given on the form (empty fields are left unchanged; JY-24 texts for list entries)."""
+    changes: dict[str, object] = {k: v for k in ("summary", "behaviour_code", "tier", "reason", "benefits_recovered")
+                                  if (v := forms.optional_text(k))}
+    for name in ("act_date", "determination_date"):
+        if (day := forms.day(name, "NT-PCI-32", required=False)) is not None:
+            changes[name] = day
+    if forms.optional_text("basis_number"):
+        changes["basis"] = forms.document("basis", "HA-2.2", kind=True)
+    if forms.optional_text("apology_number"):
+        changes["apology"] = forms.document("apology", "JY-24", with_text=True)
+    if not changes:
+        raise RuleViolation("NT-PCI-32", "summary", "give at least one corrected value")
+    return changes
+
+
+@bp.route("/repairs", methods=["GET", "POST"])
+def repairs() -> ResponseReturnValue:
+    """Repairs handled by the unit that penalised: written opinion, then the decision (NT-PCI-4, NT-PCI-35)."""
+    unit = current_principal().unit
+
+    def run() -> ResponseReturnValue:
+        credit, actor = services().credit, current_principal().actor()
+        repair_id = forms.ident("repair_id", "NT-PCI-35")
+        if forms.choice("step", ("opinion", "decision"), "NT-PCI-35") == "opinion":
+            credit.give_repair_opinion(actor, repair_id=repair_id, favourable=forms.yes_no("favourable", "NT-PCI-35"),
+                                       opinion=forms.document("opinion", "NT-PCI-35", with_text=True),
+                                       given_on=forms.required_day("given_on", "NT-PCI-35"))
+            done(_("Repair opinion given:"), repair_id)
+        else:
+            credit.decide_repair(actor, repair_id=repair_id, approved=forms.yes_no("approved", "NT-PCI-35"),
+                                 reasons=forms.text("reasons", "NT-PCI-35"),
+                                 decided_on=forms.required_day("decided_on", "NT-PCI-35"))
+            done(_("Repair decided:"), repair_id)
+        return redirect(url_for("recording.repairs"))
+    return form_page("recording/repairs.html", run, items=open_for_unit("repairs", unit, "handler_unit"))

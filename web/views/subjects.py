@@ -1,0 +1,70 @@
+"""The subject page shared by the staff: details, timeline, chart of effective periods, deadlines (HA-5.2 logged)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from domain.errors import RuleViolation
+from web import forms
+from web.access import needs_purpose, register_read, state_purpose, stated_purpose
+from web.access_log_view import reads_of
+from web.context import services
+from web.principal import current_principal
+from web.roles import AUDITOR
+from web.subject_view import subject_view
+
+bp = Blueprint("subjects", __name__, url_prefix="/subjects")
+
+
+@bp.get("/")
+def find() -> ResponseReturnValue:
+    """Find a subject by resident ID number, credit code or subject id."""
+    q = request.args.get("q", "").strip()
+    if not q:
+        return render_template("subjects/find.html", q="", error=None)
+    try:
+        return redirect(url_for("subjects.show", subject_id=UUID(q)))
+    except ValueError:
+        pass
+    try:
+        subject = services().credit.find_subject(q)
+    except RuleViolation as exc:
+        return render_template("subjects/find.html", q=q, error=RuleViolation(exc.rule_id, "q", exc.message)), 422
+    if subject is None:
+        error = RuleViolation("NT-PCI-15", "q", "no subject is registered under this number")
+        return render_template("subjects/find.html", q=q, error=error), 404
+    return redirect(url_for("subjects.show", subject_id=subject.id))
+
+
+@bp.get("/<uuid:subject_id>")
+def show(subject_id: UUID) -> ResponseReturnValue:
+    """Everything about a subject, archive included; the read is registered first (HA-5.2)."""
+    services().credit.subject(subject_id)  # 404 before anything is registered
+    redirect_ = needs_purpose(subject_id)
+    if redirect_ is not None:
+        return redirect_
+    register_read(subject_id, "subject page: records, lists, objections, repairs, sanctions")
+    view: dict[str, Any] = subject_view(subject_id)
+    reads = reads_of(services().ledger, subject_id) if current_principal().role == AUDITOR else None
+    return render_template("subjects/show.html", **view, stated=stated_purpose(subject_id), reads=reads)
+
+
+@bp.route("/<uuid:subject_id>/purpose", methods=["GET", "POST"])
+def purpose(subject_id: UUID) -> ResponseReturnValue:
+    """Auditors state purpose and basis before reading a subject (kept for the session, HA-5.2)."""
+    services().credit.subject(subject_id)
+    next_url = request.values.get("next", "")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = url_for("subjects.show", subject_id=subject_id)
+    if request.method == "GET":
+        return render_template("subjects/purpose.html", subject_id=subject_id, next_url=next_url, form={}, error=None)
+    try:
+        state_purpose(subject_id, forms.text("purpose", "HA-5.2"), forms.text("basis", "HA-5.2"))
+    except RuleViolation as exc:
+        return render_template("subjects/purpose.html", subject_id=subject_id, next_url=next_url,
+                               form=request.form, error=exc), 422
+    return redirect(next_url)

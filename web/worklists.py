@@ -1,0 +1,31 @@
+"""Open work items, read from the domain's open-item indexes (records, list entries, objections, repairs, sanctions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.index import Index
+from web.context import services
+
+INDEXES = ("records", "list_entries", "objections", "repairs", "sanctions")
+
+
+def open_items(name: str) -> list[Any]:
+    """The open items of one index, oldest first (empty when nothing was ever filed there)."""
+    ledger = services().ledger
+    try:
+        index = ledger.get(Index.create_id(name))
+    except KeyError:
+        return []
+    return [ledger.get(item_id) for item_id in index.ids()]
+
+
+def open_for_unit(name: str, unit: str | None, attribute: str) -> list[Any]:
+    """Open items whose `attribute` (e.g. handler_unit, department, determining_unit) is the unit."""
+    return [item for item in open_items(name) if getattr(item, attribute, None) == unit]
+
+
+def objections_for_unit(unit: str | None) -> list[Any]:
+    """Open objections the unit handles, or that were referred to it for verification (NT-PCI-32)."""
+    return [o for o in open_items("objections")
+            if o.handler_unit == unit or (getattr(o, "referral", None) or {}).get("provider_unit") == unit]
