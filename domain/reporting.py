@@ -24,7 +24,10 @@ def period_start(period: object, rule_id: str, field: str = "period") -> date:
     match = PERIOD.fullmatch(period) if isinstance(period, str) else None
     if match is None:
         raise RuleViolation(rule_id, field, f"{field} must be a month 'YYYY-MM', got {period!r}")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    try:
+        return date(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:  # year 0000 or month 00/13+
+        raise RuleViolation(rule_id, field, f"{field} {period!r} is not a calendar month") from None
 
 
 def period_of(day: date) -> str:

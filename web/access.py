@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from domain.errors import RuleViolation
 from web.context import services
 from web.principal import current_principal
-from web.roles import AUDITOR, STAFF_READERS, SUBJECT
+from web.roles import STAFF_READERS, SUBJECT
 
 PURPOSES = "access_purposes"
 
@@ -32,28 +32,29 @@ def state_purpose(subject_id: UUID, purpose: str, basis: str) -> None:
 
 
 def needs_purpose(subject_id: UUID) -> Response | None:
-    """For auditors without a stated purpose for this subject: the redirect to the purpose form."""
-    if current_principal().role == AUDITOR and stated_purpose(subject_id) is None:
+    """For staff without a stated purpose for this subject: the redirect to the purpose form (HA-5.2).
+
+    Every non-public read of another subject states its own purpose and basis; a department's inbox shows
+    masked names only and is no such read.
+    """
+    if current_principal().role in STAFF_READERS and stated_purpose(subject_id) is None:
         return redirect(url_for("subjects.purpose", subject_id=subject_id, next=request.full_path.rstrip("?")))
     return None
 
 
 def _purpose_of(subject_id: UUID, given: tuple[str | None, str | None]) -> tuple[str, str]:
-    principal = current_principal()
     stated = {"purpose": given[0] or "", "basis": given[1] or ""} if any(given) else stated_purpose(subject_id)
-    if stated is not None:
-        return stated["purpose"], stated["basis"]
-    if principal.role == AUDITOR:
+    if stated is None or not stated["purpose"].strip() or not stated["basis"].strip():
         raise RuleViolation("HA-5.2", "purpose", "state the purpose and basis before reading this subject")
-    return f"official duty ({principal.role})", f"HA-5.2: duties of unit {principal.unit}"
+    return stated["purpose"], stated["basis"]
 
 
 def register_read(subject_id: UUID, what: str, *, purpose: str | None = None,
                   basis: str | None = None) -> UUID | None:
     """Register the read before the data is shown; a subject reading its own record is not a query of others.
 
-    `purpose` / `basis` given explicitly (API clients send them) win over the purpose stated in the session;
-    auditors must give one or the other, other staff default to their official duty.
+    `purpose` / `basis` given explicitly win over the purpose stated in the session; every staff reader must
+    give one or the other (no default "official duty", HA-5.2).
     """
     principal = current_principal()
     if principal.role == SUBJECT and principal.subject_id == subject_id:

@@ -28,6 +28,8 @@ CODES: tuple[str, ...] = (
     N_("legal_representative"), N_("principal"), N_("directly_responsible_person"),
     N_("administrative_penalty"), N_("court_judgment"), N_("arbitral_award"), N_("administrative_ruling"),
     N_("other_statutory"), N_("wrong_or_incomplete"), N_("forbidden_information"), N_("beyond_validity"),
+    # appeal bodies (NT-PCI-33)
+    N_("credit_authority"), N_("administrative_reconsideration"), N_("litigation"),
     # dashboard: open-item indexes, overdue kinds and steps
     N_("records"), N_("list_entries"), N_("objections"), N_("repairs"), N_("sanctions"), N_("Objection"),
     N_("RepairApplication"), N_("SanctionCase"), N_("DishonestyRecord"), N_("ListEntry"), N_("Subject"),

@@ -20,6 +20,14 @@ MENU = (
     ("office.dashboard", _l("Dashboard")),
     ("office.lists", _l("Lists")),
     ("office.sanctions", _l("Sanctions")),
+    ("casework.escalate", _l("Escalation")),
+    ("casework.revoke", _l("Erroneous revocation")),
+    ("casework.points", _l("Points")),
+    ("casework.responsible", _l("Responsible persons")),
+    ("casework.objections", _l("Appeals")),
+    ("reports.sweep", _l("Expiry sweep")),
+    ("reports.lists", _l("Monthly reports")),
+    ("reports.upward", _l("Upward push")),
     ("department.inbox", _l("Inbox")),
     ("subjects.find", _l("Subjects")),
     ("audit.home", _l("Audit")),
@@ -27,6 +35,8 @@ MENU = (
     ("mine.access_log", _l("Who read my record")),
     ("admin.users", _l("Users")),
     ("admin.units", _l("Units and keys")),
+    ("admin.profiles", _l("Policy profiles")),
+    ("admin.checkpoint", _l("Checkpoints")),
 )
 
 

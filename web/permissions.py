@@ -37,6 +37,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.notice": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.objections": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.repairs": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    # case work: escalation, erroneous revocation, points, responsible persons, appeals (the domain checks units)
+    "casework.escalate": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "casework.revoke": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "casework.points": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "casework.responsible": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "casework.objections": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     # credit office
     "office.dashboard": frozenset({CREDIT_OFFICE}),
     "office.lists": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
@@ -44,6 +50,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "office.sanctions": frozenset({CREDIT_OFFICE}),
     "office.objection_file": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     "office.repair_apply": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    # periodic work: the expiry sweep and upward push (credit office); monthly reports by the confirming unit
+    "reports.sweep": frozenset({CREDIT_OFFICE}),
+    "reports.lists": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    "reports.upward": frozenset({CREDIT_OFFICE}),
     # sanction department
     "department.inbox": frozenset({DEPARTMENT}),
     "department.step": frozenset({DEPARTMENT}),
@@ -53,12 +63,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.replay": frozenset({AUDITOR}),
     "audit.proof": frozenset({AUDITOR}),
     "audit.verify": frozenset({AUDITOR}),
+    "audit.bundle": frozenset({AUDITOR}),
     # the subject: own record, own access log
     "mine.home": frozenset({SUBJECT}),
     "mine.access_log": frozenset({SUBJECT}),
     # admin: users, units, keys
     "admin.users": frozenset({ADMIN}),
     "admin.units": frozenset({ADMIN}),
+    "admin.profiles": frozenset({ADMIN}),
+    "admin.checkpoint": frozenset({ADMIN}),
 }
 
 

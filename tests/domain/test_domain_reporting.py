@@ -9,7 +9,7 @@ import pytest
 from domain_helpers import actor, basis, credit_code, doc, person_id
 
 from domain.errors import RuleViolation
-from domain.reporting import ListReport
+from domain.reporting import ListReport, period_start
 
 TAX = actor("nt-tax-bureau")
 CREDIT = actor("nt-credit-office")
@@ -97,3 +97,11 @@ def test_jy_22_confirmed_black_entries_are_pushed_to_the_province_and_wuxi(servi
     service.push_upward(JY_CREDIT, list_entry_id=entry, pushed_on=date(2025, 3, 24), systems=["wuxi-city"])
     assert service.upward_pushes_pending() == []
     assert service.list_entry(entry).pushed_to() == {"jiangsu-province", "wuxi-city"}
+
+
+@pytest.mark.parametrize("period", ["0000-01", "2024-13", "2024-1", "24-01", None])
+def test_nt_pci_17_period_that_is_not_a_calendar_month_is_refused_naming_the_field(period: object) -> None:
+    """A reporting month outside the calendar is a refusal (never a crash)."""
+    with pytest.raises(RuleViolation) as raised:
+        period_start(period, "NT-PCI-17")
+    assert (raised.value.rule_id, raised.value.field) == ("NT-PCI-17", "period")

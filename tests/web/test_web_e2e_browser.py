@@ -78,6 +78,9 @@ def _office(page: Page, base: str) -> tuple[str, str]:
     _shot(page, "1-record-form")
     page.click("#record-submit")
     record_id = _flashed(page)
+    _fill(page, {"purpose": "案件办理", "basis": "通税罚〔2025〕9号"})  # HA-5.2: the office states why it reads
+    page.click("#purpose-submit")
+    assert page.locator("#stated-purpose").count() == 1
     _shot(page, "2-subject-page")
     page.goto(f"{base}/office/lists?subject_id={subject_id}")
     _fill(page, {"list_code": "black", "record_ids": record_id, "drafted_on": "2025-06-03", "reason": "严重失信"})

@@ -73,6 +73,9 @@ def test_staff_reads_are_registered_and_the_subject_sees_who_read_HA_5_2(app: Fl
     subject_id = _subject_of_template(app)
     login(client, "office")
     before = event_count(app)
+    assert client.get(f"/subjects/{subject_id}").status_code == 302  # HA-5.2: the office states why, too
+    assert event_count(app) == before
+    post(client, f"/subjects/{subject_id}/purpose", {"purpose": "信用修复核查", "basis": "通信用修〔2025〕4号"})
     assert client.get(f"/subjects/{subject_id}").status_code == 200
     assert event_count(app) == before + 1
     login(client, "subject")
@@ -80,7 +83,7 @@ def test_staff_reads_are_registered_and_the_subject_sees_who_read_HA_5_2(app: Fl
     assert own.status_code == 200 and "王小明" in own.get_data(as_text=True)
     assert event_count(app) == before + 1  # reading one's own record is not a query of others
     log = client.get("/mine/access-log").get_data(as_text=True)
-    assert "nt-credit-office" in log and "official duty (credit_office)" in log
+    assert "nt-credit-office" in log and "信用修复核查" in log and "official duty" not in log
 
 
 def test_subject_cannot_open_another_subjects_staff_page(app: Flask) -> None:
@@ -215,6 +218,7 @@ def test_subject_page_draws_the_periods_chart_and_flags_overdue_steps_NT_PCI_32(
     objection_id = flashed_id(client, post(client, "/office/objections", {  # NT-PCI-32: 10 working days to answer
         "step": "file", "record_id": early, "grounds": "wrong_or_incomplete", "statement": "金额有误",
         "filed_on": "2025-05-07"}))
+    post(client, f"/subjects/{subject_id}/purpose", {"purpose": "逾期督办", "basis": "NT-PCI-32"})
     page = client.get(f"/subjects/{subject_id}").get_data(as_text=True)
     assert "<svg" in page and page.count('<g class="period') == 3  # two records and the black-list entry
     assert 'id="timeline"' in page and "Recorded" in page

@@ -92,9 +92,10 @@ def event_count(app: Flask) -> int:
 
 
 def flashed_id(client: FlaskClient, response) -> str:  # type: ignore[no-untyped-def]
-    """Follow a command's redirect and return the id announced in the flash message."""
+    """Follow a command's redirect (and a HA-5.2 purpose form it leads to) and return the id announced in the
+    flash message."""
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
     found = re.search(r'<p class="flash">[^<]*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})', page)
     assert found, page[-2000:]
     return found.group(1)

@@ -12,10 +12,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from web.api import errors
+from web.api.admin import ADMIN_ENDPOINTS
 from web.api.audit import AUDIT
+from web.api.bundle import BUNDLE
 from web.api.commands import COMMANDS
 from web.api.openapi import PREFIX, document
 from web.api.queries import QUERIES
+from web.api.reporting import REPORTING
+from web.api.rulings import RULINGS
 from web.api.spec import Endpoint
 from web.api.validate import request_args
 from web.api.worklists import WORK
@@ -25,7 +29,8 @@ from web.principal import current_principal
 from web.roles import PUBLIC, ROLES
 from web.security import accept_sessions, csrf, exempt_token_api
 
-ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *AUDIT)
+ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *RULINGS, *REPORTING, *AUDIT, BUNDLE,
+                                   *ADMIN_ENDPOINTS)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
@@ -33,7 +38,8 @@ bp = Blueprint("api", __name__, url_prefix=PREFIX)
 def _view(spec: Endpoint) -> Any:
     def view(**path_values: str) -> ResponseReturnValue:
         args = request_args(spec, path_values)
-        return jsonify(spec.handler(args))
+        answer = spec.handler(args)
+        return answer if isinstance(answer, Response) else jsonify(answer)
     view.__name__ = spec.name
     view.__doc__ = spec.summary
     return view

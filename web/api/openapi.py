@@ -29,6 +29,8 @@ SECURITY_SCHEMES = {
 def _parameter(f: Field, where: str) -> dict[str, Any]:
     found: dict[str, Any] = {"name": f.name, "in": where, "required": where == "path" or f.required,
                              "schema": f.schema(), "description": f.description or f"rule {f.rule}"}
+    if f.schema().get("type") == "array":
+        found.update(style="form", explode=True)  # repeated: ?name=a&name=b
     return found
 
 
@@ -43,14 +45,14 @@ def operation(spec: Endpoint) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": spec.name, "summary": spec.summary, "tags": [spec.tag], "x-roles": sorted(spec.roles),
         "parameters": [_parameter(f, "path") for f in spec.path_fields] + [_parameter(f, "query") for f in spec.query],
-        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": spec.response}}},
+        "responses": {"200": {"description": "OK", "content": {spec.media_type: {"schema": spec.response}}},
                       **_errors()},
     }
     if spec.registers_read:
         op["description"] = ("A non-public read: registered in the subject's access log (channel `api`) before the "
                              "answer (HA-5.2, JY-24). Auditors must send `purpose` and `basis`.")
     if spec.body is not None:
-        op["requestBody"] = {"required": bool(spec.body), "content": {"application/json": {
+        op["requestBody"] = {"required": any(f.required for f in spec.body), "content": {"application/json": {
             "schema": object_schema(spec.body)}}}
     public = PUBLIC in spec.roles
     op["security"] = ([{}] if public else []) + [{"bearerAuth": []}, {"sessionCookie": []}]

@@ -9,6 +9,7 @@ from projections.public import public_list_query
 from web.api.errors import ApiError
 from web.api.feed import FEED_SCHEMA, inbox_feed
 from web.api.reads import PURPOSE_FIELDS, register_read
+from web.api.schemas import LIST_ENTRY_SCHEMA, RECORD_SCHEMA, SANCTION_SCHEMA
 from web.api.serialize import AGGREGATE_SCHEMA, aggregate, list_of, plain
 from web.api.spec import INTEGER, STRING, UUID_, Endpoint, Field
 from web.context import services
@@ -101,10 +102,10 @@ def me(args: dict[str, Any]) -> dict[str, Any]:
             "subject_id": str(p.subject_id) if p.subject_id else None, "via_token": p.via_token}
 
 
-def _item(name: str, path: str, kind: str, rule: str) -> Endpoint:
+def _item(name: str, path: str, kind: str, rule: str, schema: dict[str, Any] = AGGREGATE_SCHEMA) -> Endpoint:
     return Endpoint(f"get_{kind}", "GET", path, f"One {name} with its full state (read registered, HA-5.2)",
                     STAFF, item_reader(kind, kind), f"{name}s", path_fields=(Field(f"{kind}_id", UUID_, rule),),
-                    query=PURPOSE_FIELDS, response=AGGREGATE_SCHEMA, registers_read=True)
+                    query=PURPOSE_FIELDS, response=schema, registers_read=True)
 
 
 NULLABLE_TEXT = {"type": "string", "nullable": True}
@@ -126,14 +127,15 @@ QUERIES: tuple[Endpoint, ...] = (
              response={"type": "object", "required": ["subject", "records", "list_entries", "objections",
                                                       "repairs", "sanctions"],
                        "properties": {"subject": AGGREGATE_SCHEMA, "masked": MASKED,
-                                      **{k: list_of(AGGREGATE_SCHEMA) for k in
-                                         ("records", "list_entries", "objections", "repairs", "sanctions")},
+                                      "records": list_of(RECORD_SCHEMA), "list_entries": list_of(LIST_ENTRY_SCHEMA),
+                                      "sanctions": list_of(SANCTION_SCHEMA),
+                                      **{k: list_of(AGGREGATE_SCHEMA) for k in ("objections", "repairs")},
                                       "overdue": {"type": "object"}}}),
-    _item("record", "/records/{record_id}", "record", "NT-PCI-2"),
-    _item("list entry", "/list-entries/{list_entry_id}", "list_entry", "JY-6"),
+    _item("record", "/records/{record_id}", "record", "NT-PCI-2", RECORD_SCHEMA),
+    _item("list entry", "/list-entries/{list_entry_id}", "list_entry", "JY-6", LIST_ENTRY_SCHEMA),
     _item("objection", "/objections/{objection_id}", "objection", "NT-PCI-32"),
     _item("repair", "/repairs/{repair_id}", "repair", "NT-PCI-35"),
-    _item("sanction", "/sanctions/{sanction_id}", "sanction", "JY-21"),
+    _item("sanction", "/sanctions/{sanction_id}", "sanction", "JY-21", SANCTION_SCHEMA),
     Endpoint("inbox", "GET", "/inbox", "The caller's department feed: pushed measures and lifts (JY-21, JY-17); "
              "poll with `since` = the previous answer's `next`", frozenset({DEPARTMENT}), inbox, "inbox",
              query=(Field("since", INTEGER, "JY-21", False, "cursor: answer only items after it (default 0)"),

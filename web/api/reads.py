@@ -9,15 +9,15 @@ from web.api.errors import ApiError
 from web.api.spec import STRING, Field
 from web.context import services
 from web.principal import current_principal
-from web.roles import AUDITOR, STAFF_READERS, SUBJECT
+from web.roles import STAFF_READERS, SUBJECT
 
 RULE = "HA-5.2"
 PURPOSE_FIELDS = (
     Field("purpose", STRING, RULE, required=False,
-          description="why the subject is read (HA-5.2). REQUIRED for auditors; other staff default to their "
-                      "official duty; subjects reading their own data need none"),
+          description="why the subject is read (HA-5.2). REQUIRED for every staff read; subjects reading "
+                      "their own data need none"),
     Field("basis", STRING, RULE, required=False,
-          description="the legal basis or case of the read (HA-5.2). REQUIRED for auditors"),
+          description="the legal basis or case of the read (HA-5.2). REQUIRED for every staff read"),
 )
 
 
@@ -31,11 +31,9 @@ def register_read(subject_id: UUID, what: str, args: dict[str, Any]) -> None:
     if principal.role not in STAFF_READERS:
         raise ApiError(403, f"role {principal.role} may not read this subject's data", "role", RULE)
     purpose, basis = args.get("purpose"), args.get("basis")
-    if principal.role == AUDITOR:
-        for name, value in (("purpose", purpose), ("basis", basis)):
-            if not value:
-                raise ApiError(422, f"auditors state the {name} of every read (query parameter {name})", name, RULE)
-    services().credit.record_access(
-        principal.actor(), subject_id=subject_id, channel="api", what=what,
-        purpose=purpose or f"official duty ({principal.role})",
-        basis=basis or f"HA-5.2: duties of unit {principal.unit}")
+    for name, value in (("purpose", purpose), ("basis", basis)):
+        if not value:
+            raise ApiError(422, f"every read of a subject's data states its {name} (query parameter {name})",
+                           name, RULE)
+    services().credit.record_access(principal.actor(), subject_id=subject_id, channel="api", what=what,
+                                    purpose=purpose, basis=basis)

@@ -10,8 +10,8 @@ MAX_TEXT = 4000
 MAX_ITEMS = 100
 MAX_INT = 2**31 - 1
 # Kinds of field: how a value is parsed (web.api.validate) and described (web.api.openapi).
-STRING, DATE, UUID_, BOOLEAN, INTEGER, ENUM, UUIDS, STRINGS, OBJECT, MOMENT = (
-    "string", "date", "uuid", "boolean", "integer", "enum", "uuids", "strings", "object", "moment")
+STRING, DATE, UUID_, BOOLEAN, INTEGER, ENUM, UUIDS, STRINGS, OBJECT, MOMENT, DATES = (
+    "string", "date", "uuid", "boolean", "integer", "enum", "uuids", "strings", "object", "moment", "dates")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ _SCHEMAS: dict[str, Callable[[Field], dict[str, Any]]] = {
     INTEGER: lambda f: {"type": "integer", "minimum": 0, "maximum": MAX_INT},
     ENUM: lambda f: {"type": "string", "enum": list(f.choices)},
     UUIDS: lambda f: {"type": "array", "maxItems": MAX_ITEMS, "items": {"type": "string", "format": "uuid"}},
+    DATES: lambda f: {"type": "array", "maxItems": MAX_ITEMS, "items": {"type": "string", "format": "date"}},
     STRINGS: lambda f: {"type": "array", "maxItems": MAX_ITEMS,
                         "items": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}},
     OBJECT: _object,
@@ -83,6 +84,7 @@ class Endpoint:
     body: tuple[Field, ...] | None = None  # None: no request body
     response: dict[str, Any] = field(default_factory=lambda: {"type": "object"})
     registers_read: bool = False  # a non-public read, registered in the access log (HA-5.2)
+    media_type: str = "application/json"  # of the 200 answer (a handler answering another type returns a Response)
 
     @property
     def flask_rule(self) -> str:

@@ -11,7 +11,7 @@ from uuid import UUID
 from flask import request
 
 from web.api.errors import ApiError
-from web.api.spec import (BOOLEAN, DATE, ENUM, INTEGER, MAX_INT, MAX_ITEMS, MAX_TEXT, MOMENT, OBJECT, STRING,
+from web.api.spec import (BOOLEAN, DATE, DATES, ENUM, INTEGER, MAX_INT, MAX_ITEMS, MAX_TEXT, MOMENT, OBJECT, STRING,
                           STRINGS, UUID_, UUIDS, Endpoint, Field)
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -97,6 +97,8 @@ def parse(f: Field, value: Any, where: str) -> Any:
         return _list(f, value, where, _uuid)
     if f.kind == STRINGS:
         return _list(f, value, where, _text)
+    if f.kind == DATES:
+        return _list(f, value, where, _day)
     if f.kind == OBJECT:
         return parse_object(f.parts, value, where)
     parser = {DATE: _day, MOMENT: _moment, UUID_: _uuid, INTEGER: _integer, ENUM: _choice, BOOLEAN: _boolean}
@@ -127,6 +129,13 @@ def parse_object(parts: tuple[Field, ...], value: Any, prefix: str = "") -> dict
 def _query(spec: Endpoint) -> dict[str, Any]:
     args: dict[str, Any] = {}
     for f in spec.query:
+        if f.kind == DATES:  # a repeated query parameter: ?valid_at=2025-01-01&valid_at=2025-06-01
+            raw_list = [v for v in request.args.getlist(f.name) if v != ""]
+            if raw_list:
+                args[f.name] = parse(f, raw_list, f.name)
+            elif f.required:
+                raise _bad(f, f.name, "is required")
+            continue
         raw = request.args.get(f.name)
         if raw is None or raw == "":
             if f.required:
@@ -139,8 +148,8 @@ def _query(spec: Endpoint) -> dict[str, Any]:
 def _body(spec: Endpoint) -> dict[str, Any]:
     if spec.body is None:
         return {}
-    if not spec.body and not request.get_data():
-        return {}
+    if not any(f.required for f in spec.body) and not request.get_data():
+        return {}  # every field optional: no body at all means none of them
     data = request.get_json(silent=True) if request.is_json else None
     if data is None:
         raise ApiError(400, "the request body must be JSON (Content-Type: application/json)", "body", None)

@@ -1,18 +1,21 @@
-"""Administration: user accounts and API tokens, units and their signing keys."""
+"""Administration: user accounts and API tokens, units and their signing keys, profile versions, checkpoints."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from domain.errors import RuleViolation
+from domain.profile_aggregate import PublishedProfile
 from ledger.keyregistry import KeyRegistryError
 from ledger.keys import KeyStoreError, check_unit_name
+from ledger.transparency import create_checkpoint, latest_checkpoint
 from web import forms
 from web.context import services
+from web.principal import current_principal
 from web.roles import ACCOUNT_ROLES
 from web.views.common import done, form_page
 
@@ -69,3 +72,29 @@ def units() -> ResponseReturnValue:
     active = {unit for unit, _name in named if ledger.keybook.active_for(unit) is not None}
     return form_page("admin/units.html", _unit_step, named=named, active=active,
                      keys=list(ledger.keybook.records.values()))
+
+
+def _publish() -> ResponseReturnValue:
+    profile_id = forms.choice("profile_id", services().profiles, "JY-16")
+    published = services().credit.publish_profile(current_principal().actor(), profile_id=profile_id)
+    done(_("Profile version published:"), published)
+    return redirect(url_for("admin.profiles"))
+
+
+@bp.route("/profiles", methods=["GET", "POST"])
+def profiles() -> ResponseReturnValue:
+    """Loaded policy profiles and whether their version is published in the ledger; publish one (JY-16, NT-PCI-36)."""
+    ledger = services().ledger
+    rows = [(pid, p, ledger.exists(PublishedProfile.id_for(p))) for pid, p in sorted(services().profiles.items())]
+    return form_page("admin/profiles.html", _publish, rows=rows, profiles=services().profiles)
+
+
+@bp.route("/checkpoint", methods=["GET", "POST"])
+def checkpoint() -> ResponseReturnValue:
+    """The latest signed checkpoint; sign and store a new one of the whole log (NT-PCI-37)."""
+    ledger = services().ledger
+    if request.method == "POST":
+        signed = create_checkpoint(ledger)
+        done(_("Checkpoint signed, tree size"), signed.checkpoint.size)
+        return redirect(url_for("admin.checkpoint"))
+    return render_template("admin/checkpoint.html", size=ledger.log.tree_size(), checkpoint=latest_checkpoint(ledger))

@@ -17,10 +17,11 @@ from ledger.errors import OutOfRangeError
 from ledger.transparency import latest_checkpoint
 from projections.base import ProjectionError
 from projections.timetravel import status
-from web.access import needs_purpose, register_read
+from web.access import needs_purpose, register_read, stated_purpose
 from web.context import services
 from web.history import steps_of
 from web.proofs import checked_inclusion
+from web.views.bundle import download
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 CHINA = timezone(timedelta(hours=8))
@@ -140,3 +141,17 @@ def verify() -> ResponseReturnValue:
     report = verify_ledger(ledger, workers=1)
     return render_template("audit/home.html", size=ledger.log.tree_size(), checkpoint=latest_checkpoint(ledger),
                            report=report)
+
+
+@bp.route("/bundle/<uuid:subject_id>", methods=["GET", "POST"])
+def bundle(subject_id: UUID) -> ResponseReturnValue:
+    """The court bundle of a subject as of a day, valid at given dates, with the stated purpose (HA-5.2, issue 6)."""
+    services().credit.subject(subject_id)
+    redirect_ = needs_purpose(subject_id)
+    if redirect_ is not None:
+        return redirect_
+    if request.method == "POST":
+        return download(subject_id)
+    args = request.args
+    return render_template("audit/bundle.html", subject_id=subject_id, stated=stated_purpose(subject_id),
+                           form=args, valid_at=args.getlist("valid_at"), error=None)

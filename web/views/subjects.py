@@ -55,7 +55,7 @@ def show(subject_id: UUID) -> ResponseReturnValue:
 
 @bp.route("/<uuid:subject_id>/purpose", methods=["GET", "POST"])
 def purpose(subject_id: UUID) -> ResponseReturnValue:
-    """Auditors state purpose and basis before reading a subject (kept for the session, HA-5.2)."""
+    """Staff state purpose and basis before reading a subject (kept for the session, HA-5.2)."""
     services().credit.subject(subject_id)
     next_url = request.values.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//"):

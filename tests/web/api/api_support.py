@@ -35,6 +35,9 @@ def add_user(app: Flask, username: str, role: str, unit: str) -> None:
         services().accounts.add_user(username, "password-123", role, unit=unit)
 
 
+STATED_PURPOSE, STATED_BASIS = "办理本案", "案件编号〔2025〕1号"
+
+
 class Api:
     """A JSON client acting as one role through a bearer token."""
 
@@ -56,7 +59,10 @@ class Api:
         return response.get_json()  # type: ignore[no-any-return]
 
     def read(self, path: str, **params: Any) -> Any:
-        """GET a query that must succeed; its answer."""
+        """GET a query that must succeed; its answer. Reads of a subject's data state a purpose and basis
+        (HA-5.2); endpoints that declare none ignore them."""
+        params.setdefault("purpose", STATED_PURPOSE)
+        params.setdefault("basis", STATED_BASIS)
         response = self.get(path, **params)
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.get_json()

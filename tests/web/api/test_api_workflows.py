@@ -215,7 +215,9 @@ def test_auditor_time_travel_proof_verification_and_access_log_ha_5_2(app: Flask
     log = auditor.read(f"/subjects/{subject_id}/access-log", **AUDIT)
     reads = [(r["unit"], r["user"], r["channel"], r["purpose"]) for r in log["reads"]]
     assert ("nt-discipline-supervision", "auditor", "api", "纪检审查") in reads
-    recorder.read(f"/records/{record_id}")  # staff default to their official duty
+    no_purpose = recorder.get(f"/records/{record_id}")  # every staff read states purpose and basis
+    assert no_purpose.status_code == 422 and error_of(no_purpose)["field"] == "purpose"
+    recorder.read(f"/records/{record_id}")
     mine = Api(any_app, "subject").read(f"/subjects/{subject_id}/access-log")
     assert any(r["unit"] == "nt-tax-bureau" and r["channel"] == "api" and r["what"].startswith("api: record")
                for r in mine["reads"])

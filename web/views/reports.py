@@ -1,0 +1,67 @@
+"""The credit office's periodic work: the expiry sweep (NT-PCI-30, LYG-18), monthly list reports (NT-PCI-17)
+and the upward push of serious entries (JY-22)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from domain.errors import NotFound
+from web import forms
+from web.context import services
+from web.principal import current_principal
+from web.views.common import default_profile, done, form_page
+
+bp = Blueprint("reports", __name__, url_prefix="/office/reports")
+
+
+def _kind_of(item_id: UUID) -> dict[str, Any]:
+    """What an expired id is: a record or a list entry, with its subject."""
+    credit = services().credit
+    try:
+        record = credit.record(item_id)
+        return {"id": item_id, "kind": "record", "subject_id": record.subject_id, "what": record.behaviour_code}
+    except NotFound:
+        entry = credit.list_entry(item_id)
+        return {"id": item_id, "kind": "list_entry", "subject_id": entry.subject_id, "what": entry.list_code}
+
+
+@bp.route("/sweep", methods=["GET", "POST"])
+def sweep() -> ResponseReturnValue:
+    """Record the expiry of everything whose validity ended and push the lifts; shows what expired."""
+    credit = services().credit
+    if request.method == "GET":
+        return render_template("reports/sweep.html", expired=None, today=credit.today())
+    expired = [_kind_of(i) for i in credit.sweep(current_principal().actor())]
+    return render_template("reports/sweep.html", expired=expired, today=credit.today())
+
+
+@bp.route("/lists", methods=["GET", "POST"])
+def lists() -> ResponseReturnValue:
+    """Monthly reports of confirmed red/black entries: what is due and late, and the form to report (NT-PCI-17)."""
+    def run() -> ResponseReturnValue:
+        report_id = services().credit.report_list_entries(
+            current_principal().actor(), profile_id=forms.choice("profile_id", services().profiles, "NT-PCI-17"),
+            period=forms.text("period", "NT-PCI-17"), list_entry_ids=forms.ids("list_entry_ids", "NT-PCI-17"),
+            reported_on=forms.required_day("reported_on", "NT-PCI-17"))
+        done(_("Monthly list report stored:"), report_id)
+        return redirect(url_for("reports.lists"))
+    return form_page("reports/lists.html", run, due=services().credit.reports_due(), profiles=services().profiles,
+                     default_profile=default_profile())
+
+
+@bp.route("/upward", methods=["GET", "POST"])
+def upward() -> ResponseReturnValue:
+    """Confirmed serious entries not yet pushed to every upper-level system, and the push (JY-22)."""
+    def run() -> ResponseReturnValue:
+        systems = request.form.get("systems", "").replace(",", " ").split() or None
+        entry_id = services().credit.push_upward(
+            current_principal().actor(), list_entry_id=forms.ident("list_entry_id", "JY-22"),
+            pushed_on=forms.required_day("pushed_on", "JY-22"), systems=systems)
+        done(_("Pushed upward:"), entry_id)
+        return redirect(url_for("reports.upward"))
+    return form_page("reports/upward.html", run, pending=services().credit.upward_pushes_pending())
