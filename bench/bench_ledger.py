@@ -162,7 +162,16 @@ def main() -> None:
     parser.add_argument("--verify-events", type=int, default=30000)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--skip-merkle-writes", action="store_true",
+                        help="diagnostic only: the signed ledger writes no Merkle rows (its log is then invalid), "
+                             "to split the append overhead between signing and the Merkle tables")
     args = parser.parse_args()
+    if args.skip_merkle_writes:
+        from ledger import recorders
+
+        recorders.MerkleLogMixin._append_leaves = lambda self, *a, **k: None  # type: ignore[method-assign]
+        recorders.MerkleLogMixin._promote_frontier = lambda self: None  # type: ignore[method-assign]
+        args.backends = "sqlite"
     tmp = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
     bare = bench_bare_verify(20000)
     print(f"machine: {os.cpu_count()} cores; bare PyNaCl verify {bare['bare_1core']:.0f}/s on 1 core, "
@@ -176,6 +185,8 @@ def main() -> None:
             print(f"  batch {b:>2}: raw {statistics.median(r for r, _ in pairs):8.0f} ev/s  signed "
                   f"{statistics.median(s for _, s in pairs):8.0f} ev/s  ratio median {statistics.median(ratios):.2f} "
                   f"(rounds {' '.join(f'{r:.2f}' for r in ratios)})  (target >= 0.80)")
+        if args.skip_merkle_writes:
+            continue
         for b in (1, 10):
             v = bench_verify(backend, tmp, args.verify_events, b)
             print(f"  verify, log of {b}-event saves ({args.verify_events} events): {v['verify_1core']:.0f} ev/s on 1 core = "

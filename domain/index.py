@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -26,6 +28,18 @@ class Index(Aggregate):
     def __init__(self, name: str, actor_unit: str, actor_user: str) -> None:
         self.name = name
         self.open_ids: dict[str, None] = {}  # insertion-ordered set: O(1) membership at any size
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Index:
+        """A copy for the aggregate cache: the id set holds only strings, so a shallow dict copy suffices.
+
+        The generic deepcopy walks every id, and the index grows with the ledger (one read per command).
+        """
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        state = {k: deepcopy(v, memo) for k, v in self.__dict__.items() if k != "open_ids"}
+        state["open_ids"] = dict(self.open_ids)
+        clone.__dict__.update(state)
+        return clone
 
     @classmethod
     def start(cls, actor: Actor, name: str) -> Index:

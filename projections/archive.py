@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from projections.base import Handler, Logged, Projection, insert_row, sid, signed_by
+from projections.base import Handler, Logged, Projection, sid, signed_by
+from projections.batch import Batch
 from projections.db import archive, item_history, list_entry_versions, record_versions
 
 # Envelope fields of every event; the rest is the business content shown in the history.
@@ -32,24 +33,23 @@ def content(e: Any) -> str:
 
 
 def _history(kind: str, archiving: dict[str, tuple[str, str | None]]) -> Handler:
-    def on_event(conn: Connection, e: Any, at: Logged) -> None:
+    def on_event(rows: Batch, e: Any, at: Logged) -> None:
         """Keep the event in the item's history; archive the previous version when it ends or is corrected."""
         item_id = sid(e.originator_id)
-        previous = conn.execute(select(item_history.c.log_position, item_history.c.subject_id)
-                                .where(item_history.c.item_id == item_id)
-                                .order_by(item_history.c.log_position.desc()).limit(1)).first()
-        subject_id = sid(e.subject_id) if previous is None else previous.subject_id
+        earlier = rows.rows(item_history, "item_id", item_id)
+        previous = max(earlier, key=lambda r: r["log_position"]) if earlier else None
+        subject_id = sid(e.subject_id) if previous is None else previous["subject_id"]
         name = type(e).__qualname__.rsplit(".", 1)[-1]
-        insert_row(conn, item_history, dict(
+        rows.insert(item_history, dict(
             log_position=at.position, item_id=item_id, item_kind=kind, subject_id=subject_id,
             version=e.originator_version, event=name, data=content(e), **signed_by(e, at)))
         step = archiving.get(name)
         if step is not None and previous is not None:
             reason, day_field = step
             day: date | None = getattr(e, day_field) if day_field else None
-            insert_row(conn, archive, dict(
+            rows.insert(archive, dict(
                 item_id=item_id, archived_position=at.position, item_kind=kind, subject_id=subject_id,
-                reason=reason, archived_on=day, original_position=previous.log_position))
+                reason=reason, archived_on=day, original_position=previous["log_position"]))
     return on_event
 
 
@@ -57,7 +57,7 @@ _RECORD, _ENTRY = _history("record", RECORD_ARCHIVING), _history("list_entry", E
 PROJECTION = Projection("archive", (archive, item_history), {
     **{f"DishonestyRecord.{n}": _RECORD for n in RECORD_EVENTS},
     **{f"ListEntry.{n}": _ENTRY for n in ENTRY_EVENTS},
-})
+}, reads=((item_history, "item_id"),))
 
 
 def archived(conn: Connection, item_id: str) -> list[dict[str, Any]]:

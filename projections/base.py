@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from sqlalchemy import Connection, Insert, Table
+from sqlalchemy import Table
 
 from ledger.errors import LedgerError
 
+if TYPE_CHECKING:
+    from projections.batch import Batch
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,9 @@ class Logged:
     key_id: str
 
 
-# A handler gets the open transaction, the decoded (signature-verified) event and where it was logged.
-Handler = Callable[[Connection, Any, Logged], None]
+# A handler gets the batch's rows (written in the follower's transaction at the end of the batch), the
+# decoded (signature-verified) event and where it was logged.
+Handler = Callable[["Batch", Any, Logged], None]
 
 
 class ProjectionError(LedgerError):
@@ -30,11 +32,13 @@ class ProjectionError(LedgerError):
 
 @dataclass(frozen=True)
 class Projection:
-    """A read model: its tables and its handlers keyed by event class name ('DishonestyRecord.Recorded')."""
+    """A read model: its tables, its handlers keyed by event class name ('DishonestyRecord.Recorded'), and
+    `reads`: the (table, column) groups its handlers read by the event's originator id, prefetched per batch."""
 
     name: str
     tables: tuple[Table, ...]
     handlers: Mapping[str, Handler] = field(default_factory=dict)
+    reads: tuple[tuple[Table, str], ...] = ()
 
     def handler_for(self, topic: str) -> Handler | None:
         """The handler of a stored event's topic ('module:Class.Event'), or None: events it does not read."""
@@ -60,13 +64,3 @@ def signed_by(e: Any, at: Logged) -> dict[str, Any]:
 def due(deadline: Mapping[str, Any] | None) -> Any:
     """The due day of a deadline carried by an event (None when the regulation sets none)."""
     return deadline["due"] if deadline else None
-
-
-@lru_cache(maxsize=None)
-def _insert(table: Table) -> Insert:
-    return table.insert()
-
-
-def insert_row(conn: Connection, table: Table, values: Mapping[str, Any]) -> None:
-    """Insert one row through a statement built once per table (rebuilds insert hundreds of thousands)."""
-    conn.execute(_insert(table), dict(values))

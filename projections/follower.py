@@ -1,8 +1,9 @@
 """Exactly-once follower: view rows and the tracking row of each batch commit in one transaction.
 
 The follower reads the application's notification log after the lowest tracked notification id,
-decodes (and so verifies the signature of) each event some projection reads, applies the handlers,
-and advances each projection's tracking row in the same SQLAlchemy transaction. A restart resumes
+decodes (and so verifies the signature of) each event some projection reads, applies the handlers to
+the batch's rows in memory (`projections.batch`), writes them in bulk and advances each projection's
+tracking row in the same SQLAlchemy transaction. A restart resumes
 from the tracking rows; an event below a projection's tracked id is never applied to it again.
 """
 
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, delete, insert, select, update
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from ledger.app import LedgerApplication
 from ledger.envelope import unpack
-from projections.base import Logged, Projection, ProjectionError
+from projections.base import Logged, Projection, ProjectionError, event_name
+from projections.batch import Batch
 from projections.db import create_views, tracking
 from projections.live import wait_for_events, waiter_for
 from projections.registry import PROJECTIONS, projection
@@ -24,6 +26,12 @@ from projections.registry import PROJECTIONS, projection
 # The ledger's own Merkle leaf table, read (never created or written) to give each event its log position.
 _ledger_tables = MetaData()
 leaves = Table("merkle_leaves", _ledger_tables, Column("position", Integer), Column("notification_id", Integer))
+# A rebuild replays the whole log: bigger batches mean fewer transactions and bulk statements; each
+# batch's rows live in memory only until its commit, so memory stays bounded by this size.
+REBUILD_BATCH = 2000
+# Each projection's tracking row, advanced at the end of a batch (executed once for all projections).
+_advance = (update(tracking).where(tracking.c.projection == bindparam("name"))
+            .values(notification_id=bindparam("last"), log_position=bindparam("position")))
 
 
 class Follower:
@@ -74,25 +82,39 @@ class Follower:
                 return 0
             positions = _positions(conn, [n.id for n in batch])
             decoded: dict[int, tuple[Any, Logged]] = {}  # each event is verified and decoded once per batch
+            rows = Batch(conn)
+            named = [(n, event_name(n.topic)) for n in batch]
+            advanced: list[dict[str, Any]] = []
             for p in self.projections:
-                self._apply(conn, p, [n for n in batch if n.id > tracked[p.name]], positions, decoded)
+                after = tracked[p.name]
+                todo = named if after < batch[0].id else [(n, name) for n, name in named if n.id > after]
+                if todo:
+                    self._apply(rows, p, todo, positions, decoded)
+                    last = todo[-1][0].id
+                    advanced.append({"name": p.name, "last": last, "position": positions[last]})
+            rows.flush()  # the view rows, then the tracking rows: one transaction (exactly once)
+            if advanced:
+                conn.execute(_advance, advanced)
             return len(batch)
 
-    def _apply(self, conn: Connection, p: Projection, batch: Sequence[Any], positions: dict[int, int],
+    def _apply(self, rows: Batch, p: Projection, batch: Sequence[tuple[Any, str]], positions: dict[int, int],
                decoded: dict[int, tuple[Any, Logged]]) -> None:
-        if not batch:
-            return
-        for notification in batch:
-            handler = p.handler_for(notification.topic)
+        """Decode the events `p` reads, prefetch the rows they touch (one SELECT per table), run the handlers."""
+        handled = []
+        handlers = p.handlers
+        for notification, name in batch:
+            handler = handlers.get(name)
             if handler is None:
                 continue
             if notification.id not in decoded:
                 decoded[notification.id] = (self.app.mapper.to_domain_event(notification),
                                             Logged(positions[notification.id], unpack(notification.state).key_id))
-            handler(conn, *decoded[notification.id])
-        last = batch[-1].id
-        conn.execute(update(tracking).where(tracking.c.projection == p.name)
-                     .values(notification_id=last, log_position=positions[last]))
+            handled.append((handler, decoded[notification.id]))
+        item_ids = [str(event.originator_id) for _, (event, _) in handled]
+        for table, column in p.reads:
+            rows.prefetch(table, column, item_ids)
+        for handler, (event, logged) in handled:
+            handler(rows, event, logged)
 
     def follow(self, poll_interval: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
         """Follow the log live: woken by NOTIFY on PostgreSQL (`poll_interval` is then only the longest
@@ -119,7 +141,7 @@ class Follower:
                     conn.execute(delete(table))
             conn.execute(update(tracking).where(tracking.c.projection.in_([p.name for p in chosen]))
                          .values(notification_id=0, log_position=-1))
-        follower = Follower(self.app, self.engine, chosen, batch_size=self.batch_size)
+        follower = Follower(self.app, self.engine, chosen, batch_size=max(self.batch_size, REBUILD_BATCH))
         label = chosen[0].name if len(chosen) == 1 else f"{len(chosen)} views"
         with tqdm(total=self.app.log.tree_size(), desc=f"rebuild {label}", unit="ev", disable=not progress) as bar:
             return follower.run_once(progress=bar.update)
@@ -148,9 +170,12 @@ def _tracked(conn: Connection, projections: Sequence[Projection], *, lock: bool 
 
 def _positions(conn: Connection, notification_ids: list[int]) -> dict[int, int]:
     """Merkle log positions of notification ids (every stored event has one, DESIGN §3)."""
+    # A batch is every notification id from its first to its last (select_notifications reads in order),
+    # so a range, not an IN list of a thousand ids, finds their leaves.
     rows = conn.execute(select(leaves.c.notification_id, leaves.c.position)
-                        .where(leaves.c.notification_id.in_(notification_ids)))
-    found = {int(r.notification_id): int(r.position) for r in rows}
+                        .where(leaves.c.notification_id.between(min(notification_ids), max(notification_ids))))
+    wanted = set(notification_ids)
+    found = {int(r.notification_id): int(r.position) for r in rows if r.notification_id in wanted}
     missing = [n for n in notification_ids if n not in found]
     if missing:
         raise ProjectionError(f"notifications {missing[:5]} have no Merkle log position (run `ledger verify`)")

@@ -5,69 +5,68 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select, update
-
-from projections.base import Handler, Logged, Projection, insert_row, sid, signed_by
+from projections.base import Handler, Logged, Projection, sid, signed_by
+from projections.batch import Batch
 from projections.db import sanction_steps, sanctions
 
 S = "SanctionCase."
 
 
-def _step(conn: Connection, e: Any, at: Logged, step: str, day: date, detail: str | None = None,
+def _step(rows: Batch, e: Any, at: Logged, step: str, day: date, detail: str | None = None,
           late: bool | None = None) -> None:
-    case = conn.execute(select(sanctions).where(sanctions.c.sanction_id == sid(e.originator_id))).mappings().one()
-    insert_row(conn, sanction_steps, dict(
+    case = rows.row(sanctions, "sanction_id", sid(e.originator_id))
+    rows.insert(sanction_steps, dict(
         log_position=at.position, sanction_id=case["sanction_id"], source_id=case["source_id"],
         department=case["department"], subject_id=case["subject_id"], measure_id=case["measure_id"],
         version=e.originator_version, step=step, business_date=day, detail=detail, late=late, **signed_by(e, at),
     ))
 
 
-def _set(conn: Connection, e: Any, at: Logged, **values: Any) -> None:
-    conn.execute(update(sanctions).where(sanctions.c.sanction_id == sid(e.originator_id))
-                 .values(recorded_position=at.position, **values))
+def _set(rows: Batch, e: Any, at: Logged, **values: Any) -> None:
+    rows.update(sanctions, rows.row(sanctions, "sanction_id", sid(e.originator_id)),
+                recorded_position=at.position, **values)
 
 
-def on_pushed(conn: Connection, e: Any, at: Logged) -> None:
+def on_pushed(rows: Batch, e: Any, at: Logged) -> None:
     """The credit office pushed a listed measure to its department (HA-4.2, JY-21)."""
-    insert_row(conn, sanctions, dict(
+    rows.insert(sanctions, dict(
         sanction_id=sid(e.originator_id), source_kind=e.source_kind, source_id=sid(e.source_id),
         subject_id=sid(e.subject_id), origin_case_id=sid(e.origin_case_id) if e.origin_case_id else None,
         measure_id=e.measure_id, measure_name=e.measure_name, department=e.department, policy_id=e.policy_id,
         status="pushed", in_force=True, pushed_on=e.pushed_on, cases=0, recorded_position=at.position,
     ))
-    _step(conn, e, at, "pushed", e.pushed_on, e.measure_name)
+    _step(rows, e, at, "pushed", e.pushed_on, e.measure_name)
 
 
-def on_acknowledged(conn: Connection, e: Any, at: Logged) -> None:
+def on_acknowledged(rows: Batch, e: Any, at: Logged) -> None:
     """The department responded (响应, JY-21)."""
-    _set(conn, e, at, status="acknowledged", acknowledged_on=e.acknowledged_on)
-    _step(conn, e, at, "acknowledged", e.acknowledged_on, late=e.late)
+    _set(rows, e, at, status="acknowledged", acknowledged_on=e.acknowledged_on)
+    _step(rows, e, at, "acknowledged", e.acknowledged_on, late=e.late)
 
 
-def on_applied(conn: Connection, e: Any, at: Logged) -> None:
+def on_applied(rows: Batch, e: Any, at: Logged) -> None:
     """Applied in a business case (实施, CS-2.6)."""
-    count = conn.execute(select(sanctions.c.cases).where(sanctions.c.sanction_id == sid(e.originator_id))).scalar_one()
-    _set(conn, e, at, status="applied", cases=count + 1, last_case_on=e.case["date"])
-    _step(conn, e, at, "applied", e.case["date"], f"{e.case.get('number', '')} {e.case.get('description', '')}".strip())
+    count = rows.row(sanctions, "sanction_id", sid(e.originator_id))["cases"]
+    _set(rows, e, at, status="applied", cases=count + 1, last_case_on=e.case["date"])
+    _step(rows, e, at, "applied", e.case["date"], f"{e.case.get('number', '')} {e.case.get('description', '')}".strip())
 
 
-def on_fed_back(conn: Connection, e: Any, at: Logged) -> None:
+def on_fed_back(rows: Batch, e: Any, at: Logged) -> None:
     """Cases fed back to the credit office (反馈, JY-21, CS-2.6)."""
-    _set(conn, e, at, status="fed_back", fed_back_on=e.fed_back_on)
-    _step(conn, e, at, "fed_back", e.fed_back_on, e.report)
+    _set(rows, e, at, status="fed_back", fed_back_on=e.fed_back_on)
+    _step(rows, e, at, "fed_back", e.fed_back_on, e.report)
 
 
-def on_lift_pushed(conn: Connection, e: Any, at: Logged) -> None:
+def on_lift_pushed(rows: Batch, e: Any, at: Logged) -> None:
     """The lift was pushed: the measure is no longer in force (JY-17, CS-2.7)."""
-    _set(conn, e, at, status="lift_pushed", in_force=False, lift_reason=e.reason, lift_pushed_on=e.pushed_on)
-    _step(conn, e, at, "lift_pushed", e.pushed_on, e.reason)
+    _set(rows, e, at, status="lift_pushed", in_force=False, lift_reason=e.reason, lift_pushed_on=e.pushed_on)
+    _step(rows, e, at, "lift_pushed", e.pushed_on, e.reason)
 
 
-def on_lift_confirmed(conn: Connection, e: Any, at: Logged) -> None:
+def on_lift_confirmed(rows: Batch, e: Any, at: Logged) -> None:
     """The department confirmed the lift: the loop is closed (CS-2.7)."""
-    _set(conn, e, at, status="lifted", lift_confirmed_on=e.confirmed_on)
-    _step(conn, e, at, "lift_confirmed", e.confirmed_on)
+    _set(rows, e, at, status="lifted", lift_confirmed_on=e.confirmed_on)
+    _step(rows, e, at, "lift_confirmed", e.confirmed_on)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -79,4 +78,4 @@ HANDLERS: dict[str, Handler] = {
     S + "LiftConfirmed": on_lift_confirmed,
 }
 
-PROJECTION = Projection("sanctions", (sanctions, sanction_steps), HANDLERS)
+PROJECTION = Projection("sanctions", (sanctions, sanction_steps), HANDLERS, reads=((sanctions, "sanction_id"),))

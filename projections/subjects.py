@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from domain.identifiers import CreditCode, ResidentId, mask_name
-from projections.base import Logged, Projection, insert_row, sid
+from projections.base import Logged, Projection, sid
+from projections.batch import Batch
 from projections.db import subjects
 
 
@@ -16,10 +17,10 @@ def masked(kind: str, name: str, id_number: str | None, uscc: str | None) -> tup
     return name, CreditCode.parse(uscc or "").masked()
 
 
-def on_registered(conn: Any, e: Any, at: Logged) -> None:
+def on_registered(rows: Batch, e: Any, at: Logged) -> None:
     """A person or organisation was registered (NT-PCI-2, NT-PCI-15, NT-PCI-18)."""
     masked_name, masked_id = masked(e.kind, e.name, e.id_number, e.uscc)
-    insert_row(conn, subjects, dict(
+    rows.insert(subjects, dict(
         subject_id=sid(e.originator_id), kind=e.kind, name=e.name, id_number=e.id_number, uscc=e.uscc,
         masked_name=masked_name, masked_id=masked_id, recorded_position=at.position,
     ))

@@ -10,108 +10,115 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
-from projections.base import Handler, Logged, Projection, insert_row, sid
+from projections.base import Handler, Logged, Projection, ProjectionError, sid
+from projections.batch import Batch
 from projections.db import work_items
 
 
-def _open(conn: Connection, kind: str, e: Any, at: Logged, step: str, unit: str,
+def _steps(rows: Batch, item_id: str) -> list[dict[str, Any]]:
+    """The item's steps so far, or ProjectionError when it has none (an event before its opening one)."""
+    found = rows.rows(work_items, "item_id", item_id)
+    if not found:
+        raise ProjectionError(f"view_work_items: no step of item {item_id} is open")
+    return found
+
+
+def _open(rows: Batch, kind: str, e: Any, at: Logged, step: str, unit: str,
           deadline: Mapping[str, Any] | None, subject_id: str | None = None) -> None:
     item_id = sid(e.originator_id)
     if subject_id is None:
-        subject_id = conn.execute(select(work_items.c.subject_id).where(work_items.c.item_id == item_id)
-                                  .limit(1)).scalar_one()
-    insert_row(conn, work_items, dict(
+        subject_id = _steps(rows, item_id)[0]["subject_id"]
+    rows.insert(work_items, dict(
         item_id=item_id, step=step, opened_position=at.position, kind=kind, subject_id=subject_id, unit=unit,
         due=deadline["due"] if deadline else None, rule_id=deadline.get("rule_id") if deadline else None,
     ))
 
 
-def _close(conn: Connection, e: Any, at: Logged, steps: Sequence[str], done_on: date | None = None,
+def _close(rows: Batch, e: Any, at: Logged, steps: Sequence[str], done_on: date | None = None,
            late: bool | None = None) -> None:
-    conn.execute(update(work_items).where(
-        work_items.c.item_id == sid(e.originator_id), work_items.c.step.in_(steps),
-        work_items.c.closed_position.is_(None)).values(closed_position=at.position, done_on=done_on, late=late))
+    for item in rows.rows(work_items, "item_id", sid(e.originator_id)):
+        if item["step"] in steps and item["closed_position"] is None:
+            rows.update(work_items, item, closed_position=at.position, done_on=done_on, late=late)
 
 
-def _unit(conn: Connection, e: Any) -> str:
+def _unit(rows: Batch, e: Any) -> str:
     """The unit of an item's first step (the handler or department it was given to)."""
-    return str(conn.execute(select(work_items.c.unit).where(work_items.c.item_id == sid(e.originator_id))
-                            .order_by(work_items.c.opened_position).limit(1)).scalar_one())
+    return str(min(_steps(rows, sid(e.originator_id)), key=lambda r: r["opened_position"])["unit"])
 
 
 # --- objections (NT-PCI-32, LYG-15) --------------------------------------------------------------
-def on_objection_filed(conn: Connection, e: Any, at: Logged) -> None:
+def on_objection_filed(rows: Batch, e: Any, at: Logged) -> None:
     """The determining unit must answer by the review deadline."""
-    _open(conn, "objection", e, at, "decision", e.handler_unit, e.answer_deadline, sid(e.subject_id))
+    _open(rows, "objection", e, at, "decision", e.handler_unit, e.answer_deadline, sid(e.subject_id))
 
 
-def on_objection_referred(conn: Connection, e: Any, at: Logged) -> None:
+def on_objection_referred(rows: Batch, e: Any, at: Logged) -> None:
     """The provider must verify (NT-PCI-32: 5 working days)."""
-    _open(conn, "objection", e, at, "provider_verification", e.provider_unit, e.deadline)
+    _open(rows, "objection", e, at, "provider_verification", e.provider_unit, e.deadline)
 
 
-def on_objection_decided(conn: Connection, e: Any, at: Logged) -> None:
+def on_objection_decided(rows: Batch, e: Any, at: Logged) -> None:
     """Answered; upheld → the correction is due (NT-PCI-32: 3 working days)."""
-    _close(conn, e, at, ("decision", "provider_verification"), e.decided_on, e.late)
+    _close(rows, e, at, ("decision", "provider_verification"), e.decided_on, e.late)
     if e.upheld:
-        _open(conn, "objection", e, at, "correction", _unit(conn, e), e.correction_deadline)
+        _open(rows, "objection", e, at, "correction", _unit(rows, e), e.correction_deadline)
 
 
-def on_objection_corrected(conn: Connection, e: Any, at: Logged) -> None:
+def on_objection_corrected(rows: Batch, e: Any, at: Logged) -> None:
     """The correction was applied."""
-    _close(conn, e, at, ("correction",), e.applied_on, e.late)
+    _close(rows, e, at, ("correction",), e.applied_on, e.late)
 
 
 # --- repairs (NT-PCI-35) -------------------------------------------------------------------------
-def on_repair_applied(conn: Connection, e: Any, at: Logged) -> None:
+def on_repair_applied(rows: Batch, e: Any, at: Logged) -> None:
     """The provider gives its opinion (no time limit in the seeds)."""
-    _open(conn, "repair", e, at, "repair_opinion", e.handler_unit, None, sid(e.subject_id))
+    _open(rows, "repair", e, at, "repair_opinion", e.handler_unit, None, sid(e.subject_id))
 
 
-def on_repair_opinion(conn: Connection, e: Any, at: Logged) -> None:
+def on_repair_opinion(rows: Batch, e: Any, at: Logged) -> None:
     """After the publicity period the provider decides."""
-    _close(conn, e, at, ("repair_opinion",), e.given_on)
-    _open(conn, "repair", e, at, "repair_decision", _unit(conn, e), e.publicity_deadline)
+    _close(rows, e, at, ("repair_opinion",), e.given_on)
+    _open(rows, "repair", e, at, "repair_decision", _unit(rows, e), e.publicity_deadline)
 
 
-def on_repair_decided(conn: Connection, e: Any, at: Logged) -> None:
+def on_repair_decided(rows: Batch, e: Any, at: Logged) -> None:
     """Decided."""
-    _close(conn, e, at, ("repair_decision",), e.decided_on)
+    _close(rows, e, at, ("repair_decision",), e.decided_on)
 
 
 # --- department responses (JY-21, CS-2.6, CS-2.7) ------------------------------------------------
-def on_sanction_pushed(conn: Connection, e: Any, at: Logged) -> None:
+def on_sanction_pushed(rows: Batch, e: Any, at: Logged) -> None:
     """The department acknowledges (响应)."""
-    _open(conn, "sanction", e, at, "acknowledge", e.department, e.response_deadline, sid(e.subject_id))
+    _open(rows, "sanction", e, at, "acknowledge", e.department, e.response_deadline, sid(e.subject_id))
 
 
-def on_sanction_acknowledged(conn: Connection, e: Any, at: Logged) -> None:
+def on_sanction_acknowledged(rows: Batch, e: Any, at: Logged) -> None:
     """Acknowledged."""
-    _close(conn, e, at, ("acknowledge",), e.acknowledged_on, e.late)
+    _close(rows, e, at, ("acknowledge",), e.acknowledged_on, e.late)
 
 
-def on_sanction_applied(conn: Connection, e: Any, at: Logged) -> None:
+def on_sanction_applied(rows: Batch, e: Any, at: Logged) -> None:
     """Each application makes a feedback due (it replaces an earlier, not yet given one)."""
-    _close(conn, e, at, ("feed_back",))
-    _open(conn, "sanction", e, at, "feed_back", _unit(conn, e), e.feedback_deadline)
+    _close(rows, e, at, ("feed_back",))
+    _open(rows, "sanction", e, at, "feed_back", _unit(rows, e), e.feedback_deadline)
 
 
-def on_sanction_fed_back(conn: Connection, e: Any, at: Logged) -> None:
+def on_sanction_fed_back(rows: Batch, e: Any, at: Logged) -> None:
     """Fed back."""
-    _close(conn, e, at, ("feed_back",), e.fed_back_on)
+    _close(rows, e, at, ("feed_back",), e.fed_back_on)
 
 
-def on_lift_pushed(conn: Connection, e: Any, at: Logged) -> None:
+def on_lift_pushed(rows: Batch, e: Any, at: Logged) -> None:
     """The lift replaces any pending response; the department confirms it."""
-    _close(conn, e, at, ("acknowledge", "feed_back"))
-    _open(conn, "sanction", e, at, "confirm_lift", _unit(conn, e), e.deadline)
+    _close(rows, e, at, ("acknowledge", "feed_back"))
+    _open(rows, "sanction", e, at, "confirm_lift", _unit(rows, e), e.deadline)
 
 
-def on_lift_confirmed(conn: Connection, e: Any, at: Logged) -> None:
+def on_lift_confirmed(rows: Batch, e: Any, at: Logged) -> None:
     """The loop is closed."""
-    _close(conn, e, at, ("confirm_lift",), e.confirmed_on)
+    _close(rows, e, at, ("confirm_lift",), e.confirmed_on)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -130,7 +137,7 @@ HANDLERS: dict[str, Handler] = {
     "SanctionCase.LiftConfirmed": on_lift_confirmed,
 }
 
-PROJECTION = Projection("work_queue", (work_items,), HANDLERS)
+PROJECTION = Projection("work_queue", (work_items,), HANDLERS, reads=((work_items, "item_id"),))
 
 
 def work_queue(conn: Connection, today: date, *, kind: str | None = None, unit: str | None = None,

@@ -21,6 +21,7 @@ from ledger.bundle import attestation, layout
 from ledger.bundle.export import AccessRequest, export_bundle
 from ledger.bundle.verify import BundleReport, verify_bundle
 from ledger.config import Settings
+from ledger.envelope import unpack
 from ledger.transparency import create_checkpoint
 
 ACCESS = AccessRequest(CREDIT, "法院调取 court request", "（2025）苏06民初2号 subpoena")
@@ -95,8 +96,7 @@ def test_an_edited_attesting_key_or_log_size_fails(exported: Path, tmp_path: Pat
 
 def test_ha_5_2_access_log_of_the_subject_is_in_the_bundle_and_the_report(exported: Path) -> None:
     files = read(exported)
-    reads = [json.loads(files[str(e["file"])][files[str(e["file"])].index(b"{"):]) for e in index(exported)
-             if e["kind"] == "access"]
+    reads = [json.loads(unpack(files[str(e["file"])]).payload) for e in index(exported) if e["kind"] == "access"]
     channels = sorted(r["channel"] for r in reads)
     assert channels == ["export", "web"]  # the web read and the first export (the caller registers this one)
     html = files[layout.REPORT].decode()
