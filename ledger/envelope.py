@@ -80,6 +80,17 @@ def unpack(state: bytes) -> Envelope:
     return Envelope(key_id, state[6 + length : sig_end], size, index, path, state[payload_start:])
 
 
+def key_id_of(state: bytes) -> str:
+    """Only the key id of stored state (for readers that verified the event already), or EnvelopeError."""
+    if state[:4] != MAGIC or len(state) < 6:
+        raise EnvelopeError(f"stored state does not start with {MAGIC!r}")
+    (length,) = struct.unpack_from(">H", state, 4)
+    try:
+        return state[6 : 6 + length].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EnvelopeError("key id is not UTF-8") from exc
+
+
 def canonical_id(originator_id: UUID | str) -> str:
     """Originator id as 32 lower-case hex digits (the same on SQLite and PostgreSQL)."""
     if isinstance(originator_id, UUID):

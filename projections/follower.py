@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from ledger.app import LedgerApplication
-from ledger.envelope import unpack
+from ledger.envelope import key_id_of
 from projections.base import Logged, Projection, ProjectionError, event_name
 from projections.batch import Batch
 from projections.db import create_views, tracking
@@ -108,7 +108,7 @@ class Follower:
                 continue
             if notification.id not in decoded:
                 decoded[notification.id] = (self.app.mapper.to_domain_event(notification),
-                                            Logged(positions[notification.id], unpack(notification.state).key_id))
+                                            Logged(positions[notification.id], key_id_of(notification.state)))
             handled.append((handler, decoded[notification.id]))
         item_ids = [str(event.originator_id) for _, (event, _) in handled]
         for table, column in p.reads:

@@ -485,3 +485,17 @@ class TestPostgresLedger(LedgerBackendContract):
         for position in range(size):
             answer = prove_inclusion(ledger, position)
             merkle.verify_inclusion(answer.leaf_hash, position, size, answer.proof, root)
+
+
+def test_key_id_of_reads_the_same_key_id_as_unpack_and_refuses_what_unpack_refuses() -> None:
+    """The header-only reader used by the projections agrees with the full envelope parser."""
+    from nacl.signing import SigningKey
+
+    from ledger.envelope import EnvelopeError, key_id_of, seal
+
+    key = SigningKey.generate()
+    state = seal("0" * 32, 1, "t.Topic", b'{"a": 1}', "unit-a:0123456789abcdef", lambda m: key.sign(m).signature)
+    assert key_id_of(state) == unpack(state).key_id == "unit-a:0123456789abcdef"
+    for broken in (b"CLE1" + state[4:], state[:5], b""):
+        with pytest.raises(EnvelopeError):
+            key_id_of(broken)
