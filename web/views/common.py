@@ -19,11 +19,16 @@ def form_page(template: str, run: Callable[[], ResponseReturnValue], **context: 
         return render_template(template, form={}, error=None, **context)
     try:
         return run()
-    except RuleViolation as exc:
-        return render_template(template, form=request.form, error=exc, **context), 422
-    except NotFound as exc:
-        missing = RuleViolation("-", exc.field, str(exc))
-        return render_template(template, form=request.form, error=missing, **context), 404
+    except (RuleViolation, NotFound) as exc:
+        error, status = as_refusal(exc)
+        return render_template(template, form=request.form, error=error, **context), status
+
+
+def as_refusal(exc: RuleViolation | NotFound) -> tuple[RuleViolation, int]:
+    """A refused command as the violation to show at its field and the HTTP status (422, or 404 if missing)."""
+    if isinstance(exc, NotFound):
+        return RuleViolation("-", exc.field, str(exc)), 404
+    return exc, 422
 
 
 def done(message: str, ident: object = None) -> None:

@@ -13,7 +13,7 @@ from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.context import services
 from web.principal import current_principal
-from web.views.common import done
+from web.views.common import as_refusal, done
 from web.worklists import open_for_unit
 
 bp = Blueprint("department", __name__, url_prefix="/department")
@@ -57,9 +57,7 @@ def step() -> ResponseReturnValue:
     """Take the next step of a case; a refusal shows the inbox again with the message at the field."""
     try:
         case_id = _step()
-    except RuleViolation as exc:
-        return _inbox(exc, 422)
-    except NotFound as exc:
-        return _inbox(RuleViolation("-", exc.field, str(exc)), 404)
+    except (RuleViolation, NotFound) as exc:
+        return _inbox(*as_refusal(exc))
     done(_("Stored for case"), case_id)
     return redirect(url_for("department.inbox"))

@@ -13,7 +13,7 @@ from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.context import services
 from web.principal import current_principal
-from web.views.common import default_profile, done, form_page
+from web.views.common import as_refusal, default_profile, done, form_page
 from web.worklists import open_items
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -57,10 +57,8 @@ def _draft() -> Any:
 def _run_list_command(command: Any) -> ResponseReturnValue:
     try:
         entry_id = command()
-    except RuleViolation as exc:
-        return _lists_page(exc, 422)
-    except NotFound as exc:
-        return _lists_page(RuleViolation("-", exc.field, str(exc)), 404)
+    except (RuleViolation, NotFound) as exc:
+        return _lists_page(*as_refusal(exc))
     done(_("List entry stored:"), entry_id)
     return redirect(url_for("office.lists"))
 
