@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID
 
@@ -36,7 +36,8 @@ def test_auditor_downloads_a_court_bundle_that_verifies_offline(any_app: Flask, 
     refused_at(post(client, bundle_url, {"as_of": "", "valid_at": "June"}), "valid_at", "NT-PCI-30")
     refused_at(post(client, bundle_url, {"as_of": "2000-01-01", "valid_at": ""}), "as_of", "NT-PCI-36")
     assert event_count(any_app) == before + 1  # only the subject page read
-    today = date.today().isoformat()  # the ledger's transaction time is the real clock
+    # the ledger's transaction time is the real clock, and an as-of day ends at midnight China time
+    today = datetime.now(timezone(timedelta(hours=8))).date().isoformat()
     response = post(client, bundle_url, {"as_of": today, "valid_at": "2025-06-10"})
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "attachment" in response.headers["Content-Disposition"]
