@@ -23,7 +23,7 @@ class CreditService(
     either save every changed aggregate in ONE `ledger.save_as(actor.unit, ...)` call or raise a
     `RuleViolation` / `NotFound` before anything is saved.
 
-    Built as `CreditService(ledger, profiles, subject_secret, today=date.today)`: `profiles` maps profile
+    Built as `CreditService(ledger, profiles, subject_secret, today=office_today)`: `profiles` maps profile
     ids to loaded `PolicyProfile`s (decisions are taken under a version published in the ledger),
     `subject_secret` keys the HMAC that derives subject ids from ID numbers and credit codes.
     A command that loses a version race to a concurrent writer (eventsourcing `IntegrityError`, e.g. on

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.clock import office_today
 from domain.errors import NotFound, RuleViolation
 from domain.index import UNREPORTED, UPWARD, Index
 from domain.list_entry import ListEntry
@@ -29,7 +30,7 @@ class ServiceBase:
 
     def __init__(
         self, ledger: EventLedger, profiles: Mapping[str, PolicyProfile], subject_secret: bytes,
-        today: Callable[[], date] = date.today, *, admin_unit: str = ADMIN_UNIT,
+        today: Callable[[], date] = office_today, *, admin_unit: str = ADMIN_UNIT,
     ) -> None:
         if not isinstance(subject_secret, bytes) or len(subject_secret) < MIN_SECRET_BYTES:
             raise ValueError(f"subject_secret must be at least {MIN_SECRET_BYTES} bytes")

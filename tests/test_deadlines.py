@@ -149,3 +149,13 @@ def test_nt_pci_17_within_the_following_month() -> None:
     assert compute_deadline(date(2024, 1, 31), 1, DayKind.MONTH_END, "NT-PCI-17").due == date(2024, 2, 29)
     assert compute_deadline(date(2024, 12, 1), 1, DayKind.MONTH_END, "NT-PCI-17").due == date(2025, 1, 31)
     assert compute_deadline(date(2031, 3, 2), 1, DayKind.MONTH_END, "NT-PCI-17").due == date(2031, 4, 30)
+
+
+def test_office_today_is_the_date_in_china_time_whatever_the_server_zone() -> None:
+    """Business dates are China days: at 16:30 UTC it is already the next day at the credit office."""
+    from datetime import datetime, timezone
+
+    from domain.clock import office_today
+
+    assert office_today(datetime(2026, 11, 22, 15, 59, tzinfo=timezone.utc)) == date(2026, 11, 22)
+    assert office_today(datetime(2026, 11, 22, 16, 30, tzinfo=timezone.utc)) == date(2026, 11, 23)

@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import Flask
 
+from domain.clock import office_today
 from ledger.config import Settings
 from web import errors, i18n, navigation, permissions, security
 from web.context import build_services, install
 from web.views import register_blueprints
 
 
-def create_app(settings: Settings | None = None, *, today: Callable[[], date] = date.today,
+def create_app(settings: Settings | None = None, *, today: Callable[[], date] = office_today,
                secure_cookies: bool = True, **overrides: Any) -> Flask:
     """Build the app on an initialised ledger; `overrides` go into `app.config` (e.g. TESTING=True)."""
     settings = settings or Settings.from_env()

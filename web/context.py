@@ -9,6 +9,7 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
+from domain.clock import office_today
 from domain.policy import PolicyProfile, load_all
 from domain.service import CreditService
 from ledger.app import LedgerApplication
@@ -40,7 +41,7 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings, today: Callable[[], date] = date.today) -> Services:
+def build_services(settings: Settings, today: Callable[[], date] = office_today) -> Services:
     """Open the (initialised) ledger, the credit service, the engine; create account and view tables."""
     ledger = LedgerApplication(settings)
     ledger.check_initialised()

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
 from flask import request
 
+from domain.clock import CHINA_TIME
 from web.api.errors import ApiError
 from web.api.spec import (BOOLEAN, DATE, DATES, ENUM, INTEGER, MAX_INT, MAX_ITEMS, MAX_TEXT, MOMENT, OBJECT, STRING,
                           STRINGS, UUID_, UUIDS, Endpoint, Field)
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CHINA = timezone(timedelta(hours=8))
 
 
 def _bad(f: Field, where: str, message: str) -> ApiError:
@@ -44,7 +44,7 @@ def _day(f: Field, value: Any, where: str) -> date:
 
 def _moment(f: Field, value: Any, where: str) -> datetime:
     if isinstance(value, str) and DAY.match(value):
-        return datetime.combine(_day(f, value, where), time.max, CHINA)
+        return datetime.combine(_day(f, value, where), time.max, CHINA_TIME)
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:

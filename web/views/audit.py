@@ -3,13 +3,14 @@ the proof behind an answer, verification of the whole ledger. Every subject read
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
+from domain.clock import CHINA_TIME
 from domain.errors import RuleViolation
 from domain.subject import Subject
 from ledger.audit import verify_ledger
@@ -24,7 +25,6 @@ from web.proofs import checked_inclusion
 from web.views.bundle import download
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-CHINA = timezone(timedelta(hours=8))
 
 
 def _arg_date(name: str, rule: str) -> Any:
@@ -78,7 +78,7 @@ def timetravel() -> ResponseReturnValue:
     redirect_ = needs_purpose(subject_id)
     if redirect_ is not None:
         return redirect_
-    moment = datetime.combine(as_of, time.max, CHINA) if as_of else None
+    moment = datetime.combine(as_of, time.max, CHINA_TIME) if as_of else None
     try:
         answer = status(services().ledger, subject_id, valid_at=valid_at, as_of=moment)
     except ProjectionError as exc:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from pathlib import Path
 from uuid import UUID
 
 from flask import render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
+from domain.clock import CHINA_TIME
 from domain.errors import RuleViolation
 from ledger.bundle.export import AccessRequest, export_bundle
 from projections.base import ProjectionError
@@ -20,7 +21,6 @@ from web.access import stated_purpose
 from web.context import services
 from web.principal import current_principal
 
-CHINA = timezone(timedelta(hours=8))
 
 
 def _valid_at() -> list[date]:
@@ -42,7 +42,7 @@ def bundle_zip(subject_id: UUID) -> tuple[bytes, str]:
     if stated is None:
         raise RuleViolation("HA-5.2", "purpose", "state the purpose and basis before exporting this subject")
     as_of = forms.day("as_of", "NT-PCI-36", required=False)
-    moment = datetime.combine(as_of, time.max, CHINA) if as_of else None
+    moment = datetime.combine(as_of, time.max, CHINA_TIME) if as_of else None
     days = _valid_at()
     access = AccessRequest(current_principal().actor(), stated["purpose"], stated["basis"])
     folder = Path(tempfile.mkdtemp(prefix="court-bundle-"))
