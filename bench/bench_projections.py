@@ -31,10 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
-from domain.demo import Clock, acting_units, prepare, run_demo  # noqa: E402
-from domain.policy import load_all  # noqa: E402
-from domain.service import CreditService  # noqa: E402
+from domain.demo import Clock, run_demo  # noqa: E402
 from ledger.app import LedgerApplication  # noqa: E402
+from ledger.cli_domain import demo_service  # noqa: E402
 from ledger.config import Settings  # noqa: E402
 from projections.asof import list_as_of  # noqa: E402
 from projections.db import make_engine, subjects  # noqa: E402
@@ -95,12 +94,7 @@ def generate(app: LedgerApplication, events: int, subjects_wanted: int, chunk_su
     item of the ledger, so `ledger demo`'s one sweep per expiry case would make generation quadratic.
     """
     clock = Clock()
-    service = CreditService(app, load_all(), app.keystore.subject_secret(), today=clock)
-    app.refresh_keys(force=True)
-    for unit in acting_units(service):
-        if app.keybook.active_for(unit) is None:
-            app.register_key(unit)
-    prepare(service)
+    service = demo_service(app, clock)
     seed, made = 1000, 0
     started, before = time.perf_counter(), app.log.tree_size()
     while app.log.tree_size() < events and made < subjects_wanted:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from ledger.cli import open_ledger
 
@@ -15,23 +18,31 @@ def _positive(text: str) -> int:
     return value
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Register N made-up subjects (reproducible from --seed) and drive them through the credit service."""
-    from domain.demo import Clock, acting_units, prepare, run_demo, summary
+def demo_service(app: Any, clock: Callable[[], date]) -> Any:
+    """The credit service over every profile, with a key for each acting unit and the profiles published."""
+    from domain.demo import acting_units, prepare
     from domain.policy import load_all
     from domain.service import CreditService
+
+    service = CreditService(app, load_all(), app.keystore.subject_secret(), today=clock)
+    app.refresh_keys(force=True)  # the key book is read lazily: read it before asking who has a key
+    for unit in acting_units(service):
+        if app.keybook.active_for(unit) is None:
+            app.register_key(unit)
+    prepare(service)
+    return service
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Register N made-up subjects (reproducible from --seed) and drive them through the credit service."""
+    from domain.demo import Clock, run_demo, summary
 
     started = time.monotonic()
     app = open_ledger()
     try:
         before = app.event_count()
         clock = Clock()
-        service = CreditService(app, load_all(), app.keystore.subject_secret(), today=clock)
-        app.refresh_keys(force=True)  # the key book is read lazily: read it before asking who has a key
-        for unit in acting_units(service):
-            if app.keybook.active_for(unit) is None:
-                app.register_key(unit)
-        prepare(service)
+        service = demo_service(app, clock)
         result = run_demo(service, clock, args.subjects, args.seed)
         counts = summary(service, result.subject_ids)
         appended = app.event_count() - before

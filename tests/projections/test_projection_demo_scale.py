@@ -13,11 +13,11 @@ from ledger_support.backends import (drop_pg_schema, initialised_ledger, new_pg_
                                      require_postgres, sqlite_settings)
 
 from domain.actor import Actor
-from domain.demo import LYG_CREDIT, Clock, DemoResult, acting_units, prepare, run_demo, summary
+from domain.demo import LYG_CREDIT, Clock, DemoResult, run_demo, summary
 from domain.index import Index
-from domain.policy import load_all
 from domain.service import CreditService
 from ledger.app import LedgerApplication
+from ledger.cli_domain import demo_service
 
 
 def test_an_index_copy_is_equal_and_independent() -> None:
@@ -54,12 +54,7 @@ def two_ledgers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
 def _demo(app: LedgerApplication, *, sweep_once: bool) -> tuple[DemoResult, dict[str, Counter], Counter, CreditService]:
     """42 subjects (two rounds of every path, so two LYG expiry cases) through the real service."""
     clock = Clock()
-    service = CreditService(app, load_all(), app.keystore.subject_secret(), today=clock)
-    app.refresh_keys(force=True)
-    for unit in acting_units(service):
-        if app.keybook.active_for(unit) is None:
-            app.register_key(unit)
-    prepare(service)
+    service = demo_service(app, clock)
     result = run_demo(service, clock, 42, 7, sweep_once=sweep_once)
     topics = Counter(n.topic for n in app.recorder.select_notifications(1, 100_000))
     return result, summary(service, result.subject_ids), topics, service
