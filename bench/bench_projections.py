@@ -87,19 +87,16 @@ def phase(name: str, rss: RssSampler, results: dict[str, object]) -> Iterator[di
     print(f"{name}: {box['seconds']:.1f} s ({box['cpu_seconds']:.1f} s CPU), peak RSS {rss.peak} MiB", flush=True)
 
 
-def generate(app: LedgerApplication, events: int, subjects_wanted: int, chunk_subjects: int) -> None:
-    """Top the ledger up through the real service (demo generator, one seed per chunk) to N events / M subjects.
-
-    Each chunk's LYG expiry cases share one sweep (`run_demo(sweep_once=True)`): a sweep reads every open
-    item of the ledger, so `ledger demo`'s one sweep per expiry case would make generation quadratic.
-    """
+def generate(app: LedgerApplication, events: int, subjects_wanted: int, chunk_subjects: int,
+             quiet_share: float) -> None:
+    """Top the ledger up through the real service (`ledger demo`'s generator, one seed per chunk) to N events / M subjects."""
     clock = Clock()
     service = demo_service(app, clock)
     seed, made = 1000, 0
     started, before = time.perf_counter(), app.log.tree_size()
     while app.log.tree_size() < events and made < subjects_wanted:
         chunk_started, chunk_before = time.perf_counter(), app.log.tree_size()
-        result = run_demo(service, clock, min(chunk_subjects, subjects_wanted - made), seed, sweep_once=True)
+        result = run_demo(service, clock, min(chunk_subjects, subjects_wanted - made), seed, quiet_share=quiet_share)
         made += len(result.subject_ids)
         seed += 1
         size, now = app.log.tree_size(), time.perf_counter()
@@ -139,6 +136,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating decode/rebuild rounds (default 3)")
     parser.add_argument("--batch-size", type=int, default=REBUILD_BATCH,
                         help=f"events per rebuild batch (transaction), at least {REBUILD_BATCH} (as `ledger rebuild`)")
+    parser.add_argument("--quiet-share", type=float, default=0.55,
+                        help="share of cases with a registration and one record only (default 0.55: about "
+                             "10 events per subject, so 1,000,000 events reach 100,000 subjects)")
     parser.add_argument("--no-generate", action="store_true", help="measure the ledger as it is")
     parser.add_argument("--generate-only", action="store_true", help="generate, then stop (measure later)")
     parser.add_argument("--workdir", default=None,
@@ -158,7 +158,7 @@ def main() -> int:
     results: dict[str, object] = {}
     if not args.no_generate:
         with phase("generate", rss, results):
-            generate(app, args.events, args.subjects, args.chunk_subjects)
+            generate(app, args.events, args.subjects, args.chunk_subjects, args.quiet_share)
     size = app.log.tree_size()
     if args.generate_only:
         print(f"ledger: {size} events in {folder}; generation peak RSS {rss.peak} MiB", flush=True)

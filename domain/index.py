@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from copy import deepcopy
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,14 @@ from domain.common import actor_stamp, ledger_uuid
 # Confirmed entries awaiting their monthly report (NT-PCI-17) or their push upward (JY-22).
 UNREPORTED, UPWARD = "unreported_list_entries", "upward_push_pending"
 INDEX_NAMES = ("records", "list_entries", "objections", "repairs", "sanctions", UNREPORTED, UPWARD)
+# Due dates kept with the ids: "" no end of validity (yet), an ISO date the last day in force, and
+# UNKNOWN for items filed before due dates were kept (a sweep reads those and records their due date).
+NO_END, UNKNOWN = "", "?"
+
+
+def due_text(valid_until: date | None) -> str:
+    """The index's text for a last day in force (ISO dates sort as dates)."""
+    return valid_until.isoformat() if valid_until is not None else NO_END
 
 
 class Index(Aggregate):
@@ -27,7 +36,8 @@ class Index(Aggregate):
     @event("Started")
     def __init__(self, name: str, actor_unit: str, actor_user: str) -> None:
         self.name = name
-        self.open_ids: dict[str, None] = {}  # insertion-ordered set: O(1) membership at any size
+        # id -> due text; insertion-ordered: O(1) membership at any size, oldest first
+        self.open_ids: dict[str, str] = {}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Index:
         """A copy for the aggregate cache: the id set holds only strings, so a shallow dict copy suffices.
@@ -50,14 +60,34 @@ class Index(Aggregate):
         """The open items, oldest first."""
         return [UUID(i) for i in self.open_ids]
 
-    def add(self, actor: Actor, item_id: UUID) -> None:
-        """Add an item (no-op when present)."""
-        if str(item_id) not in self.open_ids:
-            self._add(item_id=item_id, **actor_stamp(actor))
+    def due_by(self, day: date) -> list[UUID]:
+        """Items whose last day in force is before `day` (or not known), oldest first: what a sweep reads."""
+        last = day.isoformat()
+        return [UUID(i) for i, due in self.open_ids.items() if due == UNKNOWN or NO_END < due < last]
 
+    def due_of(self, item_id: UUID) -> str | None:
+        """The due text kept for an open item; None when it is not open."""
+        return self.open_ids.get(str(item_id))
+
+    def add(self, actor: Actor, item_id: UUID, valid_until: date | None = None) -> None:
+        """Add an item with its last day in force (no-op when present)."""
+        if str(item_id) not in self.open_ids:
+            self._add(item_id=item_id, due=due_text(valid_until), **actor_stamp(actor))
+
+    # `due` defaults to UNKNOWN for ItemAdded events stored before due dates were kept.
     @event("ItemAdded")
-    def _add(self, item_id: UUID, actor_unit: str, actor_user: str) -> None:
-        self.open_ids[str(item_id)] = None
+    def _add(self, item_id: UUID, actor_unit: str, actor_user: str, due: str = UNKNOWN) -> None:
+        self.open_ids[str(item_id)] = due
+
+    def set_due(self, actor: Actor, item_id: UUID, valid_until: date | None) -> None:
+        """Keep an open item's last day in force current (no-op when absent or unchanged)."""
+        due = due_text(valid_until)
+        if self.open_ids.get(str(item_id), due) != due:
+            self._set_due(item_id=item_id, due=due, **actor_stamp(actor))
+
+    @event("DueSet")
+    def _set_due(self, item_id: UUID, due: str, actor_unit: str, actor_user: str) -> None:
+        self.open_ids[str(item_id)] = due
 
     def close(self, actor: Actor, item_id: UUID) -> None:
         """Remove a closed item (no-op when absent)."""

@@ -23,6 +23,8 @@ from domain.unit_of_work import UnitOfWork
 MIN_SECRET_BYTES = 16
 # The ledger administrator's unit: with each profile's credit office, the only publisher of profiles (JY-16).
 ADMIN_UNIT = "ledger-admin"
+# Indexes whose items expire: the sweep reads their due dates (domain.index).
+DUE_INDEXES: dict[type, str] = {DishonestyRecord: "records", ListEntry: "list_entries"}
 
 
 class ServiceBase:
@@ -46,7 +48,7 @@ class ServiceBase:
         return self._clock()
 
     def _uow(self, actor: Actor) -> UnitOfWork:
-        return UnitOfWork(self.ledger, actor)
+        return UnitOfWork(self.ledger, actor, before_commit=self._keep_due_dates)
 
     def _profile(self, profile_id: str, field: str = "profile_id") -> PolicyProfile:
         """The loaded profile `profile_id`; decisions only under a version published in the ledger."""
@@ -80,7 +82,26 @@ class ServiceBase:
             uow.add(item)  # type: ignore[arg-type]
             subject.file(uow.actor, kind, item.id)  # type: ignore[attr-defined]
             if index_name:
-                self._index(uow, index_name).add(uow.actor, item.id)  # type: ignore[attr-defined]
+                due = getattr(item, "valid_until", None)
+                self._index(uow, index_name).add(uow.actor, item.id, due)  # type: ignore[attr-defined]
+
+    def _keep_due_dates(self, uow: UnitOfWork) -> None:
+        """Before a save: a record or entry whose validity end changed updates its due date in the index.
+
+        The sweep reads only the items the index says are due (NT-PCI-30, LYG-18), so every event that
+        sets `valid_until` (determination, correction, confirmation) must be reflected here.
+        """
+        for aggregate in uow.changed():
+            name = DUE_INDEXES.get(type(aggregate))
+            if name and aggregate.in_force and any(hasattr(e, "valid_until") for e in aggregate.pending_events):
+                index = uow.find(Index.create_id(name), Index)
+                if index is not None:
+                    index.set_due(uow.actor, aggregate.id, aggregate.valid_until)
+
+    def _due_items(self, uow: UnitOfWork, name: str, day: date) -> list[UUID]:
+        """The open items of index `name` due to expire by `day` (or of unknown due date)."""
+        index = uow.find(Index.create_id(name), Index)
+        return index.due_by(day) if index is not None else []
 
     def _queue_reports(self, uow: UnitOfWork, profile: PolicyProfile, entry: ListEntry) -> None:
         """A confirmed entry of a reported list waits for its monthly report (NT-PCI-17) or push (JY-22)."""

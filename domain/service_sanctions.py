@@ -98,14 +98,16 @@ class SanctionCommands(ServiceBase):
         day = check_date(today or self.today(), self.today(), "NT-PCI-30", "today")
         uow = self._uow(actor)
         expired: list[UUID] = []
-        for record_id in self._open_ids(uow, "records"):
+        for record_id in self._due_items(uow, "records", day):
             record = uow.get(record_id, DishonestyRecord, "record_id")
+            self._index(uow, "records").set_due(actor, record.id, record.valid_until)  # an UNKNOWN one
             if record.is_due_to_expire(day):
                 record.expire(actor, self._profile(record.policy_id), day)
                 self._close_record(uow, record, "validity ended (NT-PCI-30, LYG-18)", day)
                 expired.append(record.id)
-        for entry_id in self._open_ids(uow, "list_entries"):
+        for entry_id in self._due_items(uow, "list_entries", day):
             entry = uow.get(entry_id, ListEntry, "list_entry_id")
+            self._index(uow, "list_entries").set_due(actor, entry.id, entry.valid_until)  # an UNKNOWN one
             if entry.is_due_to_expire(day):
                 entry.expire(actor, self._profile(entry.policy_id), day)
                 self._close(uow, "list_entries", entry.id)

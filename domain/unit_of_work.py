@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -17,10 +18,12 @@ A = TypeVar("A", bound=Aggregate)
 class UnitOfWork:
     """Aggregates touched by one command; `commit` saves every changed one in ONE `save_as` call."""
 
-    def __init__(self, ledger: EventLedger, actor: Actor) -> None:
+    def __init__(self, ledger: EventLedger, actor: Actor,
+                 before_commit: Callable[[UnitOfWork], None] | None = None) -> None:
         self.ledger = ledger
         self.actor = actor
         self.loaded: dict[UUID, Any] = {}
+        self._before_commit = before_commit
 
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate, or None when absent or of another kind."""
@@ -54,6 +57,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Save every change atomically, signed by the acting unit (nothing when nothing changed)."""
+        if self._before_commit is not None:
+            self._before_commit(self)
         changed = self.changed()
         if changed:
             self.ledger.save_as(self.actor.unit, *changed)

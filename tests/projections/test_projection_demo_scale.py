@@ -1,9 +1,10 @@
-"""Generation at benchmark scale (issue 4): cheap index copies and one expiry sweep per demo run, same results."""
+"""Generation at benchmark scale (issue 4): cheap index copies; sweeps read only what is due."""
 
 from __future__ import annotations
 
 import copy
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 from uuid import uuid4
@@ -13,9 +14,8 @@ from ledger_support.backends import (drop_pg_schema, initialised_ledger, new_pg_
                                      require_postgres, sqlite_settings)
 
 from domain.actor import Actor
-from domain.demo import LYG_CREDIT, Clock, DemoResult, run_demo, summary
+from domain.demo import LYG_CREDIT, Clock, run_demo, summary
 from domain.index import Index
-from domain.service import CreditService
 from ledger.app import LedgerApplication
 from ledger.cli_domain import demo_service
 
@@ -35,43 +35,34 @@ def test_an_index_copy_is_equal_and_independent() -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def two_ledgers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[LedgerApplication, LedgerApplication]]:
-    """Two fresh, initialised ledgers on the same backend."""
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerApplication]:
+    """A fresh, initialised ledger on each backend."""
     if request.param == "sqlite":
-        apps = (initialised_ledger(sqlite_settings(tmp_path / "a")), initialised_ledger(sqlite_settings(tmp_path / "b")))
-        yield apps
+        yield initialised_ledger(sqlite_settings(tmp_path))
         return
     require_postgres()
-    schemas = (new_pg_schema(), new_pg_schema())
+    schema = new_pg_schema()
     try:
-        yield (initialised_ledger(postgres_settings(tmp_path / "a", schemas[0])),
-               initialised_ledger(postgres_settings(tmp_path / "b", schemas[1])))
+        yield initialised_ledger(postgres_settings(tmp_path, schema))
     finally:
-        for schema in schemas:
-            drop_pg_schema(schema)
+        drop_pg_schema(schema)
 
 
-def _demo(app: LedgerApplication, *, sweep_once: bool) -> tuple[DemoResult, dict[str, Counter], Counter, CreditService]:
-    """42 subjects (two rounds of every path, so two LYG expiry cases) through the real service."""
+def test_demo_drives_every_path_and_its_sweeps_leave_nothing_due(ledger: LedgerApplication) -> None:
+    """42 subjects (every path twice, two LYG expiry cases, one sweep each) through the real service."""
     clock = Clock()
-    service = demo_service(app, clock)
-    result = run_demo(service, clock, 42, 7, sweep_once=sweep_once)
-    topics = Counter(n.topic for n in app.recorder.select_notifications(1, 100_000))
-    return result, summary(service, result.subject_ids), topics, service
-
-
-def test_one_sweep_per_run_drives_every_path_and_expires_at_least_what_one_per_case_does(
-        two_ledgers: tuple[LedgerApplication, LedgerApplication]) -> None:
-    per_case, once = _demo(two_ledgers[0], sweep_once=False), _demo(two_ledgers[1], sweep_once=True)
-    assert per_case[0].failures == [] and once[0].failures == []
-    assert per_case[0].paths["LYG:expiry_sweep_lifts_confirmed"] == 2
-    assert once[0].paths == per_case[0].paths
-    for kind in ("lists", "records", "sanctions"):  # the same items, in the same or a later state
-        assert sum(once[1][kind].values()) == sum(per_case[1][kind].values())
-    # The run's one sweep comes after every case, so it also expires what cases after the last per-case
-    # sweep left in force: never less (the benchmarks' history, documented in bench/README.md).
-    assert once[1]["records"]["expired"] >= per_case[1]["records"]["expired"]
-    assert once[1]["lists"]["black:exited"] >= per_case[1]["lists"]["black:exited"] >= 2
-    assert once[1]["lists"]["black:confirmed"] == 0  # every 2019 LYG entry was swept (LYG-18)
-    assert once[3].sweep(LYG_CREDIT) == []  # nothing due on 2024-05-11 was left
-    assert once[2]["domain.subject:Subject.Registered"] == per_case[2]["domain.subject:Subject.Registered"] == 42
+    service = demo_service(ledger, clock)
+    result = run_demo(service, clock, 42, 7)
+    assert result.failures == [] and result.paths["LYG:expiry_sweep_lifts_confirmed"] == 2
+    counts = summary(service, result.subject_ids)
+    assert counts["lists"]["black:exited"] >= 2 and counts["records"]["expired"] >= 2
+    topics = Counter(n.topic for n in ledger.recorder.select_notifications(1, 100_000))
+    assert topics["domain.subject:Subject.Registered"] == 42
+    assert topics["domain.index:Index.DueSet"] > 0  # confirmations gave list entries their due dates
+    clock.day = date(2024, 5, 11)  # the LYG cases' sweep day; later cases filed items due before it
+    due = {name: set(ledger.get(Index.create_id(name)).due_by(clock.day)) for name in ("records", "list_entries")}
+    expired = service.sweep(LYG_CREDIT)
+    assert expired and set(expired) <= due["records"] | due["list_entries"]
+    for name in due:  # nothing open is due any more, and a second sweep finds nothing
+        assert ledger.get(Index.create_id(name)).due_by(clock.day) == []
+    assert service.sweep(LYG_CREDIT) == []
