@@ -218,7 +218,9 @@ def run_demo(service: CreditService, clock: Clock, subjects: int, seed: int, *, 
         except DomainError as exc:  # a bug of the generator: keep going, but report it
             result.failures.append(f"{case.profile}:{case.path} #{case.n}: {type(exc).__name__}: {exc}")
     picked: set[str] = set()
-    for subject_id in result.subject_ids:
+    for subject_id in result.subject_ids[:200]:  # a few examples; no need to read every subject
+        if len(result.examples) >= 5:
+            break
         subject = service.subject(subject_id)
         kinds = {e.list_code for e in service.list_entries_of(subject_id)}
         label = ",".join(sorted(kinds)) or ("records" if service.records_of(subject_id) else "")

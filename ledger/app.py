@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +25,8 @@ from ledger.transcodings import register_ledger_transcodings
 # Long-lived processes (web, demo, follower) keep recently read aggregates and fast-forward them with only
 # the events stored since (each still verified); a copy is handed out, so a refused command cannot leave
 # half-applied state behind. Without it, every command would replay the filing indexes from their start.
+# A process's own saves refresh the aggregates it keeps (eventsourcing does so only without fast-forward), so
+# it does not read back and re-verify what it has just signed; other writers' events are still read, verified.
 AGGREGATE_CACHE = {"AGGREGATE_CACHE_MAXSIZE": "2000", "AGGREGATE_CACHE_FASTFORWARD": "y",
                    "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
 
@@ -83,6 +86,14 @@ class LedgerApplication(Application):
 
     def _save_signed(self, signer: Signer, *aggregates: Any) -> None:
         self.save(*aggregates, signer=signer, registry_version=self._registry_version)
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate in aggregates:
+                try:
+                    cache.get(aggregate.id)  # only aggregates this process keeps (read before) are refreshed
+                except KeyError:
+                    continue
+                cache.put(aggregate.id, deepcopy(aggregate))  # a copy: the caller may go on changing its own
 
     def get(self, aggregate_id: UUID, version: int | None = None) -> Any:
         """Reconstruct an aggregate from its verified events; KeyError when absent."""

@@ -19,8 +19,8 @@ import hashlib
 import re
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from uuid import UUID
 
 from nacl.signing import VerifyKey
@@ -39,9 +39,11 @@ class EnvelopeError(ValueError):
     """Stored state is not a well-formed signed envelope."""
 
 
-@dataclass(frozen=True)
-class Envelope:
-    """An event payload with the key id, the save's signature and the event's path to the signed root."""
+class Envelope(NamedTuple):
+    """An event payload with the key id, the save's signature and the event's path to the signed root.
+
+    A NamedTuple (immutable, and cheap to build: every read of every event parses one).
+    """
 
     key_id: str
     signature: bytes
@@ -115,17 +117,37 @@ def batch_message(batch_root: bytes, size: int, key_id: str) -> bytes:
 def signed_message(originator_id: UUID | str, version: int, topic: str, envelope: Envelope) -> bytes:
     """The bytes `envelope.signature` must verify over, re-derived from this event and its audit path."""
     leaf = leaf_hash(event_message(originator_id, version, topic, envelope.payload, envelope.key_id))
-    try:
-        batch_root = root_from_inclusion(leaf, envelope.index, envelope.batch_size, envelope.path)
-    except ProofError as exc:
-        raise EnvelopeError(f"batch path: {exc}") from None
+    if envelope.batch_size == 1 and envelope.index == 0 and not envelope.path:
+        batch_root = leaf  # a save of one event: its leaf is the signed root (the common case, no path)
+    else:
+        try:
+            batch_root = root_from_inclusion(leaf, envelope.index, envelope.batch_size, envelope.path)
+        except ProofError as exc:
+            raise EnvelopeError(f"batch path: {exc}") from None
     return batch_message(batch_root, envelope.batch_size, envelope.key_id)
 
 
+def verify_signature(public_key: bytes, message: bytes, signature: bytes, batch_size: int = 2) -> None:
+    """Check one Ed25519 signature (BadSignatureError if wrong); a save's other events hit the cache.
+
+    A save of one event shares its signature with no other event: it skips the cache.
+    """
+    if batch_size == 1:
+        _verify_key(public_key).verify(message, signature)
+    else:
+        _verify_shared(public_key, message, signature)
+
+
 @lru_cache(maxsize=4096)
-def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> None:
-    """Check one Ed25519 signature (BadSignatureError if wrong); a save's other events hit the cache."""
-    VerifyKey(public_key).verify(message, signature)
+def _verify_shared(public_key: bytes, message: bytes, signature: bytes) -> None:
+    """A save's signature, checked once for all its events (only successes are cached)."""
+    _verify_key(public_key).verify(message, signature)
+
+
+@lru_cache(maxsize=256)
+def _verify_key(public_key: bytes) -> VerifyKey:
+    """One VerifyKey per signer key (construction checks the point encoding; do it once)."""
+    return VerifyKey(public_key)
 
 
 EventParts = tuple[UUID | str, int, str, bytes]  # originator id, version, topic, payload

@@ -41,7 +41,7 @@ class VerifyingMapper(Mapper):
             record = self.resolver.key_record(envelope.key_id, stored_event.topic)
             message = signed_message(stored_event.originator_id, stored_event.originator_version,
                                      stored_event.topic, envelope)
-            verify_signature(record.public_key, message, envelope.signature)
+            verify_signature(record.public_key, message, envelope.signature, envelope.batch_size)
         except (EnvelopeError, KeyProblem) as exc:
             raise SignatureInvalidError(f"{where}: {exc}") from None
         except BadSignatureError:

@@ -180,7 +180,8 @@ class LedgerBackendContract(abc.ABC):
         state[sig_at + 10] ^= 0x01
         sql.update_event(ledger, row["nid"], state=bytes(state))
         # A process verifies each event when it first reads it (it then fast-forwards its cached copy with
-        # newer events only), so the tampering shows in any process reading it afresh, and always in verify.
+        # newer events only; its own saves go into the cache as saved), so the tampering shows in any process
+        # reading it afresh, and always in verify.
         reader = LedgerApplication(ledger.settings)
         try:
             with pytest.raises(SignatureInvalidError, match="does not verify"):
@@ -206,6 +207,21 @@ class LedgerBackendContract(abc.ABC):
         copy.annotate("never saved", actor_unit="dept-a")
         assert ledger.get(dossier.id).entries == ["note 0", "note 1"]  # callers get copies, never the cache
 
+    def test_a_saved_aggregate_is_cached_as_saved_and_later_changes_by_the_caller_do_not_leak(
+            self, ledger: LedgerApplication) -> None:
+        dossier = open_dossier(ledger, "dept-a", notes=1)
+        kept = ledger.get(dossier.id)  # now kept in this process's cache
+        kept.annotate("note 1", actor_unit="dept-a")
+        ledger.save_as("dept-a", kept)
+        kept.annotate("changed after the save, never saved", actor_unit="dept-a")
+        assert ledger.get(dossier.id).entries == ["note 0", "note 1"]
+        assert ledger.get(dossier.id).version == kept.version - 1
+        other = LedgerApplication(ledger.settings)  # and what it kept is what was stored
+        try:
+            assert other.get(dossier.id).entries == ["note 0", "note 1"]
+        finally:
+            other.close()
+
     def test_one_save_carries_one_signature_and_each_event_verifies_on_its_own_path(
             self, ledger: LedgerApplication) -> None:
         open_dossier(ledger, "dept-a", notes=4)  # five events in one save
@@ -226,8 +242,12 @@ class LedgerBackendContract(abc.ABC):
         state = bytearray(row["state"])
         state[row["state"].index(envelope.path[0])] ^= 0x01
         sql.update_event(ledger, row["nid"], state=bytes(state))
-        with pytest.raises(SignatureInvalidError, match="does not verify"):
-            ledger.get(dossier.id)
+        reader = LedgerApplication(ledger.settings)  # the writer keeps what it signed; a fresh reader verifies
+        try:
+            with pytest.raises(SignatureInvalidError, match="does not verify"):
+                reader.get(dossier.id)
+        finally:
+            reader.close()
         report = verify_ledger(ledger, workers=1)
         assert {p.what for p in report.problems} == {"signature", "leaf hash does not match the stored event"}
 

@@ -55,7 +55,7 @@ def verify_event(e: StoredEvent, public_key: bytes) -> None:
     """The save's signature over this event (re-derived from its batch path) verifies with `public_key`."""
     ev = e.event
     message = signed_message(ev.aggregate_id, ev.version, ev.topic, e.envelope)
-    verify_signature(public_key, message, e.envelope.signature)
+    verify_signature(public_key, message, e.envelope.signature, e.envelope.batch_size)
 
 
 def key_history(c: Contents, events: Sequence[StoredEvent], root: bytes | None) -> KeyBook:
