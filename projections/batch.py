@@ -8,11 +8,12 @@ stays bounded by the batch size, and no state is shared between batches or follo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Connection, Select, Table, Update, and_, bindparam, select, update
+from sqlalchemy import Connection, Dialect, Select, Table, Update, and_, bindparam, select, update
 
 from projections.base import ProjectionError
 
@@ -108,13 +109,56 @@ class Batch:
             self._changed.setdefault(table, {})[key] = row
 
     def flush(self) -> None:
-        """One multi-row INSERT and one executemany UPDATE per table; then the batch is empty."""
+        """One executemany INSERT and one executemany UPDATE per table; then the batch is empty."""
+        dialect = self.conn.dialect
         for table, rows in self._inserted.items():
             if rows:
-                self.conn.execute(table.insert(), list(rows.values()))
+                _execute_many(self.conn, _driver_statement(table.insert(), dialect), rows.values(), lambda c: c)
         for table, rows in self._changed.items():
-            columns, keys, _ = _shape(table)
-            params = [{(f"k_{c}" if c in keys else f"v_{c}"): r[c] for c in columns} for r in rows.values()]
-            if params:
-                self.conn.execute(_update_by_key(table), params)
+            if rows:
+                _execute_many(self.conn, _driver_statement(_update_by_key(table), dialect), rows.values(),
+                              lambda bind: bind[2:])  # k_<col> / v_<col> -> <col>
         self._inserted, self._changed, self._groups = {}, {}, {}
+
+
+@dataclass(frozen=True)
+class _DriverStatement:
+    """A statement compiled once for the dialect: its SQL, bind names in order and their value processors."""
+
+    sql: str
+    binds: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    positional: bool
+
+
+_COMPILED: dict[tuple[Any, str], _DriverStatement] = {}
+
+
+def _driver_statement(statement: Any, dialect: Dialect) -> _DriverStatement:
+    """Compile `statement` for the dialect once; each row is then bound without SQLAlchemy's per-row work.
+
+    A rebuild writes a million rows: SQLAlchemy's per-row parameter processing was a tenth of its time.
+    The same type processors (dates as SQLite stores them, ...) are applied here, row by row.
+    """
+    key = (statement, dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = statement.compile(dialect=dialect)
+        binds = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+        processors = compiled._bind_processors  # noqa: SLF001 - the processors SQLAlchemy itself applies
+        found = _DriverStatement(compiled.string, binds, tuple(processors.get(b) for b in binds),
+                                 bool(compiled.positional))
+        _COMPILED[key] = found
+    return found
+
+
+def _execute_many(conn: Connection, statement: _DriverStatement, rows: Iterable[Row],
+                  column_of: Callable[[str], str]) -> None:
+    """executemany on the DB-API cursor, in the caller's transaction."""
+    columns = [column_of(b) for b in statement.binds]
+    pairs = list(zip(columns, statement.processors, strict=True))
+    if statement.positional:
+        params: list[Any] = [tuple(p(r[c]) if p else r[c] for c, p in pairs) for r in rows]
+    else:
+        params = [{b: (p(r[c]) if p else r[c]) for b, (c, p) in zip(statement.binds, pairs)} for r in rows]
+    conn.exec_driver_sql(statement.sql, params)

@@ -262,6 +262,7 @@ def sqlalchemy_url(database_url: str) -> tuple[str, str | None]:
 
 
 VIEW_CACHE_KIB = 32 * 1024  # SQLite page cache per view connection (the default is 2 MiB)
+VIEW_WAL_CHECKPOINT_PAGES = 20_000  # about 80 MiB of WAL between automatic checkpoints (the default is 1,000)
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -284,6 +285,8 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     # are then read again). A larger page cache keeps the view tables' upper B-tree levels in memory.
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute(f"PRAGMA cache_size = -{VIEW_CACHE_KIB}")
+    # A rebuild's batches rewrite the same upper B-tree pages: checkpoint the WAL less often (fewer fsyncs).
+    cursor.execute(f"PRAGMA wal_autocheckpoint = {VIEW_WAL_CHECKPOINT_PAGES}")
     cursor.close()
 
 

@@ -28,7 +28,7 @@ _ledger_tables = MetaData()
 leaves = Table("merkle_leaves", _ledger_tables, Column("position", Integer), Column("notification_id", Integer))
 # A rebuild replays the whole log: bigger batches mean fewer transactions and bulk statements; each
 # batch's rows live in memory only until its commit, so memory stays bounded by this size.
-REBUILD_BATCH = 2000
+REBUILD_BATCH = 5000
 # Each projection's tracking row, advanced at the end of a batch (executed once for all projections).
 _advance = (update(tracking).where(tracking.c.projection == bindparam("name"))
             .values(notification_id=bindparam("last"), log_position=bindparam("position")))
