@@ -13,7 +13,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Connection, Dialect, Select, Table, Update, and_, bindparam, select, update
+from sqlalchemy import Connection, Dialect, Insert, Select, Table, Update, and_, bindparam, select, update
 
 from projections.base import ProjectionError
 
@@ -26,6 +26,12 @@ IN_CHUNK = 900
 @lru_cache(maxsize=None)
 def _select_in(table: Table, column: str) -> Select[Any]:
     return select(table).where(table.c[column].in_(bindparam("values", expanding=True)))
+
+
+@lru_cache(maxsize=None)
+def _insert(table: Table) -> Insert:
+    """INSERT of every column (one statement object per table, so it is compiled once)."""
+    return table.insert()
 
 
 @lru_cache(maxsize=None)
@@ -113,7 +119,7 @@ class Batch:
         dialect = self.conn.dialect
         for table, rows in self._inserted.items():
             if rows:
-                _execute_many(self.conn, _driver_statement(table.insert(), dialect), rows.values(), lambda c: c)
+                _execute_many(self.conn, _driver_statement(_insert(table), dialect), rows.values(), lambda c: c)
         for table, rows in self._changed.items():
             if rows:
                 _execute_many(self.conn, _driver_statement(_update_by_key(table), dialect), rows.values(),
@@ -131,7 +137,7 @@ class _DriverStatement:
     positional: bool
 
 
-_COMPILED: dict[tuple[Any, str], _DriverStatement] = {}
+_COMPILED: dict[tuple[Any, str], _DriverStatement] = {}  # keyed by the cached statement objects: bounded
 
 
 def _driver_statement(statement: Any, dialect: Dialect) -> _DriverStatement:

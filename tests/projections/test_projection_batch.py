@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event, select
 
 from ledger.app import LedgerApplication
 from projections.base import ProjectionError
+from projections import batch as batch_module
 from projections.batch import Batch
 from projections.db import create_views, records, work_items
 from projections.follower import Follower
@@ -59,6 +60,26 @@ def test_stored_rows_are_read_once_and_updated_by_primary_key(views: Engine) -> 
         stored = {r["record_id"]: r for r in conn.execute(select(records)).mappings()}
     assert (stored["r-1"]["status"], stored["r-1"]["ended_on"]) == ("expired", date(2025, 1, 3))
     assert (stored["r-2"]["status"], stored["r-2"]["ended_on"]) == ("active", None)
+
+
+def test_bulk_statements_are_compiled_once_per_table_whatever_the_number_of_batches(views: Engine) -> None:
+    def one_batch(n: int) -> None:
+        with views.begin() as conn:
+            rows = Batch(conn)
+            rows.insert(records, _record(f"r-{n}", n))
+            if n:
+                rows.update(records, rows.row(records, "record_id", f"r-{n - 1}"), status="expired",
+                            ended_on=date(2025, 1, 3))
+            rows.flush()
+    one_batch(0)
+    one_batch(1)
+    compiled = len(batch_module._COMPILED)
+    for n in range(2, 30):
+        one_batch(n)
+    assert len(batch_module._COMPILED) == compiled  # no per-batch growth: memory stays flat in a rebuild
+    with views.connect() as conn:
+        stored = {r["record_id"]: r for r in conn.execute(select(records)).mappings()}
+    assert len(stored) == 30 and stored["r-28"]["ended_on"] == date(2025, 1, 3) and stored["r-29"]["status"] == "active"
 
 
 def test_a_group_holds_stored_rows_and_the_rows_this_batch_added(views: Engine) -> None:
