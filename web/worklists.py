@@ -20,6 +20,14 @@ def open_items(name: str) -> list[Any]:
     return [ledger.get(item_id) for item_id in index.ids()]
 
 
+def open_count(name: str) -> int:
+    """How many items of one index are open, without reading them (the dashboard's counts)."""
+    try:
+        return len(services().ledger.get(Index.create_id(name)).open_ids)
+    except KeyError:
+        return 0
+
+
 def open_for_unit(name: str, unit: str | None, attribute: str) -> list[Any]:
     """Open items whose `attribute` (e.g. handler_unit, department, determining_unit) is the unit."""
     return [item for item in open_items(name) if getattr(item, attribute, None) == unit]

@@ -36,6 +36,13 @@ def test_joint_sanction_loop_is_recorded_listed_pushed_fed_back_and_replayed_JY_
     login(client, "office")
     dashboard = client.get("/office/").get_data(as_text=True)
     assert loop.case_id in dashboard and "6 月实施 1 例" in dashboard
+    counts = re.search(r'<table id="open-counts">.*?</tr><tr>(.*?)</tr>', dashboard, re.S)
+    shown = [int(n) for n in re.findall(r"<td>(\d+)</td>", counts.group(1))]  # type: ignore[union-attr]
+    with any_app.app_context():  # read from the index sizes, equal to the open items one would load
+        from web.worklists import open_items
+        assert shown == [len(open_items(name)) for name in ("records", "list_entries", "objections", "repairs",
+                                                                "sanctions")]
+    assert shown[0] >= 1 and shown[4] >= 1
     login(client, "auditor")
     replay = client.get(f"/audit/replay?id={loop.case_id}")
     assert replay.status_code == 302 and "/purpose" in replay.headers["Location"]  # HA-5.2: purpose first

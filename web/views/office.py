@@ -14,7 +14,7 @@ from web import forms
 from web.context import services
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
-from web.worklists import open_items
+from web.worklists import open_count, open_items
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 LIST_STEPS = ("publicise", "confirm", "exit", "announce")
@@ -25,7 +25,7 @@ GROUNDS = ("wrong_or_incomplete", "forbidden_information", "beyond_validity")
 def dashboard() -> ResponseReturnValue:
     """Deadlines and overdue work (NT-PCI-32, JY-21), open items by kind."""
     credit = services().credit
-    counts = {name: len(open_items(name)) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
+    counts = {name: open_count(name) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
     fed_back = [c for c in open_items("sanctions") if c.status == "fed_back"]
     return render_template("office/dashboard.html", overdue=credit.overdue(), counts=counts, fed_back=fed_back,
                            today=credit.today())
