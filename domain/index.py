@@ -1,9 +1,17 @@
-"""Index: a singleton aggregate per kind listing the open items (for sweep and overdue, no read model)."""
+"""Index: the open items of one kind (for sweep and overdue, no read model), kept in generations.
+
+An index's history grows with the ledger, and a new process replays it on first read, verifying every
+event (each belongs to a different save). So after ROLLOVER_EVENTS events an index is continued in a
+new generation whose Started event carries the open set, signed and in the log like any event (anyone
+can check it against the previous generation's events); a small `IndexHead` names the current one.
+The first generation keeps the original id, so ledgers written before generations read as before.
+"""
 
 from __future__ import annotations
 
 from copy import deepcopy
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +26,8 @@ INDEX_NAMES = ("records", "list_entries", "objections", "repairs", "sanctions", 
 # Due dates kept with the ids: "" no end of validity (yet), an ISO date the last day in force, and
 # UNKNOWN for items filed before due dates were kept (a sweep reads those and records their due date).
 NO_END, UNKNOWN = "", "?"
+# Events of one generation before the next write continues it in a new one (about 1-2 s of cold replay).
+ROLLOVER_EVENTS = 20_000
 
 
 def due_text(valid_until: date | None) -> str:
@@ -29,15 +39,19 @@ class Index(Aggregate):
     """Ids of the open items of one kind; closed items leave the index (they stay in the ledger)."""
 
     @staticmethod
-    def create_id(name: str) -> UUID:
-        """One index per name."""
-        return ledger_uuid("index", name)
+    def create_id(name: str, generation: int = 0) -> UUID:
+        """One index per name and generation (generation 0 keeps the id it had before generations)."""
+        return ledger_uuid("index", name) if generation == 0 else ledger_uuid("index", name, generation)
 
+    # `generation` and `carried` default for Started events stored before generations existed.
     @event("Started")
-    def __init__(self, name: str, actor_unit: str, actor_user: str) -> None:
+    def __init__(self, name: str, actor_unit: str, actor_user: str, generation: int = 0,
+                 carried: dict[str, str] | None = None) -> None:
         self.name = name
+        self.generation = generation
+        self.continued = False
         # id -> due text; insertion-ordered: O(1) membership at any size, oldest first
-        self.open_ids: dict[str, str] = {}
+        self.open_ids: dict[str, str] = dict(carried or {})
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Index:
         """A copy for the aggregate cache: the id set holds only strings, so a shallow dict copy suffices.
@@ -53,8 +67,30 @@ class Index(Aggregate):
 
     @classmethod
     def start(cls, actor: Actor, name: str) -> Index:
-        """Create the index `name`."""
+        """Create the index `name` (its first generation)."""
         return cls(name=name, **actor_stamp(actor))
+
+    def due_for_rollover(self) -> bool:
+        """Whether this generation's history is long enough to continue in a new one."""
+        return self.version >= ROLLOVER_EVENTS
+
+    def continue_in_next(self, actor: Actor) -> Index:
+        """Close this generation and start the next with the open set (one atomic save with the head)."""
+        self._check_current()
+        following = type(self)(name=self.name, generation=self.generation + 1, carried=dict(self.open_ids),
+                               **actor_stamp(actor))
+        self._continued(generation=following.generation, **actor_stamp(actor))
+        return following
+
+    @event("Continued")
+    def _continued(self, generation: int, actor_unit: str, actor_user: str) -> None:
+        self.continued = True
+
+    def _check_current(self) -> None:
+        # A write to a continued generation would be lost to readers of the head: refuse it (a process
+        # with a stale copy fails on the version check first and retries on the current generation).
+        if self.continued:
+            raise RuntimeError(f"index {self.name} generation {self.generation} was continued")
 
     def ids(self) -> list[UUID]:
         """The open items, oldest first."""
@@ -71,6 +107,7 @@ class Index(Aggregate):
 
     def add(self, actor: Actor, item_id: UUID, valid_until: date | None = None) -> None:
         """Add an item with its last day in force (no-op when present)."""
+        self._check_current()
         if str(item_id) not in self.open_ids:
             self._add(item_id=item_id, due=due_text(valid_until), **actor_stamp(actor))
 
@@ -81,6 +118,7 @@ class Index(Aggregate):
 
     def set_due(self, actor: Actor, item_id: UUID, valid_until: date | None) -> None:
         """Keep an open item's last day in force current (no-op when absent or unchanged)."""
+        self._check_current()
         due = due_text(valid_until)
         if self.open_ids.get(str(item_id), due) != due:
             self._set_due(item_id=item_id, due=due, **actor_stamp(actor))
@@ -91,9 +129,55 @@ class Index(Aggregate):
 
     def close(self, actor: Actor, item_id: UUID) -> None:
         """Remove a closed item (no-op when absent)."""
+        self._check_current()
         if str(item_id) in self.open_ids:
             self._close(item_id=item_id, **actor_stamp(actor))
 
     @event("ItemClosed")
     def _close(self, item_id: UUID, actor_unit: str, actor_user: str) -> None:
         del self.open_ids[str(item_id)]
+
+
+class IndexHead(Aggregate):
+    """Which generation of an index is current (absent until the first continuation)."""
+
+    @staticmethod
+    def create_id(name: str) -> UUID:
+        """One head per index name."""
+        return ledger_uuid("index-head", name)
+
+    @event("Started")
+    def __init__(self, name: str, actor_unit: str, actor_user: str) -> None:
+        self.name = name
+        self.generation = 0
+
+    @classmethod
+    def start(cls, actor: Actor, name: str) -> IndexHead:
+        """Create the head of index `name` (at generation 0)."""
+        return cls(name=name, **actor_stamp(actor))
+
+    def advance(self, actor: Actor, generation: int) -> None:
+        """The index continues in `generation` (the next one)."""
+        if generation != self.generation + 1:
+            raise RuntimeError(f"index {self.name}: generation {generation} does not follow {self.generation}")
+        self._advance(generation=generation, **actor_stamp(actor))
+
+    @event("Advanced")
+    def _advance(self, generation: int, actor_unit: str, actor_user: str) -> None:
+        self.generation = generation
+
+
+def current_generation(get: Callable[[UUID], Any], name: str) -> int:
+    """The current generation of index `name` (0 when it was never continued)."""
+    try:
+        return int(get(IndexHead.create_id(name)).generation)
+    except KeyError:
+        return 0
+
+
+def read_index(get: Callable[[UUID], Any], name: str) -> Index | None:
+    """The current generation of index `name`, or None when nothing was ever filed there."""
+    try:
+        return get(Index.create_id(name, current_generation(get, name)))  # type: ignore[no-any-return]
+    except KeyError:
+        return None

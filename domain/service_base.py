@@ -10,7 +10,7 @@ from uuid import UUID
 from domain.actor import Actor
 from domain.clock import office_today
 from domain.errors import NotFound, RuleViolation
-from domain.index import UNREPORTED, UPWARD, Index
+from domain.index import UNREPORTED, UPWARD, Index, IndexHead
 from domain.list_entry import ListEntry
 from domain.policy import PolicyProfile
 from domain.ports import EventLedger
@@ -64,16 +64,30 @@ class ServiceBase:
         return profile
 
     # --- indexes and filing --------------------------------------------------------------------
+    def _current_index(self, uow: UnitOfWork, name: str) -> Index | None:
+        """The current generation of index `name` (domain.index), None when never started."""
+        head = uow.find(IndexHead.create_id(name), IndexHead)
+        return uow.find(Index.create_id(name, head.generation if head is not None else 0), Index)
+
     def _index(self, uow: UnitOfWork, name: str) -> Index:
-        index = uow.find(Index.create_id(name), Index)
+        """The index to write to: started when absent, continued in a new generation when its history is long."""
+        index = self._current_index(uow, name)
         if index is None:
             index = Index.start(uow.actor, name)
+            uow.add(index)
+        elif index.due_for_rollover():
+            head = uow.find(IndexHead.create_id(name), IndexHead)
+            if head is None:
+                head = IndexHead.start(uow.actor, name)
+                uow.add(head)
+            index = index.continue_in_next(uow.actor)
+            head.advance(uow.actor, index.generation)
             uow.add(index)
         return index
 
     def _open_ids(self, uow: UnitOfWork, name: str) -> list[UUID]:
         """The open items of index `name` (none when the index was never started)."""
-        index = uow.find(Index.create_id(name), Index)
+        index = self._current_index(uow, name)
         return index.ids() if index is not None else []
 
     def _file(self, uow: UnitOfWork, subject: Subject, kind: str, index_name: str | None, *items: object) -> None:
@@ -94,13 +108,13 @@ class ServiceBase:
         for aggregate in uow.changed():
             name = DUE_INDEXES.get(type(aggregate))
             if name and aggregate.in_force and any(hasattr(e, "valid_until") for e in aggregate.pending_events):
-                index = uow.find(Index.create_id(name), Index)
+                index = self._current_index(uow, name)
                 if index is not None:
                     index.set_due(uow.actor, aggregate.id, aggregate.valid_until)
 
     def _due_items(self, uow: UnitOfWork, name: str, day: date) -> list[UUID]:
         """The open items of index `name` due to expire by `day` (or of unknown due date)."""
-        index = uow.find(Index.create_id(name), Index)
+        index = self._current_index(uow, name)
         return index.due_by(day) if index is not None else []
 
     def _queue_reports(self, uow: UnitOfWork, profile: PolicyProfile, entry: ListEntry) -> None:

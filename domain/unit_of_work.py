@@ -23,14 +23,18 @@ class UnitOfWork:
         self.ledger = ledger
         self.actor = actor
         self.loaded: dict[UUID, Any] = {}
+        self._absent: set[UUID] = set()  # looked up and not found: not asked again in this command
         self._before_commit = before_commit
 
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate, or None when absent or of another kind."""
         if aggregate_id not in self.loaded:
+            if aggregate_id in self._absent:
+                return None
             try:
                 self.loaded[aggregate_id] = self.ledger.get(aggregate_id)
             except KeyError:
+                self._absent.add(aggregate_id)
                 return None
         found = self.loaded[aggregate_id]
         return found if isinstance(found, cls) else None

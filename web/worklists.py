@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.index import Index
+from domain.index import read_index
 from web.context import services
 
 INDEXES = ("records", "list_entries", "objections", "repairs", "sanctions")
@@ -13,19 +13,14 @@ INDEXES = ("records", "list_entries", "objections", "repairs", "sanctions")
 def open_items(name: str) -> list[Any]:
     """The open items of one index, oldest first (empty when nothing was ever filed there)."""
     ledger = services().ledger
-    try:
-        index = ledger.get(Index.create_id(name))
-    except KeyError:
-        return []
-    return [ledger.get(item_id) for item_id in index.ids()]
+    index = read_index(ledger.get, name)
+    return [ledger.get(item_id) for item_id in index.ids()] if index is not None else []
 
 
 def open_count(name: str) -> int:
     """How many items of one index are open, without reading them (the dashboard's counts)."""
-    try:
-        return len(services().ledger.get(Index.create_id(name)).open_ids)
-    except KeyError:
-        return 0
+    index = read_index(services().ledger.get, name)
+    return len(index.open_ids) if index is not None else 0
 
 
 def open_for_unit(name: str, unit: str | None, attribute: str) -> list[Any]:

@@ -13,7 +13,8 @@ from domain_helpers import ADMIN, SECRET, actor, basis, person_id
 from eventsourcing.persistence import IntegrityError
 from ledger_support.backends import initialised_ledger
 
-from domain.index import Index
+import domain.index as index_module
+from domain.index import Index, read_index
 from domain.policy import load_profile
 from domain.service import CreditService
 from ledger.app import LedgerApplication
@@ -89,6 +90,25 @@ def test_a_command_that_loses_the_index_race_is_reapplied(two_ledgers) -> None:
     index = first.get(Index.create_id("records"))
     assert set(index.ids()) >= {mine, *written} and len(written) == 1
     assert first.get(mine).subject_id == people[3]
+
+
+def test_a_command_that_loses_a_race_in_which_the_other_writer_continued_the_index_is_reapplied(
+        two_ledgers, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, racing, service_a, people, written = setup(two_ledgers, races=1)
+    # The other writer's command finds the index long enough and continues it in a new generation while
+    # this command holds the old one: the save conflicts, the retry reads the head and files in the new one.
+    filler = CreditService(first, {"NT": load_profile("NT")}, SECRET, today=lambda: TODAY)
+    for n in range(3):  # a longer first generation, so only the race's first command continues it
+        record(filler, filler.register_person(TAX, name="王五", id_number=person_id(date(1981, 1, 1), 90 + n)))
+    monkeypatch.setattr(index_module, "ROLLOVER_EVENTS", first.get(Index.create_id("records")).version)
+    mine = record(service_a, people[3])
+    assert racing.saves == 2 and len(written) == 1
+    current = read_index(first.get, "records")
+    assert current is not None and current.generation == 1 and set(current.ids()) >= {mine, *written}
+    assert first.get(Index.create_id("records")).continued
+    started = first.get(Index.create_id("records", 1), version=1)
+    assert started.ids() == [i for i in current.ids() if i not in {mine, *written}]  # carried by the other writer
+    assert racing.saves == 2
 
 
 def test_two_retries_then_the_conflict_is_reported_and_nothing_is_stored(two_ledgers) -> None:
