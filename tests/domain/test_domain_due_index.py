@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain_helpers import SECRET, actor, basis, person_id
+from domain_helpers import SECRET, actor, basis, correct_determination_date, person_id
 
 from domain.index import NO_END, UNKNOWN, Index
 from domain.policy import load_profile
@@ -70,12 +70,7 @@ def test_nt_pci_32_a_correction_to_an_earlier_date_moves_the_due_date_and_the_sw
     clock.day = date(2024, 3, 12)
     _, record = serious_record(service, 52, date(2024, 3, 1))
     before = service.record(record).valid_until
-    objection = service.file_objection(CREDIT, record_id=record, grounds="wrong_or_incomplete", statement="认定日期有误",
-                                       filed_on=date(2024, 3, 4))
-    service.decide_objection(TAX, objection_id=objection, upheld=True, reasons="日期有误", decided_on=date(2024, 3, 8))
-    service.apply_correction(TAX, objection_id=objection, changes={"determination_date": date(2024, 1, 10),
-                                                                   "basis": dict(PENALTY, date=date(2024, 1, 10))},
-                             applied_on=date(2024, 3, 12))
+    correct_determination_date(service, record, date(2024, 1, 10), PENALTY)
     after = service.record(record).valid_until
     assert after < before and index(ledger, "records").due_of(record) == after.isoformat()
     clock.day = date.fromordinal(after.toordinal() + 1)  # in force on its last day, due the day after

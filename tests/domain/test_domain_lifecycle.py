@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from domain_helpers import ADMIN, SECRET, actor, basis, doc, person_id, lyg_serious_black_listing
+from domain_helpers import (ADMIN, SECRET, actor, basis, correct_determination_date, doc, lyg_serious_black_listing,
+                            person_id)
 
 from domain.policy import PolicyProfile, load_profile
 from domain.record import EXPIRED, IN_FORCE, REPAIRED
@@ -41,12 +42,7 @@ def test_nt_pci_30_sweep_expires_each_item_at_its_own_validity_and_is_idempotent
     on_record = service.push_sanction(CREDIT, source_id=record, measure_id="NT-M-06", pushed_on=date(2024, 2, 2))
     on_general = service.push_sanction(CREDIT, source_id=general, measure_id="NT-M-06", pushed_on=date(2024, 3, 2))
     # a correction moves the determination date: the record now outlives the black-list entry
-    objection = service.file_objection(CREDIT, record_id=record, grounds="wrong_or_incomplete", statement="认定日期有误",
-                                       filed_on=date(2024, 3, 4))
-    service.decide_objection(TAX, objection_id=objection, upheld=True, reasons="日期有误", decided_on=date(2024, 3, 8))
-    service.apply_correction(TAX, objection_id=objection, changes={"determination_date": date(2024, 3, 1),
-                                                                   "basis": dict(PENALTY, date=date(2024, 3, 1))},
-                             applied_on=date(2024, 3, 12))
+    correct_determination_date(service, record, date(2024, 3, 1), PENALTY)
     assert service.record(record).valid_until == date(2027, 3, 1)
 
     def sweep_twice(day: date) -> list[Any]:
