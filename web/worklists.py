@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from flask import request
 
 from domain.index import read_index
 from web.context import services
 
 INDEXES = ("records", "list_entries", "objections", "repairs", "sanctions")
+PAGE_SIZE = 100  # open items per page of an office list (a million-event ledger has 70,000 open records)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of an index's open items, oldest first."""
+
+    items: list[Any]
+    number: int
+    pages: int
+    total: int
+
+
+def open_page(name: str, number: int | None = None) -> Page:
+    """Page `number` (default: the request's `page`, else 1) of an index's open items; only its items are read."""
+    if number is None:
+        raw = request.args.get("page", "1")
+        number = int(raw) if raw.isdigit() else 1
+    ledger = services().ledger
+    index = read_index(ledger.get, name)
+    ids = index.ids() if index is not None else []
+    pages = max(1, -(-len(ids) // PAGE_SIZE))
+    number = min(max(1, number), pages)
+    chosen = ids[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    return Page([ledger.get(item_id) for item_id in chosen], number, pages, len(ids))
 
 
 def open_items(name: str) -> list[Any]:

@@ -270,3 +270,22 @@ def test_department_bad_input_is_shown_at_the_case_and_nothing_is_stored_JY_21(a
             continue
         assert response.status_code == 422 and f'id="error-{field}"' in response.get_data(as_text=True)
         assert event_count(app) == before
+
+
+def test_office_lists_are_paged_oldest_first_and_a_page_past_the_end_shows_the_last(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    import web.worklists as worklists
+
+    client = app.test_client()
+    entries = [office_records_and_lists(client, seed)[2] for seed in (31, 32, 33)]
+    with app.app_context():
+        open_ids = [str(i) for i in worklists.read_index(services().ledger.get, "list_entries").ids()]
+    assert open_ids[-3:] == entries  # oldest first
+    monkeypatch.setattr(worklists, "PAGE_SIZE", 2)
+    pages = {n: client.get(f"/office/lists?page={n}").get_data(as_text=True) for n in (1, 2, 99)}
+    last = -(-len(open_ids) // 2)
+    for n, html in pages.items():
+        shown = [i for i in open_ids if i in html[html.index('id="open-entries"'):html.index('id="pager"')]]
+        number = min(n, last)
+        assert shown == open_ids[(number - 1) * 2:number * 2]  # page 99 is the last page
+        assert f"第 {number} / {last} 页，共 {len(open_ids)} 项未结" in html
+    assert 'rel="next"' in pages[1] and 'rel="prev"' not in pages[1] and 'rel="next"' not in pages[99]

@@ -14,7 +14,7 @@ from web import forms
 from web.context import services
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
-from web.worklists import open_count, open_items
+from web.worklists import open_count, open_items, open_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 LIST_STEPS = ("publicise", "confirm", "exit", "announce")
@@ -32,8 +32,8 @@ def dashboard() -> ResponseReturnValue:
 
 
 def _lists_page(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
-    entries = open_items("list_entries")
-    return render_template("office/lists.html", entries=entries, profiles=services().profiles,
+    page = open_page("list_entries")
+    return render_template("office/lists.html", entries=page.items, page=page, profiles=services().profiles,
                            default_profile=default_profile(), form=request.form if error else {},
                            error=error), status
 
@@ -109,7 +109,8 @@ def sanctions() -> ResponseReturnValue:
             done(_("Lift pushed:"), case_id)
         return redirect(url_for("office.sanctions"))
     credit = services().credit
-    return form_page("office/sanctions.html", run, cases=open_items("sanctions"), measures=_measures(),
+    page = open_page("sanctions")
+    return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
                      overdue={str(s["id"]) for s in credit.overdue()})
 
 
@@ -128,7 +129,8 @@ def objection_file() -> ResponseReturnValue:
                                                   referred_on=forms.required_day("referred_on", "NT-PCI-32"))
             done(_("Objection referred:"), objection_id)
         return redirect(url_for("office.objection_file"))
-    return form_page("office/objections.html", run, items=open_items("objections"), grounds=GROUNDS)
+    page = open_page("objections")
+    return form_page("office/objections.html", run, items=page.items, page=page, grounds=GROUNDS)
 
 
 @bp.route("/repairs", methods=["GET", "POST"])
@@ -146,4 +148,5 @@ def repair_apply() -> ResponseReturnValue:
             public_service=service)
         done(_("Repair application registered:"), repair_id)
         return redirect(url_for("office.repair_apply"))
-    return form_page("office/repairs.html", run, items=open_items("repairs"))
+    page = open_page("repairs")
+    return form_page("office/repairs.html", run, items=page.items, page=page)
