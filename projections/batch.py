@@ -151,9 +151,9 @@ def _driver_statement(statement: Any, dialect: Dialect) -> _DriverStatement:
     if found is None:
         compiled = statement.compile(dialect=dialect)
         binds = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
-        processors = compiled._bind_processors  # noqa: SLF001 - the processors SQLAlchemy itself applies
-        found = _DriverStatement(compiled.string, binds, tuple(processors.get(b) for b in binds),
-                                 bool(compiled.positional))
+        # Each bind's type as the dialect implements it, and its (public) bind processor: what SQLAlchemy applies.
+        processors = tuple(compiled.binds[b].type.dialect_impl(dialect).bind_processor(dialect) for b in binds)
+        found = _DriverStatement(compiled.string, binds, processors, bool(compiled.positional))
         _COMPILED[key] = found
     return found
 
