@@ -122,8 +122,8 @@ class Objection(Aggregate):
         """Whether a step with a deadline is still pending (decision or correction)."""
         return self.status in (FILED, REFERRED, UPHELD)
 
-    def overdue(self, today: date) -> list[dict[str, Any]]:
-        """Pending steps whose deadline has passed (NT-PCI-32, LYG-15)."""
+    def _pending(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(step, unit, deadline) of each pending step that has a deadline (NT-PCI-32, LYG-15)."""
         steps = []
         if self.status in (FILED, REFERRED):
             steps.append(("decision", self.handler_unit, self.answer_deadline))
@@ -131,7 +131,15 @@ class Objection(Aggregate):
             steps.append(("provider_verification", self.referral["provider_unit"], self.referral["deadline"]))
         if self.status == UPHELD and self.decision:
             steps.append(("correction", self.handler_unit, self.decision["correction_deadline"]))
-        return [{"step": s, "unit": u, "due": d["due"]} for s, u, d in steps if d and is_late(d, today)]
+        return [(s, u, d) for s, u, d in steps if d]
+
+    def overdue(self, today: date) -> list[dict[str, Any]]:
+        """Pending steps whose deadline has passed (NT-PCI-32, LYG-15)."""
+        return [{"step": s, "unit": u, "due": d["due"]} for s, u, d in self._pending() if is_late(d, today)]
+
+    def next_due(self) -> date | None:
+        """The earliest due day of a pending step (the open-items index keeps it, so overdue reads only these)."""
+        return min((d["due"] for _, _, d in self._pending()), default=None)
 
     def check_status(self, allowed: tuple[str, ...], rule_id: str) -> None:
         """Refuse a step out of order."""

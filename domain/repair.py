@@ -86,12 +86,22 @@ class RepairApplication(Aggregate):
         """Not yet decided."""
         return self.status in (APPLIED, PUBLICISED, OPINION_AGAINST)
 
+    def _decision_deadline(self) -> dict[str, Any] | None:
+        """The end of the publicity period while the decision is pending (NT-PCI-35)."""
+        deadline = self.opinion["publicity_deadline"] if self.opinion else None
+        return deadline if self.status == PUBLICISED else None
+
     def overdue(self, today: date) -> list[dict[str, Any]]:
         """A publicity period that has ended without a decision shows as a pending step."""
-        deadline = self.opinion["publicity_deadline"] if self.opinion else None
-        if self.status == PUBLICISED and is_late(deadline, today):
+        deadline = self._decision_deadline()
+        if deadline is not None and is_late(deadline, today):
             return [{"step": "repair_decision", "unit": self.handler_unit, "due": deadline["due"]}]
         return []
+
+    def next_due(self) -> date | None:
+        """The day the pending decision is due (the open-items index keeps it, so overdue reads only these)."""
+        deadline = self._decision_deadline()
+        return deadline["due"] if deadline is not None else None
 
     def give_opinion(self, actor: Actor, profile: PolicyProfile, today: date, *, favourable: bool,
                      opinion: object, given_on: date) -> None:

@@ -83,16 +83,24 @@ class SanctionCase(Aggregate):
         """Whether the loop still waits for a department step."""
         return self.status != LIFTED
 
-    def overdue(self, today: date) -> list[dict[str, Any]]:
-        """Department responses past their deadline (JY-21, CS-2.6): visible on the credit office's desk."""
+    def pending_steps(self) -> list[dict[str, Any]]:
+        """The department's next response with its deadline, if the profile sets one (JY-21, CS-2.6, CS-2.7)."""
         pending = {PUSHED: ("acknowledge", self.response_deadline),
                    APPLIED: ("feed_back", self.feedback_deadline),
                    LIFT_PUSHED: ("confirm_lift", (self.lift or {}).get("deadline"))}
         step, deadline = pending.get(self.status, ("", None))
-        if deadline is None or not is_late(deadline, today):
+        if deadline is None:
             return []
         return [{"step": step, "unit": self.department, "department": self.department, "sanction_id": self.id,
                  "measure_id": self.measure_id, "due": deadline["due"], "deadline": deadline}]
+
+    def overdue(self, today: date) -> list[dict[str, Any]]:
+        """Department responses past their deadline (JY-21, CS-2.6): visible on the credit office's desk."""
+        return [s for s in self.pending_steps() if is_late(s["deadline"], today)]
+
+    def next_due(self) -> date | None:
+        """The earliest due day of a pending step (the open-items index keeps it, so overdue reads only these)."""
+        return min((s["due"] for s in self.pending_steps()), default=None)
 
     def check_department(self, actor: Actor) -> None:
         """Only the department the measure was pushed to responds (JY-21)."""

@@ -12,10 +12,12 @@ from domain.clock import office_today
 from domain.errors import NotFound, RuleViolation
 from domain.index import UNREPORTED, UPWARD, Index, IndexHead
 from domain.list_entry import ListEntry
+from domain.objection import Objection
 from domain.policy import PolicyProfile
 from domain.ports import EventLedger
 from domain.profile_aggregate import PublishedProfile
 from domain.record import DishonestyRecord
+from domain.repair import RepairApplication
 from domain.sanction import SanctionCase
 from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
@@ -23,8 +25,17 @@ from domain.unit_of_work import UnitOfWork
 MIN_SECRET_BYTES = 16
 # The ledger administrator's unit: with each profile's credit office, the only publisher of profiles (JY-16).
 ADMIN_UNIT = "ledger-admin"
-# Indexes whose items expire: the sweep reads their due dates (domain.index).
-DUE_INDEXES: dict[type, str] = {DishonestyRecord: "records", ListEntry: "list_entries"}
+# Indexes whose items keep a due date (domain.index): the last day in force of records and list entries
+# (the sweep reads only those past it), the earliest pending deadline of objections, repairs and sanction
+# cases (`overdue` reads only those past it).
+EXPIRING: dict[type, str] = {DishonestyRecord: "records", ListEntry: "list_entries"}
+DUE_INDEXES: dict[type, str] = {**EXPIRING, Objection: "objections", RepairApplication: "repairs",
+                                SanctionCase: "sanctions"}
+
+
+def due_of(item: Any) -> date | None:
+    """The day an open item is due: end of validity (records, list entries) or its next deadline."""
+    return item.valid_until if type(item) in EXPIRING else item.next_due()
 
 
 class ServiceBase:
@@ -96,21 +107,26 @@ class ServiceBase:
             uow.add(item)  # type: ignore[arg-type]
             subject.file(uow.actor, kind, item.id)  # type: ignore[attr-defined]
             if index_name:
-                due = getattr(item, "valid_until", None)
+                due = due_of(item) if type(item) in DUE_INDEXES else None
                 self._index(uow, index_name).add(uow.actor, item.id, due)  # type: ignore[attr-defined]
 
     def _keep_due_dates(self, uow: UnitOfWork) -> None:
-        """Before a save: a record or entry whose validity end changed updates its due date in the index.
+        """Before a save: every changed open item's due date in its index is brought up to date.
 
-        The sweep reads only the items the index says are due (NT-PCI-30, LYG-18), so every event that
-        sets `valid_until` (determination, correction, confirmation) must be reflected here.
+        The sweep (NT-PCI-30, LYG-18) and `overdue` read only the items the index says are due, so every
+        event that sets `valid_until` or a deadline (determination, correction, confirmation, each step
+        of an objection, repair or sanction case) must be reflected here.
         """
         for aggregate in uow.changed():
             name = DUE_INDEXES.get(type(aggregate))
-            if name and aggregate.in_force and any(hasattr(e, "valid_until") for e in aggregate.pending_events):
-                index = self._current_index(uow, name)
-                if index is not None:
-                    index.set_due(uow.actor, aggregate.id, aggregate.valid_until)
+            if name is None:
+                continue
+            if name in EXPIRING.values() and not (
+                    aggregate.in_force and any(hasattr(e, "valid_until") for e in aggregate.pending_events)):
+                continue
+            index = self._current_index(uow, name)
+            if index is not None:
+                index.set_due(uow.actor, aggregate.id, due_of(aggregate))  # no-op when closed or unchanged
 
     def _due_items(self, uow: UnitOfWork, name: str, day: date) -> list[UUID]:
         """The open items of index `name` due to expire by `day` (or of unknown due date)."""

@@ -114,7 +114,7 @@ class Queries(ServiceBase):
         uow = self._read()
         found = []
         for name, cls in OVERDUE_INDEXES.items():
-            for item_id in self._open_ids(uow, name):
+            for item_id in self._due_items(uow, name, day):  # only items whose next deadline has passed
                 item = uow.get(item_id, cls, "id")
                 found += [{"kind": cls.__name__, "id": item.id, **step, "days_late": (day - step["due"]).days}
                           for step in item.overdue(day)]

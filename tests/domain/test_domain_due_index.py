@@ -106,3 +106,27 @@ def test_items_filed_before_due_dates_were_kept_are_read_once_then_carry_their_d
     assert index(ledger, "records").due_of(record) == service.record(record).valid_until.isoformat()
     count = ledger.event_count()
     assert service.sweep(CREDIT) == [] and ledger.event_count() == count
+
+
+def test_nt_jrp_4_overdue_reads_only_cases_whose_next_deadline_passed(ledger, clock) -> None:
+    spy = CountingLedger(ledger)
+    service = CreditService(spy, {"NT": load_profile("NT")}, SECRET, today=clock)
+    banks = actor("nt-financial-institutions")
+    clock.day = date(2024, 4, 10)
+    cases = []
+    for n, applied_on in enumerate((date(2024, 2, 20), date(2024, 3, 20))):
+        _, record = serious_record(service, 90 + n, date(2024, 1, 10))
+        case = service.push_sanction(CREDIT, source_id=record, measure_id="NT-M-06", pushed_on=date(2024, 2, 1))
+        assert index(ledger, "sanctions").due_of(case) == NO_END  # NT sets no acknowledgement limit
+        service.acknowledge_sanction(banks, sanction_id=case, acknowledged_on=date(2024, 2, 2))
+        service.apply_sanction(banks, sanction_id=case, case={"number": f"贷审〔2024〕{n}号", "date": applied_on,
+                                                               "description": "提高贷款利率"})
+        assert index(ledger, "sanctions").due_of(case) == service.sanction(case).feedback_deadline["due"].isoformat()
+        cases.append(case)
+    spy.reads.clear()
+    [late] = service.overdue(date(2024, 4, 3))  # feedback for February was due on 2024-03-31 (NT-JRP-4)
+    assert late["sanction_id"] == cases[0] and cases[0] in spy.reads and cases[1] not in spy.reads
+    service.feed_back_sanction(banks, sanction_id=cases[0], report="3 月实施 1 例", fed_back_on=date(2024, 4, 3))
+    assert index(ledger, "sanctions").due_of(cases[0]) == NO_END  # fed back: nothing pending
+    assert service.overdue(date(2024, 4, 10)) == []
+    assert [s["sanction_id"] for s in service.overdue(date(2024, 5, 1))] == [cases[1]]
