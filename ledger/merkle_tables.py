@@ -75,6 +75,15 @@ class MerkleTables:
         m = self.mark
         return f"INSERT INTO {self.nodes} (level, idx, hash) VALUES ({m}, {m}, {m})"
 
+    def insert_leaves_bulk(self) -> str:
+        """PostgreSQL: every leaf of a save in ONE statement (arrays of positions and notification ids)."""
+        return f"INSERT INTO {self.leaves} (position, notification_id) SELECT * FROM unnest(%b::bigint[], %b::bigint[])"
+
+    def insert_nodes_bulk(self) -> str:
+        """PostgreSQL: every node of a save in ONE statement (arrays of levels, indexes and hashes)."""
+        return (f"INSERT INTO {self.nodes} (level, idx, hash) "
+                f"SELECT * FROM unnest(%b::smallint[], %b::bigint[], %b::bytea[])")
+
     def select_log_rows(self) -> str:
         """Leaves joined to their events and stored leaf hashes, in log order, for positions in [start, end)."""
         m = self.mark
