@@ -9,9 +9,9 @@ The first generation keeps the original id, so ledgers written before generation
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import deepcopy
 from datetime import date
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -23,16 +23,17 @@ from domain.common import actor_stamp, ledger_uuid
 # Confirmed entries awaiting their monthly report (NT-PCI-17) or their push upward (JY-22).
 UNREPORTED, UPWARD = "unreported_list_entries", "upward_push_pending"
 INDEX_NAMES = ("records", "list_entries", "objections", "repairs", "sanctions", UNREPORTED, UPWARD)
-# Due dates kept with the ids: "" no end of validity (yet), an ISO date the last day in force, and
-# UNKNOWN for items filed before due dates were kept (a sweep reads those and records their due date).
+# Due days kept with the ids: "" nothing due (no end of validity, no pending deadline), an ISO date (the
+# last day in force of a record or list entry, the earliest pending deadline of an objection, repair or
+# sanction case), and UNKNOWN for items filed before due days were kept (read whenever what is due is).
 NO_END, UNKNOWN = "", "?"
 # Events of one generation before the next write continues it in a new one (about 1-2 s of cold replay).
 ROLLOVER_EVENTS = 20_000
 
 
-def due_text(valid_until: date | None) -> str:
-    """The index's text for a last day in force (ISO dates sort as dates)."""
-    return valid_until.isoformat() if valid_until is not None else NO_END
+def due_text(day: date | None) -> str:
+    """The index's text for a due day (ISO dates sort as dates)."""
+    return day.isoformat() if day is not None else NO_END
 
 
 class Index(Aggregate):
@@ -97,7 +98,7 @@ class Index(Aggregate):
         return [UUID(i) for i in self.open_ids]
 
     def due_by(self, day: date) -> list[UUID]:
-        """Items whose last day in force is before `day` (or not known), oldest first: what a sweep reads."""
+        """Items due before `day` (or of unknown due day), oldest first: what the sweep and overdue read."""
         last = day.isoformat()
         return [UUID(i) for i, due in self.open_ids.items() if due == UNKNOWN or NO_END < due < last]
 
@@ -105,21 +106,21 @@ class Index(Aggregate):
         """The due text kept for an open item; None when it is not open."""
         return self.open_ids.get(str(item_id))
 
-    def add(self, actor: Actor, item_id: UUID, valid_until: date | None = None) -> None:
-        """Add an item with its last day in force (no-op when present)."""
+    def add(self, actor: Actor, item_id: UUID, due_day: date | None = None) -> None:
+        """Add an item with its due day (no-op when present)."""
         self._check_current()
         if str(item_id) not in self.open_ids:
-            self._add(item_id=item_id, due=due_text(valid_until), **actor_stamp(actor))
+            self._add(item_id=item_id, due=due_text(due_day), **actor_stamp(actor))
 
     # `due` defaults to UNKNOWN for ItemAdded events stored before due dates were kept.
     @event("ItemAdded")
     def _add(self, item_id: UUID, actor_unit: str, actor_user: str, due: str = UNKNOWN) -> None:
         self.open_ids[str(item_id)] = due
 
-    def set_due(self, actor: Actor, item_id: UUID, valid_until: date | None) -> None:
-        """Keep an open item's last day in force current (no-op when absent or unchanged)."""
+    def set_due(self, actor: Actor, item_id: UUID, due_day: date | None) -> None:
+        """Keep an open item's due day current (no-op when absent or unchanged)."""
         self._check_current()
-        due = due_text(valid_until)
+        due = due_text(due_day)
         if self.open_ids.get(str(item_id), due) != due:
             self._set_due(item_id=item_id, due=due, **actor_stamp(actor))
 

@@ -121,7 +121,7 @@ class ServiceBase:
             name = DUE_INDEXES.get(type(aggregate))
             if name is None:
                 continue
-            if name in EXPIRING.values() and not (
+            if type(aggregate) in EXPIRING and not (
                     aggregate.in_force and any(hasattr(e, "valid_until") for e in aggregate.pending_events)):
                 continue
             index = self._current_index(uow, name)
@@ -129,7 +129,7 @@ class ServiceBase:
                 index.set_due(uow.actor, aggregate.id, due_of(aggregate))  # no-op when closed or unchanged
 
     def _due_items(self, uow: UnitOfWork, name: str, day: date) -> list[UUID]:
-        """The open items of index `name` due to expire by `day` (or of unknown due date)."""
+        """The open items of index `name` due before `day` (or of unknown due day)."""
         index = self._current_index(uow, name)
         return index.due_by(day) if index is not None else []
 
