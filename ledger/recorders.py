@@ -64,10 +64,9 @@ class MerkleLogMixin:
         if size_row is None:
             cursor.execute(self.merkle.select_size_and_registry_version(), (self._registry_param(),))
             size_row = cursor.fetchone()
-        row = size_row
-        size = int(row["n"])
+        size = int(size_row["n"])
         if registry_version is not None:
-            self._check_registry_version(stored_events, registry_version, int(row["v"] or 0))
+            self._check_registry_version(stored_events, registry_version, int(size_row["v"] or 0))
         frontier = self._frontier_at(cursor, size)
         leaves, nodes = [], []
         for position, (event, notification_id) in enumerate(zip(stored_events, ids, strict=True), start=size):
