@@ -75,6 +75,8 @@ class LedgerApplication(Application):
         since the signer was chosen; if it has (a rotation or revocation elsewhere), the keys are
         re-read and the save is retried once with the then-active key.
         """
+        # A refused save has already taken the aggregates' pending events; they are put back for the retry.
+        pending = [list(getattr(a, "_pending_events", ())) for a in aggregates]
         for attempt in (1, 2):
             try:
                 self._save_signed(self.signer_for(unit), *aggregates)
@@ -82,6 +84,9 @@ class LedgerApplication(Application):
             except StaleKeyHistoryError:
                 if attempt == 2:
                     raise
+                for aggregate, events in zip(aggregates, pending, strict=True):
+                    if events:
+                        aggregate._pending_events[:] = events
                 self.refresh_keys(force=True)
 
     def _save_signed(self, signer: Signer, *aggregates: Any) -> None:
@@ -119,8 +124,16 @@ class LedgerApplication(Application):
         except PersistenceError as exc:
             raise NotInitialisedError(f"the ledger database is not initialised (run `ledger init`): "
                                       f"{_one_line(exc)}") from None
+        self._check_layout()
         if not started:
             raise NotInitialisedError("the ledger has no key registry yet (run `ledger init`)")
+
+    def _check_layout(self) -> None:
+        """Refuse a database written with an earlier storage layout of the log (separate leaf and node tables)."""
+        problem = self.log.layout_problem()
+        if problem is not None:
+            raise NotInitialisedError(f"this database uses an earlier layout of the Merkle log: {problem}; "
+                                      "create a new ledger database (`ledger init` on an empty one)")
 
     def signer_for(self, unit: str) -> Signer:
         """The private key the unit signs with now (as far as this process knows; saves re-check)."""
@@ -172,6 +185,7 @@ class LedgerApplication(Application):
 
     def initialise(self) -> str:
         """Create the root key and the key registry if missing; return the root key id."""
+        self._check_layout()
         self.refresh_keys(force=True)
         if self.keybook.root_key_id:
             return self.keybook.root_key_id

@@ -6,7 +6,7 @@ import os
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
@@ -18,7 +18,7 @@ from ledger.envelope import EnvelopeError, signed_message, unpack
 from ledger.keybook import KeyBook
 from ledger.keyregistry import REGISTRY_ID
 from ledger.verification_errors import VerificationError
-from ledger.verifier import Problem, RowResult, TreeChecker, check_rows, nodes_completed_keys, short
+from ledger.verifier import Problem, RowResult, TreeChecker, check_rows, short
 
 _BOOK: KeyBook | None = None
 
@@ -52,10 +52,10 @@ def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, work
         report.problems.extend(result.rows.problems)
         report.signatures += result.rows.signatures
         previous = _check_chunk_order(result, previous, checker.range.size, report)
-        checker.feed(result.rows.leaves, result.nodes)
+        checker.feed(result.rows.leaves, result.rows.nodes, result.rows.missing)
         bar.update(result.size)
     bar.close()
-    report.problems.extend(checker.finish(app.log.count_rows("nodes")))
+    report.problems.extend(checker.finish())
     _check_counts(app, report)
     report.problems.sort(key=lambda p: (-1 if p.position is None else p.position))
     return report
@@ -114,11 +114,10 @@ def _checkpoints(app: LedgerApplication, book: KeyBook, report: VerifyReport) ->
 
 @dataclass
 class ChunkResult:
-    """A checked chunk: row checks, the stored nodes it completes, its notification ids."""
+    """A checked chunk: row checks (with the subtree hashes its rows store), its notification ids."""
 
     size: int
     rows: RowResult
-    nodes: dict
     first_nid: int | None
     last_nid: int | None
     order_problems: list[Problem]
@@ -139,27 +138,13 @@ def _work(span: tuple[int, int]) -> ChunkResult:
 
 
 def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int) -> ChunkResult:
-    """Read and check positions [start, end): rows, signatures, leaves and log order within the chunk."""
-    rows = _with_holes(app.log.log_rows(start, end), start, end)
-    result = check_rows(rows, book)
-    spans = [(lvl, a, b) for lvl, a, b in nodes_completed_keys(start, end) if lvl > 0]
-    nodes = app.log.nodes_in_spans(spans)
-    for row in rows:
-        if row["stored_leaf"] is not None:
-            nodes[(0, int(row["position"]))] = bytes(row["stored_leaf"])
-    nids = [int(r["notification_id"]) for r in rows if r["notification_id"] is not None]
+    """Read and check positions [start, end): rows, signatures, leaves, stored hashes and log order."""
+    rows = app.log.log_tuples(start, end)
+    result = check_rows(rows, book, start, end)
+    nids = [int(r[1]) for r in rows]
     order = [Problem(None, "log order", f"notification id > {nids[i - 1]}", str(nids[i]))
              for i in range(1, len(nids)) if nids[i] <= nids[i - 1]]
-    return ChunkResult(len(rows), result, nodes, nids[0] if nids else None, nids[-1] if nids else None, order)
-
-
-def _with_holes(rows: list[Mapping[str, Any]], start: int, end: int) -> list[Mapping[str, Any]]:
-    """Put a placeholder where a leaf row is missing, so positions stay aligned."""
-    if len(rows) == end - start:
-        return rows
-    by_position = {int(r["position"]): r for r in rows}
-    return [by_position.get(p, {"position": p, "notification_id": None, "state": None, "stored_leaf": None,
-                                "missing_leaf": True}) for p in range(start, end)]
+    return ChunkResult(end - start, result, nids[0] if nids else None, nids[-1] if nids else None, order)
 
 
 def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, chunk: int) -> Iterator[ChunkResult]:
@@ -189,7 +174,8 @@ def _check_chunk_order(chunk: ChunkResult, previous: int | None, start: int, rep
 def _check_counts(app: LedgerApplication, report: VerifyReport) -> None:
     events = app.log.count_rows("events")
     if events != report.tree_size:
-        report.problems.append(Problem(None, "number of stored events", f"{report.tree_size} (one per leaf)", str(events)))
+        report.problems.append(Problem(None, "number of stored events", f"{report.tree_size} (one per position)",
+                                       str(events)))
     for row in app.log.unlogged_events():
-        report.problems.append(Problem(None, "event without a Merkle leaf", "every event in the log",
+        report.problems.append(Problem(None, "event without a log position or Merkle hashes", "every event in the log",
                                        f"notification {row['notification_id']} ({row['originator_id']} v{row['originator_version']})"))

@@ -37,3 +37,7 @@ class StaleKeyHistoryError(LedgerError):
 
 class SignerMismatchError(LedgerError):
     """An event names an acting unit other than the unit whose key would sign it."""
+
+
+class LogDamagedError(LedgerError):
+    """The stored log cannot be appended to (hashes it must chain to are missing); nothing was written."""

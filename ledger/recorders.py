@@ -1,30 +1,49 @@
-"""Application recorders that append each event's Merkle leaf in the event's own transaction.
+"""Application recorders that make each event a leaf of the Merkle log in the event's own row.
 
-These extend eventsourcing 9.5.6 through private hooks (`_insert_events` on SQLite,
-`_fetch_ids_after_insert_events` on PostgreSQL, `_create_table` on both); the version is pinned in
-pyproject.toml and tests/test_ledger_backends.py exercises the hooks on both backends.
-Leaf positions are dense (0, 1, 2, ...) even where PostgreSQL notification ids have gaps.
+These extend eventsourcing 9.5.6 through private hooks (`_insert_events` and the table statements on
+SQLite, `insert_events` and `_create_table` on PostgreSQL); the version is pinned in pyproject.toml and
+tests/test_ledger_backends.py exercises the hooks on both backends. Log positions are dense (0, 1, 2,
+...) even where PostgreSQL notification ids have gaps; see ledger/merkle_tables.py for the layout.
+
+An append computes its rows' hashes from the log's end as this process last committed it (`LogTip`);
+if another process appended since, the hashes are recomputed from the stored rows in the same
+transaction before it commits, so a row is never committed with hashes for another position.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping, Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-
-from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.utils import retry
 
 from ledger.envelope import canonical_id, leaf_data
-from ledger.errors import StaleKeyHistoryError
+from ledger.errors import LogDamagedError, StaleKeyHistoryError
 from ledger.keyregistry import REGISTRY_ID
-from ledger.merkle import CompactRange, Key, leaf_hash
-from ledger.merkle_tables import MerkleTables, node_params, rows_to_nodes
+from ledger.merkle import CompactRange, Key, frontier_keys, leaf_hash
+from ledger.merkle_tables import MerkleTables, completing_position, hashes_at, pack_hashes
+
+
+LOG_COLUMNS = ("position", "notification_id", "originator_id", "originator_version", "topic", "state", "merkle")
+
+
+@dataclass(frozen=True)
+class LogTip:
+    """The log's end after an append: the frontier of its tree and the key registry's version."""
+
+    frontier: CompactRange
+    registry_version: int
+
+    @property
+    def size(self) -> int:
+        """Number of positions in the log."""
+        return self.frontier.size
 
 
 class _CursorNodes:
@@ -35,11 +54,12 @@ class _CursorNodes:
         self.tables = tables
 
     def nodes(self, keys: Sequence[Key]) -> Mapping[Key, bytes]:
-        """Fetch the requested nodes with one statement."""
+        """Fetch the rows storing the requested nodes with one statement."""
         if not keys:
             return {}
-        self.cursor.execute(self.tables.select_nodes(len(keys)), node_params(keys))
-        return rows_to_nodes(self.cursor.fetchall())
+        statement, params = self.tables.select_hashes(sorted({completing_position(k) for k in keys}))
+        self.cursor.execute(statement, params)
+        return hashes_at(keys, [(row["position"], row["merkle"]) for row in self.cursor.fetchall()])
 
 
 class MerkleLogMixin:
@@ -50,72 +70,83 @@ class MerkleLogMixin:
 
     def _init_merkle(self, tables: MerkleTables) -> None:
         self.merkle = tables
-        self._frontier_cache: CompactRange | None = None
-        self._cache_lock = threading.Lock()
+        self._tip: LogTip | None = None
+        self._tip_lock = threading.Lock()
         self._pending = threading.local()
 
-    def _append_leaves(self, cursor: Any, stored_events: Sequence[StoredEvent], ids: Sequence[int],
-                       registry_version: int | None = None, size_row: Mapping[str, Any] | None = None) -> None:
-        """Give each new event the next dense position and store every completed subtree hash.
+    def _known_tip(self) -> LogTip | None:
+        with self._tip_lock:
+            return self._tip
 
-        `size_row` is the leaf count and registry version read after the events' insert in this same
-        transaction (PostgreSQL reads it in the insert's round trip); without it they are read here.
-        """
-        if size_row is None:
-            cursor.execute(self.merkle.select_size_and_registry_version(), (self._registry_param(),))
-            size_row = cursor.fetchone()
-        size = int(size_row["n"])
-        if registry_version is not None:
-            self._check_registry_version(stored_events, registry_version, int(size_row["v"] or 0))
-        frontier = self._frontier_at(cursor, size)
-        leaves, nodes = [], []
-        for position, (event, notification_id) in enumerate(zip(stored_events, ids, strict=True), start=size):
-            data = leaf_data(event.originator_id, event.originator_version, event.topic, event.state)
-            leaves.append((position, notification_id))
-            nodes.extend(frontier.append(leaf_hash(data)))
-        if self.merkle.dialect == "postgres":
-            # One statement per table: executemany sends a statement per row, each executed on its own by
-            # the server (a save of ten events wrote ~30 rows, which cost more than the events' own insert).
-            cursor.execute(self.merkle.insert_leaves_bulk(), [list(column) for column in zip(*leaves)])
-            cursor.execute(self.merkle.insert_nodes_bulk(), [list(column) for column in zip(*nodes)])
-        else:
-            cursor.executemany(self.merkle.insert_leaf(), leaves)
-            cursor.executemany(self.merkle.insert_node(), nodes)
-        self._pending.frontier = frontier
+    def _read_tip(self, cursor: Any, size: int | None = None, new_registry_events: int = 0) -> LogTip:
+        """The log's end as stored: at `size` (default: the whole log), the registry version before this save."""
+        cursor.execute(self.merkle.select_size_and_registry_version(), (self._registry_param(),))
+        row = cursor.fetchone()
+        size = int(row["n"]) if size is None else size
+        keys = frontier_keys(size)
+        found = _CursorNodes(cursor, self.merkle).nodes(keys)
+        lost = [completing_position(key) for key in keys if key not in found]
+        if lost:
+            raise LogDamagedError(f"cannot append: the log's stored hashes at positions {lost} are missing "
+                                  "(run `ledger verify`)")
+        return LogTip(CompactRange(size, [found[key] for key in keys]), int(row["v"] or 0) - new_registry_events)
 
-    def _frontier_at(self, cursor: Any, size: int) -> CompactRange:
-        """The frontier at `size`: from this process's last committed append if still current."""
-        with self._cache_lock:
-            cached = self._frontier_cache
-        if cached is not None and cached.size == size:
-            return CompactRange(size, cached.frontier)
-        return CompactRange.from_frontier(size, _CursorNodes(cursor, self.merkle))
+    def _hashes(self, stored_events: Sequence[StoredEvent], tip: LogTip) -> tuple[CompactRange, list[bytes]]:
+        """Each new row's `merkle` value when appended after `tip`, and the frontier after them."""
+        grown = CompactRange(tip.size, tip.frontier.frontier)
+        blobs = [pack_hashes(grown.append(leaf_hash(leaf_data(e.originator_id, e.originator_version, e.topic,
+                                                                 e.state))))
+                 for e in stored_events]
+        return grown, blobs
 
-    def _promote_frontier(self) -> None:
-        """After a commit, remember its frontier (a rolled-back append never reaches here)."""
-        frontier, self._pending.frontier = getattr(self._pending, "frontier", None), None
-        if frontier is not None:
-            with self._cache_lock:
-                if self._frontier_cache is None or frontier.size > self._frontier_cache.size:
-                    self._frontier_cache = frontier
+    @staticmethod
+    def _registry_events(stored_events: Sequence[StoredEvent]) -> list[int]:
+        return [e.originator_version for e in stored_events if canonical_id(e.originator_id) == REGISTRY_ID.hex]
+
+    def _hold_tip(self, frontier: CompactRange, before: int, stored_events: Sequence[StoredEvent]) -> None:
+        """Remember the log's end after this transaction, to be promoted once it commits."""
+        versions = self._registry_events(stored_events)
+        self._pending.tip = LogTip(frontier, max(versions) if versions else before)
+
+    @staticmethod
+    def _check_registry_version(known: int | None, current: int) -> None:
+        """Refuse the write if the key registry changed since the signer was chosen (no revocation race)."""
+        if known is not None and current != known:
+            raise StaleKeyHistoryError(f"the key registry changed (version {known} -> {current}) "
+                                       "while this save was being signed")
+
+    def _promote_tip(self) -> None:
+        """After a commit, remember the log's end (a rolled-back append never reaches here)."""
+        tip, self._pending.tip = getattr(self._pending, "tip", None), None
+        if tip is not None:
+            with self._tip_lock:
+                if self._tip is None or tip.size > self._tip.size:
+                    self._tip = tip
 
     def _registry_param(self) -> Any:
         return REGISTRY_ID.hex if self.merkle.dialect == "sqlite" else REGISTRY_ID
-
-    @staticmethod
-    def _check_registry_version(stored_events: Sequence[StoredEvent], known: int, current: int) -> None:
-        """Refuse the write if the key registry changed since the signer was chosen (no revocation race)."""
-        new = sum(1 for e in stored_events if canonical_id(e.originator_id) == REGISTRY_ID.hex)
-        if current != known + new:
-            raise StaleKeyHistoryError(f"the key registry changed (version {known} -> {current - new}) "
-                                       "while this save was being signed")
 
     def _create_merkle_tables(self, cursor: Any) -> None:
         for statement in self.merkle.ddl():
             cursor.execute(statement)
 
+    def layout_problem(self) -> str | None:
+        """Why this database cannot hold this version's log (a layout from before the log moved into the events
+        table), or None."""
+        t = self.merkle
+        try:
+            with self.datastore.transaction(commit=False) as cursor:
+                cursor.execute(f"SELECT {t.position('e')} AS position, e.merkle AS merkle FROM {t.events} e "
+                               f"ORDER BY e.{t.notification_column} LIMIT 1")
+                first = cursor.fetchone()
+        except PersistenceError as exc:
+            return f"the events table has no log columns ({str(exc).strip().splitlines()[0]})"
+        if first is not None and (first["position"] is None or first["merkle"] is None):
+            return "the events table's first row has no log position or hashes"
+        return None
+
     def tree_size(self) -> int:
-        """Number of leaves in the log."""
+        """Number of positions in the log (one past the last stored position)."""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.merkle.select_size())
             return int(cursor.fetchone()["n"])
@@ -125,50 +156,62 @@ class MerkleLogMixin:
         with self.datastore.transaction(commit=False) as cursor:
             return _CursorNodes(cursor, self.merkle).nodes(keys)
 
-    def log_rows(self, start: int, end: int) -> list[Mapping[str, Any]]:
-        """Leaves in [start, end) joined to their stored events (event columns None if missing)."""
+    def frontier(self, size: int) -> CompactRange:
+        """The compact range of the first `size` positions, from their stored hashes."""
+        return CompactRange.from_frontier(size, self)
+
+    def log_rows(self, start: int, end: int) -> list[dict[str, Any]]:
+        """Rows at positions [start, end) in order, as dicts keyed by LOG_COLUMNS; absent positions are skipped."""
+        return [dict(zip(LOG_COLUMNS, row)) for row in self.log_tuples(start, end)]
+
+    def log_tuples(self, start: int, end: int) -> list[tuple[Any, ...]]:
+        """Rows at positions [start, end) in order, as tuples in LOG_COLUMNS order (the verifier's fast path)."""
+        t = self.merkle
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(self.merkle.select_log_rows(), (start, end))
-            return [dict(row) for row in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT {t.position('e')} AS position, e.{t.notification_column} AS notification_id, e.originator_id AS "
+                f"originator_id, e.originator_version AS originator_version, e.topic AS topic, "
+                f"{t.state_column('e')} AS state, e.merkle AS merkle FROM {t.events} e "
+                f"WHERE {t.position_range('e')} ORDER BY {t.position_order('e')}", (start, end))
+            rows = cursor.fetchall()
+        return [tuple(row.values()) if isinstance(row, Mapping) else tuple(row) for row in rows]
 
     def aggregate_rows(self, originator_id: UUID) -> list[Mapping[str, Any]]:
-        """One aggregate's stored events with their log positions (None if unlogged), by version."""
+        """One aggregate's stored events with their log positions, by version."""
         t = self.merkle
         param: Any = originator_id.hex if t.dialect == "sqlite" else originator_id
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
-                f"SELECT l.position AS position, e.originator_id AS originator_id, e.originator_version "
-                f"AS originator_version, e.topic AS topic, {t.state_column('e')} AS state FROM {t.events} e LEFT JOIN "
-                f"{t.leaves} l ON l.notification_id = e.{t.notification_column} WHERE e.originator_id = "
-                f"{t.mark} ORDER BY e.originator_version", (param,))
+                f"SELECT {t.position('e')} AS position, e.originator_id AS originator_id, e.originator_version "
+                f"AS originator_version, e.topic AS topic, {t.state_column('e')} AS state FROM {t.events} e "
+                f"WHERE e.originator_id = {t.mark} ORDER BY e.originator_version", (param,))
             return [dict(row) for row in cursor.fetchall()]
 
-    def nodes_in_spans(self, spans: Sequence[tuple[int, int, int]]) -> dict[Key, bytes]:
-        """Stored nodes for (level, first idx, last idx) spans, in one statement."""
-        if not spans:
-            return {}
-        m = self.merkle.mark
-        where = " OR ".join([f"(level = {m} AND idx >= {m} AND idx <= {m})"] * len(spans))
+    def positions_of(self, first: int, last: int) -> dict[int, int]:
+        """Log position of each stored notification id in [first, last]."""
+        t = self.merkle
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(f"SELECT level, idx, hash FROM {self.merkle.nodes} WHERE {where}",
-                           [v for span in spans for v in span])
-            return rows_to_nodes(cursor.fetchall())
+            n = f"e.{t.notification_column}"
+            cursor.execute(f"SELECT {n} AS nid, {t.position('e')} AS position FROM {t.events} e "
+                           f"WHERE {n} >= {t.mark} AND {n} <= {t.mark}", (first, last))
+            return {int(r["nid"]): int(r["position"]) for r in cursor.fetchall() if r["position"] is not None}
 
-    def count_rows(self, table: str) -> int:
-        """Row count of one of the ledger's tables ('events', 'leaves', 'nodes')."""
-        name = {"events": self.merkle.events, "leaves": self.merkle.leaves, "nodes": self.merkle.nodes}[table]
+    def count_rows(self, table: str = "events") -> int:
+        """Row count of the events table."""
+        if table != "events":
+            raise ValueError(f"unknown table {table!r}: the log lives in the events table")
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(f"SELECT COUNT(*) AS n FROM {name}")
+            cursor.execute(f"SELECT COUNT(*) AS n FROM {self.merkle.events}")
             return int(cursor.fetchone()["n"])
 
     def unlogged_events(self, limit: int = 20) -> list[Mapping[str, Any]]:
-        """Stored events that have no Merkle leaf (should never exist)."""
+        """Stored events without a log position or without stored hashes (should never exist)."""
         t = self.merkle
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT e.{t.notification_column} AS notification_id, e.originator_id AS originator_id, "
-                f"e.originator_version AS originator_version FROM {t.events} e LEFT JOIN {t.leaves} l "
-                f"ON l.notification_id = e.{t.notification_column} WHERE l.position IS NULL "
+                f"e.originator_version AS originator_version FROM {t.events} e "
+                f"WHERE {t.position('e')} IS NULL OR e.merkle IS NULL "
                 f"ORDER BY e.{t.notification_column} LIMIT {int(limit)}")
             return [dict(row) for row in cursor.fetchall()]
 
@@ -188,35 +231,54 @@ class MerkleLogMixin:
 
 
 class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
-    """SQLite recorder: events and their leaves commit together."""
+    """SQLite recorder: each event row carries its log hashes; position = notification id - 1."""
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
-        super().__init__(datastore, events_table_name)
         self._init_merkle(MerkleTables.sqlite(events_table_name))
+        super().__init__(datastore, events_table_name)
+
+    def construct_create_table_statements(self) -> list[str]:
+        """The events table with the log's column, and the checkpoints table."""
+        return [self.merkle.sqlite_events_ddl(), *self.merkle.ddl()]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert events and their leaves in one transaction; cache the frontier after commit."""
+        """Insert events with their hashes in one transaction; remember the log's end after commit."""
         ids = super().insert_events(stored_events, **kwargs)
-        self._promote_frontier()
+        self._promote_tip()
         return ids
 
-    def _create_table(self, c: Any) -> None:
-        super()._create_table(c)
-        self._create_merkle_tables(c)
-
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
-        if stored_events:
-            self._append_leaves(c, stored_events, list(ids or []), kwargs.get("registry_version"))
+        if not stored_events:
+            return []
+        known = kwargs.get("registry_version")
+        tip = self._known_tip()
+        frontier, blobs = self._hashes(stored_events, tip) if tip is not None else (None, [b""] * len(stored_events))
+        statement, ids = self.merkle.sqlite_insert(), []
+        for e, blob in zip(stored_events, blobs, strict=True):
+            oid = e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id
+            c.execute(statement, (oid, e.originator_version, e.topic, e.state, blob))
+            ids.append(c.lastrowid)
+        position = ids[0] - 1
+        if ids != list(range(ids[0], ids[0] + len(ids))):
+            raise ProgrammingError(f"SQLite gave non-consecutive keys {ids} to one save")
+        if tip is None or tip.size != position:
+            # Another process appended since this one's last save (or this is its first): the rows' hashes are
+            # recomputed from the stored log while this transaction holds the write lock.
+            tip = self._read_tip(c, position, len(self._registry_events(stored_events)))
+            frontier, blobs = self._hashes(stored_events, tip)
+            c.executemany(self.merkle.sqlite_set_hashes(), list(zip(blobs, ids)))
+        self._check_registry_version(known, tip.registry_version)
+        assert frontier is not None
+        self._hold_tip(frontier, tip.registry_version, stored_events)
         return ids
 
 
 class MerklePostgresRecorder(MerkleLogMixin, PostgresApplicationRecorder):
-    """PostgreSQL recorder: leaves are appended under the events table's EXCLUSIVE lock.
+    """PostgreSQL recorder: positions and hashes are set under the events table's EXCLUSIVE lock.
 
     `insert_events` is re-implemented because the library's version catches exceptions raised inside
-    its transaction block and re-raises them after the block, which would COMMIT events whose leaves
-    failed to be written. Here any exception rolls the whole transaction back.
+    its transaction block and re-raises them after the block, which would COMMIT events whose log
+    columns failed to be written. Here any exception rolls the whole transaction back.
     """
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
@@ -229,16 +291,43 @@ class MerklePostgresRecorder(MerkleLogMixin, PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Lock, insert events, fetch their ids and append their leaves; all or nothing."""
+        """Lock, then insert the events with positions and hashes in one guarded statement; all or nothing.
+
+        In the common case (no other writer since this process's last append) that is one round trip
+        before the commit, as for the library's own insert.
+        """
         if not stored_events:
             return []
+        known = kwargs.get("registry_version")
         with self.datastore.get_connection() as conn, conn.pipeline() as pipe, conn.transaction(), \
-                conn.cursor() as curs, conn.cursor() as size_curs:
-            self._insert_stored_events(curs, stored_events)
-            # Queued behind the insert (same transaction, after its lock): one round trip for both.
-            size_curs.execute(self.merkle.select_size_and_registry_version(), (self._registry_param(),))
-            pipe.sync()
-            ids = list(self._fetch_ids_after_insert_events(curs, stored_events) or [])
-            self._append_leaves(curs, stored_events, ids, kwargs.get("registry_version"), size_curs.fetchone())
-        self._promote_frontier()
+                conn.cursor() as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            tip = self._known_tip()
+            ids = self._guarded_insert(curs, pipe, stored_events, tip, known) if tip is not None else []
+            if not ids:
+                pipe.sync()
+                tip = self._read_tip(curs)
+                self._check_registry_version(known, tip.registry_version)
+                ids = self._guarded_insert(curs, pipe, stored_events, tip, known)
+                if not ids:
+                    raise ProgrammingError("the log's end moved while the events table was locked")
+        self._promote_tip()
+        return ids
+
+    def _guarded_insert(self, curs: Any, pipe: Any, stored_events: Sequence[StoredEvent], tip: LogTip,
+                        known: int | None) -> list[int]:
+        """Insert after `tip` if it is still the log's end (and the registry still at `known`); else nothing."""
+        frontier, blobs = self._hashes(stored_events, tip)
+        columns: list[Any] = [
+            [e.originator_id if isinstance(e.originator_id, UUID) else UUID(str(e.originator_id)) for e in stored_events],
+            [e.originator_version for e in stored_events], [e.topic for e in stored_events],
+            [e.state for e in stored_events], list(range(tip.size, tip.size + len(stored_events))), blobs, tip.size - 1]
+        if known is not None:
+            columns += [REGISTRY_ID, known]
+        curs.execute(self.merkle.postgres_insert(check_registry=known is not None), columns)
+        pipe.sync()
+        ids = [int(row["notification_id"]) for row in curs.fetchall()]
+        if ids:
+            self._hold_tip(frontier, tip.registry_version if known is None else known, stored_events)
         return ids

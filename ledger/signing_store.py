@@ -22,6 +22,8 @@ class KeyResolver(Protocol):
 
 def seal_stored_events(stored: Sequence[StoredEvent], signer: Signer) -> list[StoredEvent]:
     """Wrap a save's mapped events in envelopes under ONE signature over their batch root."""
+    if not stored:
+        return []
     states = seal_batch([(s.originator_id, s.originator_version, s.topic, s.state) for s in stored],
                         signer.key_id, signer.sign)
     return [StoredEvent(s.originator_id, s.originator_version, s.topic, state)

@@ -8,7 +8,7 @@ Every failure is a Problem naming the position, what was expected and what was f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -16,7 +16,8 @@ from nacl.exceptions import BadSignatureError
 
 from ledger.envelope import EnvelopeError, canonical_id, leaf_data, signed_message, unpack, verify_signature
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
-from ledger.merkle import CompactRange, leaf_hash
+from ledger.merkle import HASH_SIZE, CompactRange, leaf_hash
+from ledger.merkle_tables import hash_count, unpack_hashes
 
 
 @dataclass(frozen=True)
@@ -40,43 +41,65 @@ def short(data: bytes | None) -> str:
 
 @dataclass
 class RowResult:
-    """What checking a chunk of rows yields: recomputed leaf hashes and problems."""
+    """What checking the rows of positions [start, end) yields: recomputed leaf hashes (None where no row
+    could give one), the subtree hashes the rows store, and problems."""
 
     leaves: list[bytes | None]
     problems: list[Problem]
     signatures: int
+    nodes: dict[tuple[int, int], bytes] = field(default_factory=dict)
+    missing: list[int] = field(default_factory=list)
 
 
-def check_rows(rows: Sequence[Mapping[str, Any]], book: KeyBook) -> RowResult:
-    """Check each joined (leaf, event) row; `row['stored_leaf']` is the stored level-0 hash."""
+def check_rows(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int) -> RowResult:
+    """Check each stored row (LOG_COLUMNS order: position, notification id, originator id, version, topic,
+    state, merkle) of positions [start, end); a position without a row is reported missing."""
     result = RowResult([], [], 0)
+    expected = start
     for row in rows:
+        position = int(row[0])
+        while expected < position:
+            _missing(result, expected)
+            expected += 1
+        expected = position + 1
         try:
             result.leaves.append(_check_row(row, book, result))
         except Exception as exc:  # a verifier reports damaged rows, it never crashes on them
-            result.problems.append(Problem(int(row["position"]), "unreadable event row", "a well-formed row",
+            result.problems.append(Problem(position, "unreadable event row", "a well-formed row",
                                            f"{type(exc).__name__}: {exc}"))
             result.leaves.append(None)
+    while expected < end:
+        _missing(result, expected)
+        expected += 1
     return result
 
 
-def _check_row(row: Mapping[str, Any], book: KeyBook, out: RowResult) -> bytes | None:
-    pos, state = int(row["position"]), row["state"]
-    if row.get("missing_leaf"):
-        out.problems.append(Problem(pos, "Merkle leaf row missing", f"a leaf at position {pos}", "no row"))
-        return None
+def _missing(result: RowResult, position: int) -> None:
+    result.problems.append(Problem(position, "event row missing", f"the event at log position {position}", "no row"))
+    result.leaves.append(None)
+    result.missing.append(position)
+
+
+def _check_row(row: Sequence[Any], book: KeyBook, out: RowResult) -> bytes | None:
+    pos, _, originator_id, version, topic, state, blob = row
+    if blob is not None:
+        blob = bytes(blob)
+        if len(blob) != HASH_SIZE * hash_count(pos):
+            out.problems.append(Problem(pos, "stored Merkle hashes", f"{hash_count(pos)} hashes of 32 bytes",
+                                        f"{len(blob)} bytes"))
+        for level, index, digest in unpack_hashes(pos, blob):
+            out.nodes[(level, index)] = digest
     if state is None:
-        out.problems.append(Problem(pos, "event row missing", f"event with notification id {row['notification_id']}",
-                                    "no such row"))
+        out.problems.append(Problem(pos, "event state missing", "the signed envelope", "NULL"))
         return None
     state = bytes(state)
-    oid, version = canonical_id(row["originator_id"]), int(row["originator_version"])
-    computed = leaf_hash(leaf_data(oid, version, row["topic"], state))
-    stored = row.get("stored_leaf")
-    if stored is not None and bytes(stored) != computed:
+    oid, version = canonical_id(originator_id), int(version)
+    computed = leaf_hash(leaf_data(oid, version, topic, state))
+    stored = blob[:HASH_SIZE] if blob else None
+    if stored is not None and stored != computed:
         out.problems.append(Problem(pos, "leaf hash does not match the stored event",
-                                    f"{short(bytes(stored))} (stored leaf)", f"{short(computed)} (recomputed from event)"))
-    problem = _check_signature(pos, oid, version, row["topic"], state, book)
+                                    f"{short(stored)} (stored leaf)", f"{short(computed)} (recomputed from event)"))
+    problem = _check_signature(pos, oid, version, topic, state, book)
     out.signatures += 1
     if problem is not None:
         out.problems.append(problem)
@@ -134,9 +157,15 @@ class TreeChecker:
         self.checkpoints = dict(checkpoints)
         self.problems: list[Problem] = []
         self.roots: dict[int, bytes] = {}
+        self.missing: list[int] = []
 
-    def feed(self, leaves: Iterable[bytes | None], stored_nodes: Mapping[tuple[int, int], bytes]) -> None:
-        """Append a chunk of leaves (None = event missing: fall back to the stored leaf)."""
+    def feed(self, leaves: Iterable[bytes | None], stored_nodes: Mapping[tuple[int, int], bytes],
+             missing: Sequence[int] = ()) -> None:
+        """Append a chunk of leaves (None = no event to recompute from: fall back to the stored leaf).
+
+        Nodes over a missing row are not compared (that row is already reported; its ancestors would only
+        repeat it), but checkpoint roots still are."""
+        self.missing.extend(missing)
         for computed in leaves:
             position = self.range.size
             leaf = computed if computed is not None else stored_nodes.get((0, position), b"\0" * 32)
@@ -145,9 +174,11 @@ class TreeChecker:
             self._at_size(self.range.size)
 
     def _compare_node(self, level: int, index: int, digest: bytes, stored: Mapping[tuple[int, int], bytes]) -> None:
+        first, last = index << level, ((index + 1) << level) - 1
+        if self.missing and any(first <= m <= last for m in self.missing):
+            return
         found = stored.get((level, index))
         if level > 0 and found != digest:
-            first = index << level
             self.problems.append(Problem(first, f"stored Merkle node (level {level}, index {index})",
                                          short(digest), short(found)))
         elif level == 0 and found is None:
@@ -162,26 +193,11 @@ class TreeChecker:
                 self.problems.append(Problem(size - 1, f"root of checkpoint at tree size {size}",
                                              f"{short(expected)} (signed checkpoint)", f"{short(computed)} (recomputed)"))
 
-    def finish(self, stored_node_count: int) -> list[Problem]:
-        """Whole-log checks after the last leaf: truncation and stray nodes."""
+    def finish(self) -> list[Problem]:
+        """Whole-log checks after the last leaf: truncation."""
         size = self.range.size
         for cp_size in sorted(self.checkpoints):
             if cp_size > size:
                 self.problems.append(Problem(None, f"checkpoint at tree size {cp_size}",
                                              f"at least {cp_size} leaves in the log", f"{size} (log truncated)"))
-        expected_nodes = sum(size >> level for level in range(size.bit_length() + 1))
-        if stored_node_count != expected_nodes:
-            self.problems.append(Problem(None, "number of stored Merkle nodes", str(expected_nodes), str(stored_node_count)))
         return self.problems
-
-
-def nodes_completed_keys(start: int, end: int) -> list[tuple[int, int, int]]:
-    """(level, first idx, last idx) of the nodes whose last leaf lies in [start, end)."""
-    spans = []
-    for level in range(end.bit_length() + 1):
-        width = 1 << level
-        first = -(-(start + 1) // width) - 1
-        last = end // width - 1
-        if last >= first:
-            spans.append((level, first, last))
-    return spans

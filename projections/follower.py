@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
@@ -23,9 +23,6 @@ from projections.db import create_views, tracking
 from projections.live import wait_for_events, waiter_for
 from projections.registry import PROJECTIONS, projection
 
-# The ledger's own Merkle leaf table, read (never created or written) to give each event its log position.
-_ledger_tables = MetaData()
-leaves = Table("merkle_leaves", _ledger_tables, Column("position", Integer), Column("notification_id", Integer))
 # A rebuild replays the whole log: bigger batches mean fewer transactions and bulk statements; each
 # batch's rows live in memory only until its commit, so memory stays bounded by this size.
 REBUILD_BATCH = 5000
@@ -80,7 +77,7 @@ class Follower:
             batch = self.app.recorder.select_notifications(start, self.batch_size, inclusive_of_start=False)
             if not batch:
                 return 0
-            positions = _positions(conn, [n.id for n in batch])
+            positions = _positions(self.app, [n.id for n in batch])
             decoded: dict[int, tuple[Any, Logged]] = {}  # each event is verified and decoded once per batch
             rows = Batch(conn)
             named = [(n, event_name(n.topic)) for n in batch]
@@ -168,14 +165,11 @@ def _tracked(conn: Connection, projections: Sequence[Projection], *, lock: bool 
     return {p.name: found.get(p.name, 0) for p in projections}
 
 
-def _positions(conn: Connection, notification_ids: list[int]) -> dict[int, int]:
+def _positions(app: LedgerApplication, notification_ids: list[int]) -> dict[int, int]:
     """Merkle log positions of notification ids (every stored event has one, DESIGN §3)."""
     # A batch is every notification id from its first to its last (select_notifications reads in order),
-    # so a range, not an IN list of a thousand ids, finds their leaves.
-    rows = conn.execute(select(leaves.c.notification_id, leaves.c.position)
-                        .where(leaves.c.notification_id.between(min(notification_ids), max(notification_ids))))
-    wanted = set(notification_ids)
-    found = {int(r.notification_id): int(r.position) for r in rows if r.notification_id in wanted}
+    # so one range read finds their positions.
+    found = app.log.positions_of(min(notification_ids), max(notification_ids))
     missing = [n for n in notification_ids if n not in found]
     if missing:
         raise ProjectionError(f"notifications {missing[:5]} have no Merkle log position (run `ledger verify`)")

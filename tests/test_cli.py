@@ -322,3 +322,25 @@ def test_cli_keys_dir_that_is_a_file_exits_2_and_stores_no_event(tmp_path: Path)
     runner = Cli(Settings(settings.database_url, blocker, settings.origin), tmp_path)
     assert "File exists" in runner.user_error("init")
     assert runner.count() == 0
+
+
+def test_cli_on_a_database_with_the_earlier_log_layout_exits_2_naming_the_layout(tmp_path: Path) -> None:
+    """A SQLite file from before the log moved into the events table (eventsourcing's own table, separate
+    leaf and node tables) is refused by `init` and by every command, with one line, and not changed."""
+    import sqlite3
+
+    settings = sqlite_settings(tmp_path)
+    path = settings.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, "
+                   "state BLOB, PRIMARY KEY (originator_id, originator_version))")
+        db.execute("CREATE TABLE merkle_leaves (position INTEGER PRIMARY KEY, notification_id INTEGER NOT NULL UNIQUE)")
+    before = Path(path).read_bytes()
+    old = Cli(settings, tmp_path)
+    for args in (("init",), ("verify",), ("checkpoint",)):
+        line = old.user_error(*args)
+        assert "earlier layout of the Merkle log" in line, line
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0] == 0
+    assert "merkle" not in {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(stored_events)")}
+    assert before  # the file existed before; the refusals above wrote no event into it

@@ -4,7 +4,7 @@
 `ledger` fixture from the abstract `make_settings(tmp_path)`; `TestSQLiteLedger` and
 `TestPostgresLedger` supply a temporary SQLite file and a fresh PostgreSQL schema. Everything runs
 against a real database with real Ed25519 keys; the recorders' private eventsourcing hooks
-(`_insert_events`, `_fetch_ids_after_insert_events`) are exercised by every save.
+(`_insert_events` on SQLite, `insert_events` on PostgreSQL) are exercised by every save.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from ledger.audit import verify_ledger
 from ledger.checkpoint import SignedCheckpoint
 from ledger.config import Settings
 from ledger.envelope import leaf_data, signed_message, unpack
-from ledger.errors import SignatureInvalidError, UnknownKeyError, UnsignedSaveError
+from ledger.errors import SignatureInvalidError, StaleKeyHistoryError, UnknownKeyError, UnsignedSaveError
 from ledger.keybook import REGISTRY_TOPIC_PREFIX
 from ledger.keyregistry import REGISTRY_ID
 from ledger.keys import ROOT_UNIT
+from ledger.merkle_tables import hash_count, unpack_hashes
 from ledger.transparency import create_checkpoint, prove_consistency, prove_inclusion
 from ledger.verification_errors import ProofError
 from ledger_support import sql
@@ -70,7 +71,7 @@ def open_dossier(app: LedgerApplication, unit: str, notes: int = 0) -> Dossier:
 
 
 def stored_count(app: LedgerApplication) -> int:
-    """Rows in the events table (independent of the Merkle leaves)."""
+    """Rows in the events table (independent of the log's size, its last position + 1)."""
     return app.log.count_rows("events")
 
 
@@ -323,34 +324,73 @@ class LedgerBackendContract(abc.ABC):
 
     # --- the Merkle log ---------------------------------------------------------------------------
 
-    def test_leaf_positions_are_dense_and_written_with_each_event(self, ledger: LedgerApplication) -> None:
+    def test_leaf_positions_are_dense_and_each_row_stores_the_hashes_it_completes(
+            self, ledger: LedgerApplication) -> None:
         for unit in UNITS:
             open_dossier(ledger, unit, notes=2)
         a, b = Dossier("a", actor_unit="dept-a"), Dossier("b", actor_unit="dept-a")
         ledger.save_as("dept-a", a, b)  # two aggregates, one transaction
         leaves = assert_dense(ledger)
         assert len(leaves) == REGISTRY_EVENTS + 9 + 2
-        assert ledger.log.count_rows("leaves") == stored_count(ledger)
         assert ledger.log.unlogged_events() == []
-        n = len(leaves)
-        assert ledger.log.count_rows("nodes") == sum(n >> level for level in range(n.bit_length() + 1))
+        # each row stores its leaf hash and every subtree it completes, exactly as a fresh tree computes them
+        expected = merkle.MemoryNodeStore()
+        for row in sql.event_rows(ledger):
+            leaf = merkle.leaf_hash(leaf_data(row["originator_id"], row["originator_version"], row["topic"],
+                                              row["state"]))
+            expected.append(leaf)
+            position = row["position"]
+            assert len(row["merkle"]) == 32 * hash_count(position)
+            for level, index, digest in unpack_hashes(position, row["merkle"]):
+                assert expected.nodes([(level, index)]) == {(level, index): digest}
+        assert [hash_count(p) for p in range(8)] == [1, 2, 1, 3, 1, 2, 1, 4]
         assert_verifies(ledger)
 
-    def test_leaf_insert_failure_rolls_back_the_event_merkle_rows_share_the_insert_transaction(
+    def test_a_save_failing_midway_stores_nothing_and_the_next_save_chains_to_the_stored_log(
             self, ledger: LedgerApplication) -> None:
+        dossier = open_dossier(ledger, "dept-a")
+        stale = ledger.get(dossier.id)
+        dossier.annotate("wins", actor_unit="dept-a")
+        ledger.save_as("dept-a", dossier)
         n = ledger.event_count()
-        # plant the level-0 node the next append will write: the leaf insert must fail ...
-        sql.execute(ledger, f"INSERT INTO {ledger.log.merkle.nodes} (level, idx, hash) VALUES (?, ?, ?)",
-                    [0, n, b"\x00" * 32])
-        dossier = Dossier("doomed", actor_unit="dept-a")
-        with pytest.raises(IntegrityError):
-            ledger.save_as("dept-a", dossier)
-        # ... and take the event down with it
-        assert stored_count(ledger) == n and ledger.log.count_rows("leaves") == n
-        assert not ledger.exists(dossier.id)
-        sql.execute(ledger, f"DELETE FROM {ledger.log.merkle.nodes} WHERE level = 0 AND idx = ?", [n])
-        open_dossier(ledger, "dept-a")
+        fresh = Dossier("never stored", actor_unit="dept-a")
+        stale.annotate("loses", actor_unit="dept-a")
+        with pytest.raises(IntegrityError):  # the fresh dossier's row is inserted first, then the conflict
+            ledger.save_as("dept-a", fresh, stale)
+        assert stored_count(ledger) == ledger.event_count() == n
+        assert not ledger.exists(fresh.id)
+        open_dossier(ledger, "dept-b")  # this process's view of the log's end must not include the failed rows
         assert_dense(ledger)
+        assert_verifies(ledger)
+
+    def test_another_writer_in_between_the_hashes_are_recomputed_from_the_stored_log(
+            self, ledger: LedgerApplication) -> None:
+        other = LedgerApplication(ledger.settings)  # its own connections and its own view of the log's end
+        try:
+            for k in range(5):
+                open_dossier(ledger, "dept-a", notes=k % 2)
+                for _ in range(k):
+                    open_dossier(other, "dept-b")
+        finally:
+            other.close()
+        assert_dense(ledger)
+        assert_verifies(ledger)
+
+    def test_key_rotated_by_another_writer_after_the_signer_was_chosen_is_not_used(
+            self, ledger: LedgerApplication) -> None:
+        old = ledger.signer_for("dept-a")
+        other = LedgerApplication(ledger.settings)
+        try:
+            new = other.rotate_key("dept-a")
+        finally:
+            other.close()
+        n = ledger.event_count()
+        with pytest.raises(StaleKeyHistoryError):  # the recorder re-checks the registry in the insert transaction
+            ledger._save_signed(old, Dossier("late", actor_unit="dept-a"))
+        assert ledger.event_count() == stored_count(ledger) == n
+        dossier = open_dossier(ledger, "dept-a")  # save_as re-reads the keys and signs with the new one
+        row = next(r for r in sql.event_rows(ledger) if str(r["originator_id"]).replace("-", "") == dossier.id.hex)
+        assert unpack(row["state"]).key_id == new.key_id != old.key_id
         assert_verifies(ledger)
 
     def test_record_conflict_error_stores_nothing_and_log_still_verifies(self, ledger: LedgerApplication) -> None:

@@ -1,13 +1,16 @@
-"""No unlogged window: an event and its Merkle leaf commit together or not at all (DESIGN §3)."""
+"""No unlogged window: an event and its Merkle leaf are one row, committed together or not at all (DESIGN §3)."""
 
 from __future__ import annotations
 
 import pytest
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import IntegrityError
 
 from ledger.app import LedgerApplication
 from ledger.audit import verify_ledger
+from ledger.errors import LogDamagedError
+from ledger.merkle import frontier_keys
+from ledger.merkle_tables import completing_position
+from ledger_support import sql
 
 
 class Note(Aggregate):
@@ -18,20 +21,26 @@ class Note(Aggregate):
         self.text = text
 
 
-def test_failed_leaf_write_rolls_back_the_event(signed_ledger: LedgerApplication) -> None:
-    """A conflicting row in merkle_nodes makes the leaf insert fail; the event must not be stored either."""
+def test_append_onto_a_log_with_a_missing_frontier_row_is_refused_and_stores_nothing(
+        signed_ledger: LedgerApplication) -> None:
+    """A writer that must read the log's end from the database (another process appended since its last save,
+    or it never saved) chains to the frontier's stored hashes; if a row holding one is gone, the event is not
+    stored either (it is one transaction), and the error says why."""
     log = signed_ledger.log
+    signed_ledger.save_as("dept-a", Note("dept-a", "first"))
     size = log.tree_size()
-    events_before = log.count_rows("events")
-    with log.datastore.transaction(commit=True) as cursor:
-        cursor.execute(log.merkle.insert_node(), (0, size, b"\x00" * 32))
-    with pytest.raises(IntegrityError):
-        signed_ledger.save_as("credit-office", Note("credit-office", "never stored"))
-    assert log.count_rows("events") == events_before
-    assert log.tree_size() == size
-    with log.datastore.transaction(commit=True) as cursor:
-        cursor.execute(f"DELETE FROM {log.merkle.nodes} WHERE level = 0 AND idx = {size}")
-    signed_ledger.save_as("credit-office", Note("credit-office", "stored"))
+    frontier_row = completing_position(frontier_keys(size)[0])  # the largest perfect subtree's last leaf
+    row = sql.row_at(signed_ledger, frontier_row)
+    sql.delete_event(signed_ledger, row["nid"])
+    fresh = LedgerApplication(signed_ledger.settings)  # knows nothing of the log's end
+    try:
+        with pytest.raises(LogDamagedError, match=f"positions \\[{frontier_row}\\]"):
+            fresh.save_as("dept-a", Note("dept-a", "never stored"))
+        assert log.tree_size() == size and log.count_rows() == size - 1
+    finally:
+        fresh.close()
+    sql.insert_event(signed_ledger, row)
+    signed_ledger.save_as("dept-a", Note("dept-a", "stored"))
     assert log.tree_size() == size + 1
     assert verify_ledger(signed_ledger, workers=1).ok
 

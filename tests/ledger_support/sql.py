@@ -1,8 +1,8 @@
 """Direct SQL on a ledger's own tables, the way an attacker (or an auditor's copy) would see them.
 
 Works on both backends: table names, the placeholder and the notification-id column come from the
-recorder's MerkleTables (SQLite: `stored_events`, rowid; PostgreSQL: `<schema>.ledger_events`,
-notification_id).
+recorder's MerkleTables (SQLite: `stored_events`, rowid = position + 1; PostgreSQL:
+`<schema>.ledger_events`, notification_id, position). The log's hashes are in each row's `merkle`.
 """
 
 from __future__ import annotations
@@ -43,25 +43,29 @@ def query(app: LedgerApplication, statement: str, params: Sequence[Any] = ()) ->
 
 
 def event_rows(app: LedgerApplication) -> list[dict[str, Any]]:
-    """Every stored event (nid, originator_id, originator_version, topic, state as bytes), by nid."""
+    """Every stored event (nid, position, originator_id, originator_version, topic, state and merkle as bytes),
+    by nid."""
     t = tables(app)
-    rows = query(app, f"SELECT e.{t.notification_column} AS nid, e.originator_id AS originator_id, "
-                      f"e.originator_version AS originator_version, e.topic AS topic, "
-                      f"{t.state_column('e')} AS state FROM {t.events} e ORDER BY e.{t.notification_column}")
+    rows = query(app, f"SELECT e.{t.notification_column} AS nid, {t.position('e')} AS position, "
+                      f"e.originator_id AS originator_id, e.originator_version AS originator_version, e.topic AS topic, "
+                      f"{t.state_column('e')} AS state, e.merkle AS merkle FROM {t.events} e "
+                      f"ORDER BY e.{t.notification_column}")
     for row in rows:
         row["state"] = bytes(row["state"])
+        row["merkle"] = None if row["merkle"] is None else bytes(row["merkle"])
     return rows
 
 
 def leaf_rows(app: LedgerApplication) -> list[dict[str, Any]]:
-    """Every (position, notification_id) leaf row, by position."""
-    return query(app, f"SELECT position, notification_id FROM {tables(app).leaves} ORDER BY position")
+    """Every (position, notification_id) pair, by position."""
+    t = tables(app)
+    return query(app, f"SELECT {t.position('e')} AS position, e.{t.notification_column} AS notification_id "
+                      f"FROM {t.events} e ORDER BY {t.position_order('e')}")
 
 
 def row_at(app: LedgerApplication, position: int) -> dict[str, Any]:
-    """The stored event at a log position (found through its leaf)."""
-    nid = {r["position"]: r["notification_id"] for r in leaf_rows(app)}[position]
-    return next(r for r in event_rows(app) if r["nid"] == nid)
+    """The stored event at a log position."""
+    return next(r for r in event_rows(app) if r["position"] == position)
 
 
 def update_event(app: LedgerApplication, nid: int, **columns: Any) -> None:
@@ -74,17 +78,27 @@ def update_event(app: LedgerApplication, nid: int, **columns: Any) -> None:
 
 
 def delete_event(app: LedgerApplication, nid: int) -> None:
-    """Delete the stored event with notification id `nid` (its leaf stays)."""
+    """Delete the stored event with notification id `nid` (with it go its leaf and the hashes it stored)."""
     t = tables(app)
     assert execute(app, f"DELETE FROM {t.events} WHERE {t.notification_column} = ?", [nid]) == 1
 
 
+def _event_columns(app: LedgerApplication) -> tuple[str, ...]:
+    """The columns that make a stored row (PostgreSQL also stores the position)."""
+    extra = ("position",) if tables(app).dialect == "postgres" else ()
+    return (tables(app).notification_column, "originator_id", "originator_version", "topic", "state", "merkle", *extra)
+
+
+def _event_values(app: LedgerApplication, row: dict[str, Any]) -> list[Any]:
+    values = [row["nid"], row["originator_id"], row["originator_version"], row["topic"], row["state"], row["merkle"]]
+    return values + ([row["position"]] if tables(app).dialect == "postgres" else [])
+
+
 def insert_event(app: LedgerApplication, row: dict[str, Any]) -> None:
-    """Insert an event row with an explicit notification id."""
-    t = tables(app)
-    execute(app, f"INSERT INTO {t.events} ({t.notification_column}, originator_id, originator_version, "
-                 f"topic, state) VALUES (?, ?, ?, ?, ?)",
-            [row["nid"], row["originator_id"], row["originator_version"], row["topic"], row["state"]])
+    """Insert an event row (as event_rows gives it) with an explicit notification id."""
+    t, columns = tables(app), _event_columns(app)
+    execute(app, f"INSERT INTO {t.events} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            _event_values(app, row))
 
 
 @dataclass
@@ -92,18 +106,13 @@ class Snapshot:
     """Every row of the ledger's tables, to put back after a tamper."""
 
     events: list[dict[str, Any]]
-    leaves: list[dict[str, Any]]
-    nodes: list[dict[str, Any]]
     checkpoints: list[dict[str, Any]]
 
 
 def snapshot(app: LedgerApplication) -> Snapshot:
-    """Copy every row of the events, leaves, nodes and checkpoints tables."""
+    """Copy every row of the events and checkpoints tables."""
     t = tables(app)
-    nodes = query(app, f"SELECT level, idx, hash FROM {t.nodes} ORDER BY level, idx")
-    for row in nodes:
-        row["hash"] = bytes(row["hash"])
-    return Snapshot(event_rows(app), leaf_rows(app), nodes,
+    return Snapshot(event_rows(app),
                     query(app, f"SELECT tree_size, note, recorded_at FROM {t.checkpoints} ORDER BY tree_size"))
 
 
@@ -111,16 +120,11 @@ def restore(app: LedgerApplication, snap: Snapshot) -> None:
     """Put every table back exactly as snapshotted (one transaction)."""
     t = tables(app)
     m = t.mark
+    columns = _event_columns(app)
     with cursor(app) as cur:
-        for name in (t.events, t.leaves, t.nodes, t.checkpoints):
+        for name in (t.events, t.checkpoints):
             cur.execute(f"DELETE FROM {name}")
-        cur.executemany(f"INSERT INTO {t.events} ({t.notification_column}, originator_id, originator_version, "
-                        f"topic, state) VALUES ({m}, {m}, {m}, {m}, {m})",
-                        [(r["nid"], r["originator_id"], r["originator_version"], r["topic"], r["state"])
-                         for r in snap.events])
-        cur.executemany(f"INSERT INTO {t.leaves} (position, notification_id) VALUES ({m}, {m})",
-                        [(r["position"], r["notification_id"]) for r in snap.leaves])
-        cur.executemany(f"INSERT INTO {t.nodes} (level, idx, hash) VALUES ({m}, {m}, {m})",
-                        [(r["level"], r["idx"], r["hash"]) for r in snap.nodes])
+        cur.executemany(f"INSERT INTO {t.events} ({', '.join(columns)}) VALUES ({', '.join([m] * len(columns))})",
+                        [tuple(_event_values(app, r)) for r in snap.events])
         cur.executemany(f"INSERT INTO {t.checkpoints} (tree_size, note, recorded_at) VALUES ({m}, {m}, {m})",
                         [(r["tree_size"], r["note"], r["recorded_at"]) for r in snap.checkpoints])
