@@ -6,7 +6,7 @@ import os
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
@@ -18,7 +18,7 @@ from ledger.envelope import EnvelopeError, signed_message, unpack
 from ledger.keybook import KeyBook
 from ledger.keyregistry import REGISTRY_ID
 from ledger.verification_errors import VerificationError
-from ledger.verifier import Problem, RowResult, TreeChecker, check_rows, short
+from ledger.verifier import ChunkTree, Problem, RowResult, TreeChecker, check_rows, chunk_tree, short
 
 _BOOK: KeyBook | None = None
 
@@ -41,18 +41,24 @@ class VerifyReport:
 
 
 def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, workers: int | None = None,
-                  progress: bool = False, chunk: int = 2000) -> VerifyReport:
-    """Check every signature, leaf, node, checkpoint and the key history of the ledger."""
+                  progress: bool = False, chunk: int = 2048) -> VerifyReport:
+    """Check every signature, leaf, node, checkpoint and the key history of the ledger.
+
+    The log is read in chunks of `chunk` positions (a power of two, so each chunk is a subtree of the
+    log's tree); each chunk is checked, and its subtree built, by one of `workers` processes (default:
+    one per core); this process only joins the chunks' subtree hashes and checks what lies above them."""
+    if chunk < 1 or chunk & (chunk - 1):
+        raise ValueError(f"chunk must be a power of two, not {chunk}")
     report = VerifyReport(tree_size=app.log.tree_size())
     book = _key_history(app, root_key or app.keystore.pinned_root(), report)
     checker = TreeChecker(_checkpoints(app, book, report))
     bar = tqdm(total=report.tree_size, unit="ev", disable=not progress, desc="verify")
     previous: int | None = None
-    for result in _checked_chunks(app, book, workers, chunk):
+    for result in _checked_chunks(app, book, workers, chunk, sorted(checker.checkpoints)):
         report.problems.extend(result.rows.problems)
         report.signatures += result.rows.signatures
         previous = _check_chunk_order(result, previous, checker.range.size, report)
-        checker.feed(result.rows.leaves, result.rows.nodes, result.rows.missing)
+        checker.add(result.tree)
         bar.update(result.size)
     bar.close()
     report.problems.extend(checker.finish())
@@ -114,16 +120,18 @@ def _checkpoints(app: LedgerApplication, book: KeyBook, report: VerifyReport) ->
 
 @dataclass
 class ChunkResult:
-    """A checked chunk: row checks (with the subtree hashes its rows store), its notification ids."""
+    """A checked chunk: row checks, the chunk's subtree, its notification ids."""
 
     size: int
     rows: RowResult
+    tree: ChunkTree
     first_nid: int | None
     last_nid: int | None
     order_problems: list[Problem]
 
 
 _APP: LedgerApplication | None = None
+Span = tuple[int, int, tuple[int, ...]]  # positions [start, end) and the checkpoint sizes in (start, end]
 
 
 def _init_worker(settings: Any, book: KeyBook) -> None:
@@ -132,27 +140,33 @@ def _init_worker(settings: Any, book: KeyBook) -> None:
     _APP, _BOOK = LedgerApplication(settings), book
 
 
-def _work(span: tuple[int, int]) -> ChunkResult:
+def _work(span: Span) -> ChunkResult:
     assert _APP is not None and _BOOK is not None
     return check_chunk(_APP, _BOOK, *span)
 
 
-def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int) -> ChunkResult:
-    """Read and check positions [start, end): rows, signatures, leaves, stored hashes and log order."""
+def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int,
+                checkpoint_sizes: Sequence[int] = ()) -> ChunkResult:
+    """Read and check positions [start, end): rows, signatures, leaves, stored hashes, the chunk's subtree
+    and log order."""
     rows = app.log.log_tuples(start, end)
     result = check_rows(rows, book, start, end)
+    tree = chunk_tree(start, result, checkpoint_sizes)
+    result.leaves, result.blobs = [], []  # built into the tree; not sent back to the joining process
     nids = [int(r[1]) for r in rows]
     order = [Problem(None, "log order", f"notification id > {nids[i - 1]}", str(nids[i]))
              for i in range(1, len(nids)) if nids[i] <= nids[i - 1]]
-    return ChunkResult(end - start, result, nids[0] if nids else None, nids[-1] if nids else None, order)
+    return ChunkResult(end - start, result, tree, nids[0] if nids else None, nids[-1] if nids else None, order)
 
 
-def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, chunk: int) -> Iterator[ChunkResult]:
+def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, chunk: int,
+                    checkpoint_sizes: Sequence[int]) -> Iterator[ChunkResult]:
     size = app.log.tree_size()
-    spans = [(a, min(a + chunk, size)) for a in range(0, size, chunk)]
+    spans: list[Span] = [(a, min(a + chunk, size), tuple(s for s in checkpoint_sizes if a < s <= a + chunk))
+                         for a in range(0, size, chunk)]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(spans) <= 1:
-        yield from (check_chunk(app, book, a, b) for a, b in spans)
+        yield from (check_chunk(app, book, *span) for span in spans)
         return
     with get_context("fork").Pool(workers, initializer=_init_worker, initargs=(app.settings, book)) as pool:
         pending: deque = deque()

@@ -65,21 +65,29 @@ def unpack(state: bytes) -> Envelope:
         raise EnvelopeError(f"stored state does not start with {MAGIC!r}")
     if len(state) < 6:
         raise EnvelopeError("stored state is truncated")
-    (length,) = struct.unpack(">H", state[4:6])
+    length = (state[4] << 8) | state[5]
     sig_end = 6 + length + SIGNATURE_SIZE
     if len(state) < sig_end + _BATCH.size:
         raise EnvelopeError("stored state is truncated before the batch header ends")
-    try:
-        key_id = state[6 : 6 + length].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise EnvelopeError("key id is not UTF-8") from exc
+    key_id = _key_id(state[6 : 6 + length])
     size, index, count = _BATCH.unpack_from(state, sig_end)
     path_start = sig_end + _BATCH.size
+    if not count:  # a save of one event (the common case)
+        return Envelope(key_id, state[6 + length : sig_end], size, index, (), state[path_start:])
     payload_start = path_start + count * HASH_SIZE
     if len(state) < payload_start:
         raise EnvelopeError("stored state is truncated inside the batch path")
     path = tuple(state[i : i + HASH_SIZE] for i in range(path_start, payload_start, HASH_SIZE))
     return Envelope(key_id, state[6 + length : sig_end], size, index, path, state[payload_start:])
+
+
+@lru_cache(maxsize=1024)
+def _key_id(raw: bytes) -> str:
+    """A key id's text (few distinct keys sign a whole log: decode each once)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EnvelopeError("key id is not UTF-8") from None
 
 
 def key_id_of(state: bytes) -> str:
@@ -93,13 +101,23 @@ def key_id_of(state: bytes) -> str:
         raise EnvelopeError("key id is not UTF-8") from exc
 
 
+_last_id: tuple[object, str] = (None, "")
+
+
 def canonical_id(originator_id: UUID | str) -> str:
     """Originator id as 32 lower-case hex digits (the same on SQLite and PostgreSQL)."""
+    global _last_id
+    last = _last_id
+    if originator_id is last[0]:  # verify derives the leaf and the signed message from one row's id: parse it once
+        return last[1]
     if isinstance(originator_id, UUID):
-        return originator_id.hex
-    if len(originator_id) == 32 and _LOWER_HEX.fullmatch(originator_id):  # as SQLite stores it: skip parsing
-        return originator_id
-    return UUID(str(originator_id)).hex
+        result = originator_id.hex
+    elif len(originator_id) == 32 and _LOWER_HEX.fullmatch(originator_id):  # as SQLite stores it: skip parsing
+        result = originator_id
+    else:
+        result = UUID(str(originator_id)).hex
+    _last_id = (originator_id, result)
+    return result
 
 
 def event_message(originator_id: UUID | str, version: int, topic: str, payload: bytes, key_id: str) -> bytes:

@@ -351,9 +351,28 @@ class CompactRange:
         self._size += 1
         return completed
 
+    def append_subtree(self, subtree_hash: bytes, level: int) -> list[tuple[int, int, bytes]]:
+        """Append a perfect subtree of 2^level leaves by its hash (the size must be a multiple of 2^level);
+        return (level, index, hash) of the subtree and of each node it completes, lowest first."""
+        if self._size & ((1 << level) - 1):
+            raise ValueError(f"a subtree of 2^{level} leaves cannot follow {self._size} leaves")
+        width, index, node = 1 << level, self._size >> level, subtree_hash
+        completed = [(level, index, node)]
+        while index & 1:
+            node = node_hash(self._frontier.pop(), node)
+            index, level = index >> 1, level + 1
+            completed.append((level, index, node))
+        self._frontier.append(node)
+        self._size += width
+        return completed
+
     def root(self) -> bytes:
         """Return MTH of the leaves appended so far (EMPTY_ROOT at size 0)."""
         return _fold(self._frontier)
+
+    def root_with(self, subtree_hashes: Sequence[bytes]) -> bytes:
+        """MTH of these leaves followed by subtrees whose hashes continue the frontier (a range's compact hashes)."""
+        return _fold([*self._frontier, *subtree_hashes])
 
 
 def root_and_paths(leaf_hashes: Sequence[bytes]) -> tuple[bytes, list[list[bytes]]]:

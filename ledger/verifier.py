@@ -16,8 +16,8 @@ from nacl.exceptions import BadSignatureError
 
 from ledger.envelope import EnvelopeError, canonical_id, leaf_data, signed_message, unpack, verify_signature
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
-from ledger.merkle import HASH_SIZE, CompactRange, leaf_hash
-from ledger.merkle_tables import hash_count, unpack_hashes
+from ledger.merkle import HASH_SIZE, CompactRange, leaf_hash, range_keys
+from ledger.merkle_tables import hash_count
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,13 @@ def short(data: bytes | None) -> str:
 
 @dataclass
 class RowResult:
-    """What checking the rows of positions [start, end) yields: recomputed leaf hashes (None where no row
-    could give one), the subtree hashes the rows store, and problems."""
+    """What checking the rows of positions [start, end) yields, one entry per position: the recomputed leaf
+    hash (None where no row could give one) and the row's stored hashes (None where there is no row)."""
 
     leaves: list[bytes | None]
     problems: list[Problem]
     signatures: int
-    nodes: dict[tuple[int, int], bytes] = field(default_factory=dict)
+    blobs: list[bytes | None] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)
 
 
@@ -62,8 +62,10 @@ def check_rows(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: in
             _missing(result, expected)
             expected += 1
         expected = position + 1
+        blob = None if row[6] is None else bytes(row[6])
+        result.blobs.append(blob)
         try:
-            result.leaves.append(_check_row(row, book, result))
+            result.leaves.append(_check_row(row, blob, book, result))
         except Exception as exc:  # a verifier reports damaged rows, it never crashes on them
             result.problems.append(Problem(position, "unreadable event row", "a well-formed row",
                                            f"{type(exc).__name__}: {exc}"))
@@ -77,28 +79,24 @@ def check_rows(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: in
 def _missing(result: RowResult, position: int) -> None:
     result.problems.append(Problem(position, "event row missing", f"the event at log position {position}", "no row"))
     result.leaves.append(None)
+    result.blobs.append(None)
     result.missing.append(position)
 
 
-def _check_row(row: Sequence[Any], book: KeyBook, out: RowResult) -> bytes | None:
-    pos, _, originator_id, version, topic, state, blob = row
-    if blob is not None:
-        blob = bytes(blob)
-        if len(blob) != HASH_SIZE * hash_count(pos):
-            out.problems.append(Problem(pos, "stored Merkle hashes", f"{hash_count(pos)} hashes of 32 bytes",
-                                        f"{len(blob)} bytes"))
-        for level, index, digest in unpack_hashes(pos, blob):
-            out.nodes[(level, index)] = digest
+def _check_row(row: Sequence[Any], blob: bytes | None, book: KeyBook, out: RowResult) -> bytes | None:
+    pos, _, originator_id, version, topic, state, _ = row
+    if blob is not None and len(blob) != HASH_SIZE * hash_count(pos):
+        out.problems.append(Problem(pos, "stored Merkle hashes", f"{hash_count(pos)} hashes of 32 bytes",
+                                    f"{len(blob)} bytes"))
     if state is None:
         out.problems.append(Problem(pos, "event state missing", "the signed envelope", "NULL"))
         return None
     state = bytes(state)
     oid, version = canonical_id(originator_id), int(version)
     computed = leaf_hash(leaf_data(oid, version, topic, state))
-    stored = blob[:HASH_SIZE] if blob else None
-    if stored is not None and stored != computed:
+    if blob and blob[:HASH_SIZE] != computed:
         out.problems.append(Problem(pos, "leaf hash does not match the stored event",
-                                    f"{short(stored)} (stored leaf)", f"{short(computed)} (recomputed from event)"))
+                                    f"{short(blob[:HASH_SIZE])} (stored leaf)", f"{short(computed)} (recomputed from event)"))
     problem = _check_signature(pos, oid, version, topic, state, book)
     out.signatures += 1
     if problem is not None:
@@ -149,52 +147,94 @@ def _actor_pair(unit: str) -> bytes:
     return b'"actor_unit":' + json.dumps(unit, ensure_ascii=False).encode("utf-8")
 
 
+@dataclass
+class ChunkTree:
+    """The tree over one chunk of positions [start, end), as the process that read the chunk computes it.
+
+    `start` is a multiple of the chunk length (a power of two), so the chunk's subtrees are the global
+    tree's: `subtrees` are the hashes of its maximal perfect subtrees, `partial[s]` the same for
+    [start, s) at each checkpoint size s inside the chunk, and `above` the hashes the chunk's last row
+    stores for nodes above the chunk (they also cover earlier chunks, so the joining process checks them).
+    """
+
+    start: int
+    end: int
+    subtrees: list[bytes]
+    partial: dict[int, list[bytes]]
+    above: bytes
+    missing: list[int]
+    problems: list[Problem]
+
+
+def chunk_tree(start: int, rows: RowResult, checkpoint_sizes: Iterable[int]) -> ChunkTree:
+    """Build the chunk's subtrees from its recomputed leaves and compare every node the chunk completes
+    within itself with the hashes its rows store (a missing row's leaf falls back to nothing)."""
+    local, sizes, partial, problems = CompactRange(), set(checkpoint_sizes), {}, []
+    above = b""
+    missing = rows.missing
+    for computed, blob in zip(rows.leaves, rows.blobs, strict=True):
+        leaf = computed if computed is not None else (blob[:HASH_SIZE] if blob else b"\0" * HASH_SIZE)
+        completed = local.append(leaf)
+        if blob is not None:
+            joined = b"".join([node[2] for node in completed]) if len(completed) > 1 else leaf
+            if len(completed) > 1 and blob[:len(joined)] != joined:
+                problems += _node_problems(start, completed[1:], blob, missing)
+            above = blob[len(joined):]
+        else:
+            above = b""
+        if start + local.size in sizes:
+            partial[start + local.size] = list(local.frontier)
+    return ChunkTree(start, start + local.size, list(local.frontier), partial, above, list(missing), problems)
+
+
+def _node_problems(start: int, completed: Sequence[tuple[int, int, bytes]], blob: bytes,
+                   missing: Sequence[int]) -> list[Problem]:
+    """Stored-vs-recomputed node differences; `completed` indexes are local to a chunk starting at `start`."""
+    problems = []
+    for level, local_index, digest in completed:
+        index = (start >> level) + local_index
+        first, last = index << level, ((index + 1) << level) - 1
+        if any(first <= m <= last for m in missing):
+            continue  # the missing row is reported once, at its position; its ancestors would only repeat it
+        found = blob[level * HASH_SIZE:(level + 1) * HASH_SIZE] or None
+        if found != digest:
+            problems.append(Problem(first, f"stored Merkle node (level {level}, index {index})", short(digest),
+                                    short(found)))
+    return problems
+
+
 class TreeChecker:
-    """Rebuilds the tree from recomputed leaves, compares stored nodes and checkpoint roots."""
+    """Joins the chunks' subtrees into the whole tree; checks the nodes above chunks and checkpoint roots."""
 
     def __init__(self, checkpoints: Mapping[int, bytes]) -> None:
         self.range = CompactRange()
         self.checkpoints = dict(checkpoints)
         self.problems: list[Problem] = []
-        self.roots: dict[int, bytes] = {}
         self.missing: list[int] = []
 
-    def feed(self, leaves: Iterable[bytes | None], stored_nodes: Mapping[tuple[int, int], bytes],
-             missing: Sequence[int] = ()) -> None:
-        """Append a chunk of leaves (None = no event to recompute from: fall back to the stored leaf).
+    def add(self, chunk: ChunkTree) -> None:
+        """Append the next chunk (it must start where the tree ends)."""
+        self.missing.extend(chunk.missing)
+        self.problems.extend(chunk.problems)
+        for size in sorted(chunk.partial):
+            self._check_root(size, self.range.root_with(chunk.partial[size]))
+        completed: list[tuple[int, int, bytes]] = []
+        for (level, _), digest in zip(range_keys(chunk.start, chunk.end), chunk.subtrees, strict=True):
+            completed = self.range.append_subtree(digest, level)
+        above = completed[1:]  # nodes over this and earlier chunks, stored in this chunk's last row
+        if above:
+            top = above[0][0]
+            stored = b"\0" * (top * HASH_SIZE) + chunk.above  # align the stored hashes with their levels
+            self.problems += _node_problems(0, above, stored, self.missing)
 
-        Nodes over a missing row are not compared (that row is already reported; its ancestors would only
-        repeat it), but checkpoint roots still are."""
-        self.missing.extend(missing)
-        for computed in leaves:
-            position = self.range.size
-            leaf = computed if computed is not None else stored_nodes.get((0, position), b"\0" * 32)
-            for level, index, digest in self.range.append(leaf):
-                self._compare_node(level, index, digest, stored_nodes)
-            self._at_size(self.range.size)
-
-    def _compare_node(self, level: int, index: int, digest: bytes, stored: Mapping[tuple[int, int], bytes]) -> None:
-        first, last = index << level, ((index + 1) << level) - 1
-        if self.missing and any(first <= m <= last for m in self.missing):
-            return
-        found = stored.get((level, index))
-        if level > 0 and found != digest:
-            self.problems.append(Problem(first, f"stored Merkle node (level {level}, index {index})",
-                                         short(digest), short(found)))
-        elif level == 0 and found is None:
-            self.problems.append(Problem(index, "stored leaf hash", short(digest), "nothing"))
-
-    def _at_size(self, size: int) -> None:
-        expected = self.checkpoints.get(size)
-        if expected is not None:
-            computed = self.range.root()
-            self.roots[size] = computed
-            if computed != expected:
-                self.problems.append(Problem(size - 1, f"root of checkpoint at tree size {size}",
-                                             f"{short(expected)} (signed checkpoint)", f"{short(computed)} (recomputed)"))
+    def _check_root(self, size: int, computed: bytes) -> None:
+        expected = self.checkpoints[size]
+        if computed != expected:
+            self.problems.append(Problem(size - 1, f"root of checkpoint at tree size {size}",
+                                         f"{short(expected)} (signed checkpoint)", f"{short(computed)} (recomputed)"))
 
     def finish(self) -> list[Problem]:
-        """Whole-log checks after the last leaf: truncation."""
+        """Whole-log checks after the last chunk: truncation."""
         size = self.range.size
         for cp_size in sorted(self.checkpoints):
             if cp_size > size:

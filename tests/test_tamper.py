@@ -116,7 +116,13 @@ def led(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 
 
 def verify(app: LedgerApplication) -> VerifyReport:
-    return verify_ledger(app, workers=1)
+    """Verify in one chunk, and again in chunks of 4 positions (whose tree the joining step assembles, with
+    checkpoints inside and at the end of chunks): both must report exactly the same problems."""
+    report = verify_ledger(app, workers=1)
+    chunked = verify_ledger(app, workers=1, chunk=4)
+    assert [str(p) for p in chunked.problems] == [str(p) for p in report.problems]
+    assert (chunked.signatures, chunked.checkpoints) == (report.signatures, report.checkpoints)
+    return report
 
 
 def assert_intact(app: LedgerApplication) -> None:
@@ -416,3 +422,22 @@ def test_deleted_genesis_registry_event_fails_every_root_signed_event(led: Ledge
         assert at(report, 0, "event row missing"), describe(report)
         for position in led.registry_positions()[1:]:
             assert names_bad_signature(report, position), describe(report)
+
+
+def test_verify_on_every_core_reports_what_one_process_reports(led: Ledger) -> None:
+    """The worker processes check chunks of rows and build their subtrees; the parent joins them."""
+    row = led.row(13)
+    blob = bytearray(row["merkle"])
+    blob[-1] ^= 1  # position 13 completes (1, 6): a node inside a chunk of 8
+    top = led.row(15)
+    top_blob = bytearray(top["merkle"])
+    top_blob[-1] ^= 1  # position 15 completes (4, 0): a node above the chunks of 8
+    with tampering(led):
+        sql.update_event(led.app, row["nid"], merkle=bytes(blob))
+        sql.update_event(led.app, top["nid"], merkle=bytes(top_blob))
+        sql.delete_event(led.app, led.row(26)["nid"])
+        one = failing(led.app)
+        every = verify_ledger(led.app, workers=2, chunk=8)
+        assert [str(p) for p in every.problems] == [str(p) for p in one.problems]
+        assert at(one, 12, "stored Merkle node (level 1, index 6)") and at(one, 0, "stored Merkle node (level 4, index 0)")
+        assert at(one, 26, "event row missing"), describe(one)
