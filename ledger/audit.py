@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any, Iterator, Sequence
@@ -131,6 +132,7 @@ class ChunkResult:
 
 
 _APP: LedgerApplication | None = None
+READ_AHEAD_FROM = 8192  # positions; below this a reader thread (and its connection) costs more than it saves
 Span = tuple[int, int, tuple[int, ...]]  # positions [start, end) and the checkpoint sizes in (start, end]
 
 
@@ -149,7 +151,12 @@ def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int,
                 checkpoint_sizes: Sequence[int] = ()) -> ChunkResult:
     """Read and check positions [start, end): rows, signatures, leaves, stored hashes, the chunk's subtree
     and log order."""
-    rows = app.log.log_tuples(start, end)
+    return check_fetched_chunk(app.log.log_tuples(start, end), book, start, end, checkpoint_sizes)
+
+
+def check_fetched_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
+                        checkpoint_sizes: Sequence[int] = ()) -> ChunkResult:
+    """Check the rows already read for positions [start, end) (see check_chunk)."""
     result = check_rows(rows, book, start, end)
     tree = chunk_tree(start, result, checkpoint_sizes)
     result.leaves, result.blobs = [], []  # built into the tree; not sent back to the joining process
@@ -166,7 +173,10 @@ def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, 
                          for a in range(0, size, chunk)]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(spans) <= 1:
-        yield from (check_chunk(app, book, *span) for span in spans)
+        if size >= READ_AHEAD_FROM:
+            yield from _read_ahead(app, book, spans)
+        else:
+            yield from (check_chunk(app, book, *span) for span in spans)
         return
     with get_context("fork").Pool(workers, initializer=_init_worker, initargs=(app.settings, book)) as pool:
         pending: deque = deque()
@@ -176,6 +186,18 @@ def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, 
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def _read_ahead(app: LedgerApplication, book: KeyBook, spans: Sequence[Span]) -> Iterator[ChunkResult]:
+    """Check the chunks in this process, reading each next chunk in a thread meanwhile (the database's
+    work and the wait for it overlap the checks; both drivers release the GIL while they wait)."""
+    with ThreadPoolExecutor(1) as reader:
+        ahead = reader.submit(app.log.log_tuples, *spans[0][:2]) if spans else None
+        for i, (start, end, sizes) in enumerate(spans):
+            assert ahead is not None
+            rows = ahead.result()
+            ahead = reader.submit(app.log.log_tuples, *spans[i + 1][:2]) if i + 1 < len(spans) else None
+            yield check_fetched_chunk(rows, book, start, end, sizes)
 
 
 def _check_chunk_order(chunk: ChunkResult, previous: int | None, start: int, report: VerifyReport) -> int | None:

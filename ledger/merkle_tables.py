@@ -114,10 +114,10 @@ class MerkleTables:
                     f"WHERE rowid IN ({marks})", [p + 1 for p in positions])
         return f"SELECT position, merkle FROM {self.events} WHERE position = ANY(%s)", [list(positions)]
 
-    def sqlite_insert(self) -> str:
-        """Insert one event with its hashes (SQLite assigns the key: position + 1)."""
+    def sqlite_insert(self, rows: int = 1) -> str:
+        """Insert `rows` events with their hashes in one statement (SQLite gives them consecutive keys)."""
         return (f"INSERT INTO {self.events} (originator_id, originator_version, topic, state, merkle) "
-                f"VALUES (?, ?, ?, ?, ?)")
+                f"VALUES {', '.join(['(?, ?, ?, ?, ?)'] * rows)}")
 
     def sqlite_set_hashes(self) -> str:
         """Rewrite a just-inserted row's hashes (when another process appended since this one's last save)."""

@@ -31,6 +31,7 @@ from ledger.merkle import CompactRange, Key, frontier_keys, leaf_hash
 from ledger.merkle_tables import MerkleTables, completing_position, hashes_at, pack_hashes
 
 
+SQLITE_ROWS_PER_INSERT = 500  # 5 parameters per row, well under SQLite's 32,766 per statement
 LOG_COLUMNS = ("position", "notification_id", "originator_id", "originator_version", "topic", "state", "merkle")
 
 
@@ -268,11 +269,16 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
         known = kwargs.get("registry_version")
         tip = self._known_tip()
         frontier, blobs = self._hashes(stored_events, tip) if tip is not None else (None, [b""] * len(stored_events))
-        statement, ids = self.merkle.sqlite_insert(), []
-        for e, blob in zip(stored_events, blobs, strict=True):
-            oid = e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id
-            c.execute(statement, (oid, e.originator_version, e.topic, e.state, blob))
-            ids.append(c.lastrowid)
+        ids: list[int] = []
+        for first in range(0, len(stored_events), SQLITE_ROWS_PER_INSERT):
+            group = stored_events[first:first + SQLITE_ROWS_PER_INSERT]
+            params = []
+            for e, blob in zip(group, blobs[first:first + len(group)], strict=True):
+                oid = e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id
+                params += (oid, e.originator_version, e.topic, e.state, blob)
+            c.execute(self.merkle.sqlite_insert(len(group)), params)
+            # One statement's rows get consecutive keys ending at lastrowid (no other writer inside this transaction).
+            ids += range(c.lastrowid - len(group) + 1, c.lastrowid + 1)
         position = ids[0] - 1
         if ids != list(range(ids[0], ids[0] + len(ids))):
             raise ProgrammingError(f"SQLite gave non-consecutive keys {ids} to one save")

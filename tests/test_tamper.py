@@ -29,7 +29,7 @@ from ledger_support.backends import (
     require_postgres,
     sqlite_settings,
 )
-from ledger import merkle
+from ledger import audit, merkle
 from ledger.app import LedgerApplication
 from ledger.audit import VerifyReport, verify_ledger
 from ledger.checkpoint import Checkpoint, SignedCheckpoint, sign_checkpoint
@@ -424,8 +424,9 @@ def test_deleted_genesis_registry_event_fails_every_root_signed_event(led: Ledge
             assert names_bad_signature(report, position), describe(report)
 
 
-def test_verify_on_every_core_reports_what_one_process_reports(led: Ledger) -> None:
-    """The worker processes check chunks of rows and build their subtrees; the parent joins them."""
+def test_verify_on_every_core_reports_what_one_process_reports(led: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker processes check chunks of rows and build their subtrees; the parent joins them. One process
+    reading the next chunk in a thread while it checks one reports the same."""
     row = led.row(13)
     blob = bytearray(row["merkle"])
     blob[-1] ^= 1  # position 13 completes (1, 6): a node inside a chunk of 8
@@ -439,5 +440,8 @@ def test_verify_on_every_core_reports_what_one_process_reports(led: Ledger) -> N
         one = failing(led.app)
         every = verify_ledger(led.app, workers=2, chunk=8)
         assert [str(p) for p in every.problems] == [str(p) for p in one.problems]
+        monkeypatch.setattr(audit, "READ_AHEAD_FROM", 0)
+        ahead = verify_ledger(led.app, workers=1, chunk=8)
+        assert [str(p) for p in ahead.problems] == [str(p) for p in one.problems]
         assert at(one, 12, "stored Merkle node (level 1, index 6)") and at(one, 0, "stored Merkle node (level 4, index 0)")
         assert at(one, 26, "event row missing"), describe(one)
