@@ -90,10 +90,14 @@ class LedgerApplication(Application):
                 self.refresh_keys(force=True)
 
     def _save_signed(self, signer: Signer, *aggregates: Any) -> None:
+        # an aggregate created by this save (all its events pending) cannot be in the cache yet
+        created = {id(a) for a in aggregates if getattr(a, "version", None) == len(getattr(a, "_pending_events", ()))}
         self.save(*aggregates, signer=signer, registry_version=self._registry_version)
         cache = self.repository.cache
         if cache is not None:
             for aggregate in aggregates:
+                if id(aggregate) in created:
+                    continue
                 try:
                     cache.get(aggregate.id)  # only aggregates this process keeps (read before) are refreshed
                 except KeyError:

@@ -145,6 +145,22 @@ def signed_message(originator_id: UUID | str, version: int, topic: str, envelope
     return batch_message(batch_root, envelope.batch_size, envelope.key_id)
 
 
+def verification_hashes(oid: str, version: int, topic: str, state: bytes, envelope: Envelope) -> tuple[bytes, bytes]:
+    """For a stored event with a canonical originator id: its Merkle leaf hash (as `leaf_hash(leaf_data(...))`)
+    and the bytes its signature must verify over (as `signed_message`), computed together (verify's hot path)."""
+    sha256 = hashlib.sha256
+    head = f"{oid}\n{version}\n{topic}\n"
+    leaf = sha256(f"\0credit-ledger/leaf/v1\n{head}{sha256(state).hexdigest()}\n".encode()).digest()
+    key_id = envelope.key_id
+    signed = sha256(f"\0credit-ledger/event/v1\n{head}{sha256(envelope.payload).hexdigest()}\n{key_id}\n".encode()).digest()
+    if envelope.batch_size != 1 or envelope.index != 0 or envelope.path:
+        try:
+            signed = root_from_inclusion(signed, envelope.index, envelope.batch_size, envelope.path)
+        except ProofError as exc:
+            raise EnvelopeError(f"batch path: {exc}") from None
+    return leaf, f"credit-ledger/batch/v1\n{envelope.batch_size}\n{signed.hex()}\n{key_id}\n".encode()
+
+
 def verify_signature(public_key: bytes, message: bytes, signature: bytes, batch_size: int = 2) -> None:
     """Check one Ed25519 signature (BadSignatureError if wrong); a save's other events hit the cache.
 

@@ -31,6 +31,7 @@ from ledger.merkle import CompactRange, Key, frontier_keys, leaf_hash
 from ledger.merkle_tables import MerkleTables, completing_position, hashes_at, pack_hashes
 
 
+REGISTRY_HEX = REGISTRY_ID.hex
 SQLITE_ROWS_PER_INSERT = 500  # 5 parameters per row, well under SQLite's 32,766 per statement
 LOG_COLUMNS = ("position", "notification_id", "originator_id", "originator_version", "topic", "state", "merkle")
 
@@ -112,7 +113,9 @@ class MerkleLogMixin:
 
     @staticmethod
     def _registry_events(stored_events: Sequence[StoredEvent]) -> list[int]:
-        return [e.originator_version for e in stored_events if canonical_id(e.originator_id) == REGISTRY_ID.hex]
+        return [e.originator_version for e in stored_events
+                if e.originator_id == REGISTRY_ID
+                or (isinstance(e.originator_id, str) and canonical_id(e.originator_id) == REGISTRY_HEX)]
 
     def _hold_tip(self, frontier: CompactRange, before: int, stored_events: Sequence[StoredEvent]) -> None:
         """Remember the log's end after this transaction, to be promoted once it commits."""

@@ -14,7 +14,15 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from nacl.exceptions import BadSignatureError
 
-from ledger.envelope import EnvelopeError, canonical_id, leaf_data, signed_message, unpack, verify_signature
+from ledger.envelope import (
+    Envelope,
+    EnvelopeError,
+    canonical_id,
+    leaf_data,
+    unpack,
+    verification_hashes,
+    verify_signature,
+)
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import HASH_SIZE, CompactRange, leaf_hash, range_keys
 from ledger.merkle_tables import hash_count
@@ -93,29 +101,33 @@ def _check_row(row: Sequence[Any], blob: bytes | None, book: KeyBook, out: RowRe
         return None
     state = bytes(state)
     oid, version = canonical_id(originator_id), int(version)
-    computed = leaf_hash(leaf_data(oid, version, topic, state))
+    envelope: Envelope | None = None
+    message: bytes | None = None
+    try:
+        envelope = unpack(state)
+        computed, message = verification_hashes(oid, version, topic, state, envelope)
+        problem = None
+    except EnvelopeError as exc:
+        computed = leaf_hash(leaf_data(oid, version, topic, state))
+        problem = Problem(pos, "signature envelope", "a valid signed envelope by a registered key", str(exc))
     if blob and blob[:HASH_SIZE] != computed:
         out.problems.append(Problem(pos, "leaf hash does not match the stored event",
                                     f"{short(blob[:HASH_SIZE])} (stored leaf)", f"{short(computed)} (recomputed from event)"))
-    problem = _check_signature(pos, oid, version, topic, state, book)
+    if envelope is not None and message is not None:
+        problem = _check_signature(pos, topic, envelope, message, book)
     out.signatures += 1
     if problem is not None:
         out.problems.append(problem)
     return computed
 
 
-def _check_signature(pos: int, oid: str, version: int, topic: str, state: bytes, book: KeyBook) -> Problem | None:
+def _check_signature(pos: int, topic: str, env: Envelope, message: bytes, book: KeyBook) -> Problem | None:
     try:
-        env = unpack(state)
         record = book.check_at_position(env.key_id, pos)
-    except (EnvelopeError, KeyProblem) as exc:
+    except KeyProblem as exc:
         return Problem(pos, "signature envelope", "a valid signed envelope by a registered key", str(exc))
     if topic.startswith(REGISTRY_TOPIC_PREFIX) and env.key_id != book.root_key_id:
         return Problem(pos, "key registry event signer", f"root key {book.root_key_id}", env.key_id)
-    try:
-        message = signed_message(oid, version, topic, env)
-    except EnvelopeError as exc:
-        return Problem(pos, "signature envelope", "a valid signed envelope by a registered key", str(exc))
     try:
         verify_signature(record.public_key, message, env.signature, env.batch_size)
     except BadSignatureError:
