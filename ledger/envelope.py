@@ -188,17 +188,19 @@ EventParts = tuple[UUID | str, int, str, bytes]  # originator id, version, topic
 
 
 def seal_batch(events: Sequence[EventParts], key_id: str, sign: Callable[[bytes], bytes]) -> list[bytes]:
-    """Sign a save's events with ONE signature and return each event's stored-state bytes."""
-    if len(events) == 1:
-        oid, version, topic, payload = events[0]
-        only = leaf_hash(event_message(oid, version, topic, payload, key_id))
-        return [Envelope(key_id, sign(batch_message(only, 1, key_id)), 1, 0, (), payload).pack()]
+    """Sign a save's events with ONE signature and return each event's stored-state bytes (Envelope.pack's
+    layout, built here without an Envelope per event: every save of the ledger goes through this)."""
     leaves = [leaf_hash(event_message(oid, version, topic, payload, key_id)) for oid, version, topic, payload in events]
-    batch_root, paths = root_and_paths(leaves)
     size = len(events)
-    signature = sign(batch_message(batch_root, size, key_id))
-    return [Envelope(key_id, signature, size, i, tuple(path), parts[3]).pack()
+    if size == 1:
+        batch_root, paths = leaves[0], [[]]
+    else:
+        batch_root, paths = root_and_paths(leaves)
+    kid = key_id.encode("utf-8")
+    head = b"".join((MAGIC, struct.pack(">H", len(kid)), kid, sign(batch_message(batch_root, size, key_id))))
+    return [b"".join((head, _BATCH.pack(size, i, len(path)), *path, parts[3]))
             for i, (parts, path) in enumerate(zip(events, paths, strict=True))]
+
 
 def seal(originator_id: UUID | str, version: int, topic: str, payload: bytes, key_id: str,
          sign: Callable[[bytes], bytes]) -> bytes:

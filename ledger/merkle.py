@@ -376,16 +376,30 @@ class CompactRange:
 
 
 def root_and_paths(leaf_hashes: Sequence[bytes]) -> tuple[bytes, list[list[bytes]]]:
-    """MTH of a small in-memory leaf list and every leaf's audit path (RFC 6962 §2.1.1 PATH), in one pass."""
-    n = len(leaf_hashes)
-    if n == 0:
+    """MTH of a small in-memory leaf list and every leaf's audit path (RFC 6962 §2.1.1 PATH), in one pass.
+
+    Built bottom-up: pairing neighbours level by level and carrying an odd last node up unchanged gives
+    exactly RFC 6962's tree (its left subtrees are the largest perfect ones)."""
+    if not leaf_hashes:
         raise ValueError("no leaves")
-    if n == 1:
-        return leaf_hashes[0], [[]]
-    k = _split(n)
-    left, left_paths = root_and_paths(leaf_hashes[:k])
-    right, right_paths = root_and_paths(leaf_hashes[k:])
-    return node_hash(left, right), [p + [right] for p in left_paths] + [p + [left] for p in right_paths]
+    paths: list[list[bytes]] = [[] for _ in leaf_hashes]
+    members = [[i] for i in range(len(leaf_hashes))]  # the leaves under each node of the current level
+    level = list(leaf_hashes)
+    while len(level) > 1:
+        parents, parent_members = [], []
+        for j in range(0, len(level) - 1, 2):
+            left, right = level[j], level[j + 1]
+            for i in members[j]:
+                paths[i].append(right)
+            for i in members[j + 1]:
+                paths[i].append(left)
+            parents.append(node_hash(left, right))
+            parent_members.append(members[j] + members[j + 1])
+        if len(level) % 2:
+            parents.append(level[-1])
+            parent_members.append(members[-1])
+        level, members = parents, parent_members
+    return level[0], paths
 
 
 class MemoryNodeStore:
