@@ -223,6 +223,15 @@ class MerkleLogMixin:
             cursor.execute(f"SELECT COUNT(*) AS n FROM {self.merkle.events}")
             return int(cursor.fetchone()["n"])
 
+    def row_counts(self) -> tuple[int, int]:
+        """Rows in the events table, and how many of them lack a log position or hashes (one scan)."""
+        t = self.merkle
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN {t.position('e')} IS NULL OR e.merkle IS NULL "
+                           f"THEN 1 ELSE 0 END), 0) AS unlogged FROM {t.events} e")
+            row = cursor.fetchone()
+            return int(row["n"]), int(row["unlogged"])
+
     def unlogged_events(self, limit: int = 20) -> list[Mapping[str, Any]]:
         """Stored events without a log position or without stored hashes (should never exist)."""
         t = self.merkle

@@ -445,3 +445,25 @@ def test_verify_on_every_core_reports_what_one_process_reports(led: Ledger, monk
         assert [str(p) for p in ahead.problems] == [str(p) for p in one.problems]
         assert at(one, 12, "stored Merkle node (level 1, index 6)") and at(one, 0, "stored Merkle node (level 4, index 0)")
         assert at(one, 26, "event row missing"), describe(one)
+
+
+def test_an_event_slipped_in_by_sql_without_the_logs_columns_is_named(led: Ledger) -> None:
+    """PostgreSQL: a row inserted without a position is outside the log (counted and listed); SQLite: every
+    row has a position (its rowid), so a row without hashes is named at that position."""
+    t = sql.tables(led.app)
+    donor = led.row(SIZE - 1)
+    forged = {**donor, "originator_version": donor["originator_version"] + 1000}
+    with tampering(led):
+        if t.dialect == "postgres":
+            sql.execute(led.app, f"INSERT INTO {t.events} (originator_id, originator_version, topic, state) "
+                                 "VALUES (?, ?, ?, ?)", [forged[c] for c in EVENT_COLUMNS])
+            report = failing(led.app)
+            assert at(report, None, "event without a log position or Merkle hashes"), describe(report)
+            count = at(report, None, "number of stored events")
+            assert count and count[0].found == str(SIZE + 1), describe(report)
+        else:
+            sql.execute(led.app, f"INSERT INTO {t.events} (originator_id, originator_version, topic, state, merkle) "
+                                 "VALUES (?, ?, ?, ?, ?)", [*(forged[c] for c in EVENT_COLUMNS), b""])
+            report = failing(led.app)
+            hashes = at(report, SIZE, "stored Merkle hashes")
+            assert hashes and hashes[0].found == "0 bytes", describe(report)
