@@ -17,6 +17,7 @@ the event that completes it, in the same row: an append touches no page besides 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from ledger.merkle import HASH_SIZE, Key
@@ -116,8 +117,7 @@ class MerkleTables:
 
     def sqlite_insert(self, rows: int = 1) -> str:
         """Insert `rows` events with their hashes in one statement (SQLite gives them consecutive keys)."""
-        return (f"INSERT INTO {self.events} (originator_id, originator_version, topic, state, merkle) "
-                f"VALUES {', '.join(['(?, ?, ?, ?, ?)'] * rows)}")
+        return _sqlite_insert(self.events, rows)
 
     def sqlite_set_hashes(self) -> str:
         """Rewrite a just-inserted row's hashes (when another process appended since this one's last save)."""
@@ -135,6 +135,12 @@ class MerkleTables:
                 f"%b::bigint[], %b::bytea[]) WITH ORDINALITY AS u(o, v, t, s, p, m, n) "
                 f"WHERE (SELECT COALESCE(MAX(position), -1) FROM {t}) = %s{registry} "
                 f"ORDER BY u.n RETURNING notification_id")
+
+@lru_cache(maxsize=64)
+def _sqlite_insert(events: str, rows: int) -> str:
+    return (f"INSERT INTO {events} (originator_id, originator_version, topic, state, merkle) "
+            f"VALUES {', '.join(['(?, ?, ?, ?, ?)'] * rows)}")
+
 
 def hash_count(position: int) -> int:
     """How many hashes the row at `position` stores: its leaf and each subtree it completes."""

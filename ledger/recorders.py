@@ -13,9 +13,8 @@ transaction before it commits, so a row is never committed with hashes for anoth
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError, ProgrammingError, StoredEvent
@@ -36,17 +35,14 @@ SQLITE_ROWS_PER_INSERT = 500  # 5 parameters per row, well under SQLite's 32,766
 LOG_COLUMNS = ("position", "notification_id", "originator_id", "originator_version", "topic", "state", "merkle")
 
 
-@dataclass(frozen=True)
-class LogTip:
-    """The log's end after an append: the frontier of its tree and the key registry's version."""
+class LogTip(NamedTuple):
+    """The log's end after an append: its size, the frontier of its tree and the key registry's version.
 
+    A NamedTuple: one is made by every save."""
+
+    size: int
     frontier: CompactRange
     registry_version: int
-
-    @property
-    def size(self) -> int:
-        """Number of positions in the log."""
-        return self.frontier.size
 
 
 def _plain_rows(cursor: Any) -> None:
@@ -101,7 +97,7 @@ class MerkleLogMixin:
         if lost:
             raise LogDamagedError(f"cannot append: the log's stored hashes at positions {lost} are missing "
                                   "(run `ledger verify`)")
-        return LogTip(CompactRange(size, [found[key] for key in keys]), int(row["v"] or 0) - new_registry_events)
+        return LogTip(size, CompactRange(size, [found[key] for key in keys]), int(row["v"] or 0) - new_registry_events)
 
     def _hashes(self, stored_events: Sequence[StoredEvent], tip: LogTip) -> tuple[CompactRange, list[bytes]]:
         """Each new row's `merkle` value when appended after `tip`, and the frontier after them."""
@@ -120,7 +116,7 @@ class MerkleLogMixin:
     def _hold_tip(self, frontier: CompactRange, before: int, stored_events: Sequence[StoredEvent]) -> None:
         """Remember the log's end after this transaction, to be promoted once it commits."""
         versions = self._registry_events(stored_events)
-        self._pending.tip = LogTip(frontier, max(versions) if versions else before)
+        self._pending.tip = LogTip(frontier.size, frontier, max(versions) if versions else before)
 
     @staticmethod
     def _check_registry_version(known: int | None, current: int) -> None:
@@ -292,8 +288,6 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
             # One statement's rows get consecutive keys ending at lastrowid (no other writer inside this transaction).
             ids += range(c.lastrowid - len(group) + 1, c.lastrowid + 1)
         position = ids[0] - 1
-        if ids != list(range(ids[0], ids[0] + len(ids))):
-            raise ProgrammingError(f"SQLite gave non-consecutive keys {ids} to one save")
         if tip is None or tip.size != position:
             # Another process appended since this one's last save (or this is its first): the rows' hashes are
             # recomputed from the stored log while this transaction holds the write lock.
