@@ -52,12 +52,6 @@ class Envelope(NamedTuple):
     path: tuple[bytes, ...]
     payload: bytes
 
-    def pack(self) -> bytes:
-        """Serialise to the stored-state byte layout."""
-        kid = self.key_id.encode("utf-8")
-        return b"".join((MAGIC, struct.pack(">H", len(kid)), kid, self.signature,
-                         _BATCH.pack(self.batch_size, self.index, len(self.path)), *self.path, self.payload))
-
 
 def unpack(state: bytes) -> Envelope:
     """Parse stored state bytes into an Envelope, or raise EnvelopeError."""
