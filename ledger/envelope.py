@@ -33,6 +33,8 @@ SIGNATURE_SIZE = 64
 HASH_SIZE = 32
 _BATCH = struct.Struct(">IIB")
 _LOWER_HEX = re.compile("[0-9a-f]{32}")
+# The first line of each canonical encoding (verification_hashes builds the same bytes inline).
+EVENT_V1, BATCH_V1, LEAF_V1 = "credit-ledger/event/v1\n", "credit-ledger/batch/v1\n", "credit-ledger/leaf/v1\n"
 
 
 class EnvelopeError(ValueError):
@@ -118,12 +120,12 @@ def event_message(originator_id: UUID | str, version: int, topic: str, payload: 
     """The canonical encoding of one event that its save's signature commits to."""
     digest = hashlib.sha256(payload).hexdigest()
     oid = canonical_id(originator_id)
-    return f"credit-ledger/event/v1\n{oid}\n{version}\n{topic}\n{digest}\n{key_id}\n".encode()
+    return f"{EVENT_V1}{oid}\n{version}\n{topic}\n{digest}\n{key_id}\n".encode()
 
 
 def batch_message(batch_root: bytes, size: int, key_id: str) -> bytes:
     """The exact bytes a save's signature covers: the root over its events' messages, their count, the key."""
-    return f"credit-ledger/batch/v1\n{size}\n{batch_root.hex()}\n{key_id}\n".encode()
+    return f"{BATCH_V1}{size}\n{batch_root.hex()}\n{key_id}\n".encode()
 
 
 def signed_message(originator_id: UUID | str, version: int, topic: str, envelope: Envelope) -> bytes:
@@ -144,15 +146,15 @@ def verification_hashes(oid: str, version: int, topic: str, state: bytes, envelo
     and the bytes its signature must verify over (as `signed_message`), computed together (verify's hot path)."""
     sha256 = hashlib.sha256
     head = f"{oid}\n{version}\n{topic}\n"
-    leaf = sha256(f"\0credit-ledger/leaf/v1\n{head}{sha256(state).hexdigest()}\n".encode()).digest()
+    leaf = sha256(f"\0{LEAF_V1}{head}{sha256(state).hexdigest()}\n".encode()).digest()
     key_id = envelope.key_id
-    signed = sha256(f"\0credit-ledger/event/v1\n{head}{sha256(envelope.payload).hexdigest()}\n{key_id}\n".encode()).digest()
+    signed = sha256(f"\0{EVENT_V1}{head}{sha256(envelope.payload).hexdigest()}\n{key_id}\n".encode()).digest()
     if envelope.batch_size != 1 or envelope.index != 0 or envelope.path:
         try:
             signed = root_from_inclusion(signed, envelope.index, envelope.batch_size, envelope.path)
         except ProofError as exc:
             raise EnvelopeError(f"batch path: {exc}") from None
-    return leaf, f"credit-ledger/batch/v1\n{envelope.batch_size}\n{signed.hex()}\n{key_id}\n".encode()
+    return leaf, f"{BATCH_V1}{envelope.batch_size}\n{signed.hex()}\n{key_id}\n".encode()
 
 
 def verify_signature(public_key: bytes, message: bytes, signature: bytes, batch_size: int = 2) -> None:
@@ -205,4 +207,4 @@ def seal(originator_id: UUID | str, version: int, topic: str, payload: bytes, ke
 def leaf_data(originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
     """The Merkle leaf input for a stored event (RFC 6962 hashes it with a 0x00 prefix)."""
     digest = hashlib.sha256(state).hexdigest()
-    return f"credit-ledger/leaf/v1\n{canonical_id(originator_id)}\n{version}\n{topic}\n{digest}\n".encode()
+    return f"{LEAF_V1}{canonical_id(originator_id)}\n{version}\n{topic}\n{digest}\n".encode()

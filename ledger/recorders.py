@@ -70,6 +70,17 @@ class _CursorNodes:
         return hashes_at(keys, [(row["position"], row["merkle"]) for row in self.cursor.fetchall()])
 
 
+def _stored_frontier(reader: Any, size: int) -> CompactRange:
+    """The compact range of the first `size` positions from their stored hashes, or LogDamagedError."""
+    keys = frontier_keys(size)
+    found = reader.nodes(keys)
+    lost = [completing_position(key) for key in keys if key not in found]
+    if lost:
+        raise LogDamagedError(f"cannot append: the log's stored hashes at positions {lost} are missing "
+                              "(run `ledger verify`)")
+    return CompactRange(size, [found[key] for key in keys])
+
+
 class MerkleLogMixin:
     """Merkle-log reads and writes shared by both recorders."""
 
@@ -91,13 +102,8 @@ class MerkleLogMixin:
         cursor.execute(self.merkle.select_size_and_registry_version(), (self._registry_param(),))
         row = cursor.fetchone()
         size = int(row["n"]) if size is None else size
-        keys = frontier_keys(size)
-        found = _CursorNodes(cursor, self.merkle).nodes(keys)
-        lost = [completing_position(key) for key in keys if key not in found]
-        if lost:
-            raise LogDamagedError(f"cannot append: the log's stored hashes at positions {lost} are missing "
-                                  "(run `ledger verify`)")
-        return LogTip(size, CompactRange(size, [found[key] for key in keys]), int(row["v"] or 0) - new_registry_events)
+        frontier = _stored_frontier(_CursorNodes(cursor, self.merkle), size)
+        return LogTip(size, frontier, int(row["v"] or 0) - new_registry_events)
 
     def _hashes(self, stored_events: Sequence[StoredEvent], tip: LogTip) -> tuple[CompactRange, list[bytes]]:
         """Each new row's `merkle` value when appended after `tip`, and the frontier after them."""
@@ -168,7 +174,7 @@ class MerkleLogMixin:
 
     def frontier(self, size: int) -> CompactRange:
         """The compact range of the first `size` positions, from their stored hashes."""
-        return CompactRange.from_frontier(size, self)
+        return _stored_frontier(self, size)
 
     def log_rows(self, start: int, end: int) -> list[dict[str, Any]]:
         """Rows at positions [start, end) in order, as dicts keyed by LOG_COLUMNS; absent positions are skipped."""
@@ -210,14 +216,6 @@ class MerkleLogMixin:
             cursor.execute(f"SELECT {n} AS nid, {t.position('e')} AS position FROM {t.events} e "
                            f"WHERE {n} >= {t.mark} AND {n} <= {t.mark}", (first, last))
             return {int(r["nid"]): int(r["position"]) for r in cursor.fetchall() if r["position"] is not None}
-
-    def count_rows(self, table: str = "events") -> int:
-        """Row count of the events table."""
-        if table != "events":
-            raise ValueError(f"unknown table {table!r}: the log lives in the events table")
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(f"SELECT COUNT(*) AS n FROM {self.merkle.events}")
-            return int(cursor.fetchone()["n"])
 
     def row_counts(self) -> tuple[int, int]:
         """Rows in the events table, and how many of them lack a log position or hashes (one scan)."""

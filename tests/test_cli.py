@@ -72,7 +72,7 @@ class Cli:
         """Event count, read directly from the database."""
         app = LedgerApplication(self.settings)
         try:
-            return app.log.count_rows("events")
+            return app.log.row_counts()[0]
         finally:
             app.close()
 
