@@ -19,6 +19,7 @@ from ledger.envelope import EnvelopeError, signed_message, unpack
 from ledger.keybook import KeyBook
 from ledger.keyregistry import REGISTRY_ID
 from ledger.verification_errors import VerificationError
+from ledger.verify_fast import fast_chunk
 from ledger.verifier import ChunkTree, Problem, RowResult, TreeChecker, check_rows, chunk_tree, short
 
 _BOOK: KeyBook | None = None
@@ -156,10 +157,15 @@ def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int,
 
 def check_fetched_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
                         checkpoint_sizes: Sequence[int] = ()) -> ChunkResult:
-    """Check the rows already read for positions [start, end) (see check_chunk)."""
-    result = check_rows(rows, book, start, end)
-    tree = chunk_tree(start, result, checkpoint_sizes)
-    result.leaves, result.blobs = [], []  # built into the tree; not sent back to the joining process
+    """Check the rows already read for positions [start, end) (see check_chunk): on the fast path if the chunk
+    holds no problem and no checkpoint root, else on the thorough path that names every problem."""
+    fast = None if checkpoint_sizes else fast_chunk(rows, book, start, end)
+    if fast is not None:
+        result, tree = fast
+    else:
+        result = check_rows(rows, book, start, end)
+        tree = chunk_tree(start, result, checkpoint_sizes)
+        result.leaves, result.blobs = [], []  # built into the tree; not sent back to the joining process
     nids = [int(r[1]) for r in rows]
     order = [Problem(None, "log order", f"notification id > {nids[i - 1]}", str(nids[i]))
              for i in range(1, len(nids)) if nids[i] <= nids[i - 1]]

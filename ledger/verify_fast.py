@@ -1,0 +1,122 @@
+"""The verifier's fast path: one tight pass over a whole chunk of rows that are all in order.
+
+A chunk of a log that has not been touched is checked here with the same checks as `verifier.check_rows`
+and `verifier.chunk_tree` (signatures, key validity windows, signer and acting unit, leaf hashes, every
+stored node, hash counts), without building a Problem per check or a CompactRange per leaf. At the first
+thing that does not hold it gives up (returns None) and the caller checks the chunk again on the
+thorough path, which names every problem; so the two paths can only differ in speed
+(tests/test_verify_fast.py compares them on intact and damaged chunks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Sequence
+
+from nacl.exceptions import BadSignatureError
+
+from ledger.envelope import (
+    BATCH_V1,
+    EVENT_V1,
+    LEAF_V1,
+    MAGIC,
+    SIGNATURE_SIZE,
+    Envelope,
+    EnvelopeError,
+    _key_id,
+    _verify_key,
+    unpack,
+    verification_hashes,
+    verify_signature,
+)
+from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
+from ledger.merkle import HASH_SIZE
+from ledger.verifier import ChunkTree, RowResult, _actor_pair
+
+_BATCH_OF_ONE = b"\0\0\0\1\0\0\0\0\0"  # u32 batch size 1, u32 index 0, u8 path length 0
+_EVENT_HEAD, _LEAF_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"\0{LEAF_V1}", f"{BATCH_V1}1\n"
+
+
+def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int) -> tuple[RowResult, ChunkTree] | None:
+    """RowResult and ChunkTree of a chunk [start, end) that is a whole subtree of the log and holds no problem,
+    or None when the chunk must be checked on the thorough path (a problem, or an unusual shape)."""
+    size = end - start
+    if size < 2 or size & (size - 1) or start % size or len(rows) != size:
+        return None
+    try:
+        leaves = _checked_leaves(rows, book, start)
+    except (EnvelopeError, KeyProblem, BadSignatureError, ValueError, TypeError, IndexError, AttributeError):
+        return None
+    if leaves is None:
+        return None
+    blobs = [bytes(row[6]) for row in rows]
+    if [blob[:HASH_SIZE] for blob in blobs] != leaves:
+        return None
+    level, nodes, sha256 = 0, leaves, hashlib.sha256
+    while len(nodes) > 1:
+        level += 1
+        nodes = [sha256(b"\x01" + left + right).digest() for left, right in zip(nodes[::2], nodes[1::2])]
+        offset, step = level * HASH_SIZE, 1 << level
+        if [blob[offset:offset + HASH_SIZE] for blob in blobs[step - 1::step]] != nodes:
+            return None
+    result = RowResult([], [], size)
+    return result, ChunkTree(start, end, [nodes[0]], {}, blobs[-1][(level + 1) * HASH_SIZE:], [], [])
+
+
+def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) -> list[bytes] | None:
+    """Each row's recomputed leaf hash, or None at the first row that fails a check (see verifier._check_row)."""
+    sha256, windows, units = hashlib.sha256, _key_windows(book), {}
+    root_key_id = book.root_key_id
+    leaves: list[bytes] = []
+    append = leaves.append
+    expected = start
+    for position, _, oid, version, topic, state, blob in rows:
+        if position != expected or blob is None or state is None:
+            return None
+        expected += 1
+        if len(blob) != HASH_SIZE * ((position + 1) & -(position + 1)).bit_length():
+            return None
+        state = bytes(state)
+        if state[:4] != MAGIC:
+            return None
+        length = (state[4] << 8) | state[5]
+        sig_end = 6 + length + SIGNATURE_SIZE
+        key_id = _key_id(state[6:6 + length])
+        window = windows.get(key_id)
+        if window is None or not window[0] < position <= window[1]:
+            return None
+        if topic.startswith(REGISTRY_TOPIC_PREFIX) and key_id != root_key_id:
+            return None
+        # The id and version go into the hashed text as stored: any form but the canonical one (32 lower-case hex
+        # digits, a decimal integer) gives bytes nobody signed, so the chunk falls back to the slow path.
+        head = f"{oid}\n{version}\n{topic}\n"
+        if state[sig_end:sig_end + 9] == _BATCH_OF_ONE:  # a save of one event: no path, its leaf is the signed root
+            payload_start = sig_end + 9
+            append(sha256(f"{_LEAF_HEAD}{head}{sha256(state).hexdigest()}\n".encode()).digest())
+            signed = sha256(f"{_EVENT_HEAD}{head}{sha256(state[payload_start:]).hexdigest()}\n{key_id}\n".encode())
+            message = f"{_BATCH_HEAD}{signed.hexdigest()}\n{key_id}\n".encode()
+            _verify_key(window[2]).verify(message, state[6 + length:sig_end])
+        else:
+            envelope: Envelope = unpack(state)
+            leaf, message = verification_hashes(oid, int(version), topic, state, envelope)
+            append(leaf)
+            verify_signature(window[2], message, envelope.signature, envelope.batch_size)
+            payload_start = len(state) - len(envelope.payload)
+        unit = units.get(key_id) or units.setdefault(key_id, book.records[key_id].unit)
+        actors = state.count(b'"actor_unit"', payload_start)
+        if actors and (actors > 1 or state.find(_actor_pair(unit), payload_start) < 0):
+            return None  # the acting unit is decided by parsing the payload, on the slow path
+    return leaves
+
+
+def _key_windows(book: KeyBook) -> dict[str, tuple[float, float, bytes]]:
+    """Per key id: the log positions (low, high] at which it may sign, and its public key; the same bounds
+    as KeyBook.check_at_position (the root key also signs the genesis event, at its own registration)."""
+    windows = {}
+    for key_id, record in book.records.items():
+        low = -1 if record.registered_position is None else record.registered_position
+        if key_id == book.root_key_id and record.registered_position is not None:
+            low -= 1
+        high = float("inf") if record.ended_position is None else record.ended_position
+        windows[key_id] = (low, high, record.public_key)
+    return windows
