@@ -42,6 +42,7 @@ class LedgerApplication(Application):
         self.keybook = KeyBook()
         self._registry_version = 0
         self._signers: dict[str, Signer] = {}
+        self._active_signers: dict[str, Signer] = {}  # per unit, for the key book in hand (cleared when re-read)
         try:
             super().__init__(env={**eventsourcing_env(self.settings.database_url, create_table=create_tables),
                                   **AGGREGATE_CACHE})
@@ -141,6 +142,9 @@ class LedgerApplication(Application):
 
     def signer_for(self, unit: str) -> Signer:
         """The private key the unit signs with now (as far as this process knows; saves re-check)."""
+        active = self._active_signers.get(unit)
+        if active is not None:
+            return active
         if not self.keybook.records:
             self.refresh_keys(force=True)
         record = self.keybook.active_for(unit)
@@ -148,6 +152,7 @@ class LedgerApplication(Application):
             raise UnknownKeyError(f"unit {unit!r} has no active key in the key registry")
         if record.key_id not in self._signers:
             self._signers[record.key_id] = self.keystore.load(record.key_id)
+        self._active_signers[unit] = self._signers[record.key_id]
         return self._signers[record.key_id]
 
     def root_signer(self) -> Signer:
@@ -169,6 +174,7 @@ class LedgerApplication(Application):
         version = last[0].originator_version if last else 0
         if force or version != self._registry_version:
             self.keybook = self._read_keybook()
+            self._active_signers = {}
             self._registry_version = version
 
     def _read_keybook(self) -> KeyBook:

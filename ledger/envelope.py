@@ -32,6 +32,7 @@ MAGIC = b"CLE2"
 SIGNATURE_SIZE = 64
 HASH_SIZE = 32
 _BATCH = struct.Struct(">IIB")
+_BATCH_OF_ONE = _BATCH.pack(1, 0, 0)
 _LOWER_HEX = re.compile("[0-9a-f]{32}")
 # The first line of each canonical encoding (verification_hashes builds the same bytes inline).
 EVENT_V1, BATCH_V1, LEAF_V1 = "credit-ledger/event/v1\n", "credit-ledger/batch/v1\n", "credit-ledger/leaf/v1\n"
@@ -183,19 +184,46 @@ def _verify_key(public_key: bytes) -> VerifyKey:
 EventParts = tuple[UUID | str, int, str, bytes]  # originator id, version, topic, payload
 
 
-def seal_batch(events: Sequence[EventParts], key_id: str, sign: Callable[[bytes], bytes]) -> list[bytes]:
-    """Sign a save's events with ONE signature and return each event's stored-state bytes (Envelope.pack's
-    layout, built here without an Envelope per event: every save of the ledger goes through this)."""
-    leaves = [leaf_hash(event_message(oid, version, topic, payload, key_id)) for oid, version, topic, payload in events]
-    size = len(events)
-    if size == 1:
-        batch_root, paths = leaves[0], [[]]
-    else:
-        batch_root, paths = root_and_paths(leaves)
+class SealedEvent(NamedTuple):
+    """A sealed event as the recorder stores it (a StoredEvent's four fields) and its id in canonical form,
+    which its Merkle leaf needs (computed once, while sealing)."""
+
+    originator_id: UUID | str
+    originator_version: int
+    topic: str
+    state: bytes
+    hex_id: str
+
+
+def seal_events(events: Sequence[EventParts], key_id: str, sign: Callable[[bytes], bytes]) -> list[SealedEvent]:
+    """Sign a save's events with ONE signature and wrap each payload in its envelope (the layout in the module
+    docstring; every save of the ledger goes through here, so the encodings are built inline)."""
+    sha256, tail = hashlib.sha256, f"\n{key_id}\n"
+    hex_ids = [oid.hex if type(oid) is UUID else canonical_id(oid) for oid, _, _, _ in events]
+    leaves = [sha256(f"\0{EVENT_V1}{hex_id}\n{version}\n{topic}\n{sha256(payload).hexdigest()}{tail}".encode()).digest()
+              for hex_id, (_, version, topic, payload) in zip(hex_ids, events)]  # leaf_hash(event_message(...))
     kid = key_id.encode("utf-8")
-    head = b"".join((MAGIC, struct.pack(">H", len(kid)), kid, sign(batch_message(batch_root, size, key_id))))
-    return [b"".join((head, _BATCH.pack(size, i, len(path)), *path, parts[3]))
-            for i, (parts, path) in enumerate(zip(events, paths, strict=True))]
+    size = len(events)
+    if size == 1:  # a save of one event: its leaf is the signed root, it has no path
+        oid, version, topic, payload = events[0]
+        signature = sign(f"{BATCH_V1}1\n{leaves[0].hex()}{tail}".encode())
+        state = b"".join((MAGIC, len(kid).to_bytes(2, "big"), kid, signature, _BATCH_OF_ONE, payload))
+        return [SealedEvent(oid, version, topic, state, hex_ids[0])]
+    batch_root, paths = root_and_paths(leaves)
+    head = b"".join((MAGIC, len(kid).to_bytes(2, "big"), kid, sign(batch_message(batch_root, size, key_id))))
+    return [SealedEvent(oid, version, topic, b"".join((head, _BATCH.pack(size, i, len(path)), *path, payload)), hex_id)
+            for i, ((oid, version, topic, payload), path, hex_id) in enumerate(zip(events, paths, hex_ids, strict=True))]
+
+
+def seal_batch(events: Sequence[EventParts], key_id: str, sign: Callable[[bytes], bytes]) -> list[bytes]:
+    """The stored-state bytes of a save's events under ONE signature (see seal_events)."""
+    return [sealed.state for sealed in seal_events(events, key_id, sign)]
+
+
+def log_leaf_hash(hex_id: str, version: int, topic: str, state: bytes) -> bytes:
+    """`leaf_hash(leaf_data(...))` in one step for an id already in canonical form (`canonical_id`): the Merkle
+    leaf of a stored event (the append computes one per event)."""
+    return hashlib.sha256(f"\0{LEAF_V1}{hex_id}\n{version}\n{topic}\n{hashlib.sha256(state).hexdigest()}\n".encode()).digest()
 
 
 def seal(originator_id: UUID | str, version: int, topic: str, payload: bytes, key_id: str,

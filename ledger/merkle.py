@@ -382,23 +382,23 @@ def root_and_paths(leaf_hashes: Sequence[bytes]) -> tuple[bytes, list[list[bytes
     exactly RFC 6962's tree (its left subtrees are the largest perfect ones)."""
     if not leaf_hashes:
         raise ValueError("no leaves")
-    paths: list[list[bytes]] = [[] for _ in leaf_hashes]
-    members = [[i] for i in range(len(leaf_hashes))]  # the leaves under each node of the current level
-    level = list(leaf_hashes)
+    count = len(leaf_hashes)
+    paths: list[list[bytes]] = [[] for _ in range(count)]
+    level, width = list(leaf_hashes), 1  # node j of a level covers leaves [j * width, min((j + 1) * width, count))
+    sha256 = hashlib.sha256
     while len(level) > 1:
-        parents, parent_members = [], []
+        parents = []
         for j in range(0, len(level) - 1, 2):
             left, right = level[j], level[j + 1]
-            for i in members[j]:
+            middle = (j + 1) * width
+            for i in range(j * width, middle):
                 paths[i].append(right)
-            for i in members[j + 1]:
+            for i in range(middle, min(middle + width, count)):
                 paths[i].append(left)
-            parents.append(node_hash(left, right))
-            parent_members.append(members[j] + members[j + 1])
+            parents.append(sha256(b"\x01" + left + right).digest())
         if len(level) % 2:
             parents.append(level[-1])
-            parent_members.append(members[-1])
-        level, members = parents, parent_members
+        level, width = parents, width * 2
     return level[0], paths
 
 

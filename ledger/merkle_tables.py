@@ -115,9 +115,9 @@ class MerkleTables:
                     f"WHERE rowid IN ({marks})", [p + 1 for p in positions])
         return f"SELECT position, merkle FROM {self.events} WHERE position = ANY(%s)", [list(positions)]
 
-    def sqlite_insert(self, rows: int = 1) -> str:
-        """Insert `rows` events with their hashes in one statement (SQLite gives them consecutive keys)."""
-        return _sqlite_insert(self.events, rows)
+    def sqlite_insert(self) -> str:
+        """Insert one event with its hashes (the rowid, its position + 1, is SQLite's next key)."""
+        return _sqlite_insert(self.events)
 
     def sqlite_set_hashes(self) -> str:
         """Rewrite a just-inserted row's hashes (when another process appended since this one's last save)."""
@@ -137,9 +137,8 @@ class MerkleTables:
                 f"ORDER BY u.n RETURNING notification_id")
 
 @lru_cache(maxsize=64)
-def _sqlite_insert(events: str, rows: int) -> str:
-    return (f"INSERT INTO {events} (originator_id, originator_version, topic, state, merkle) "
-            f"VALUES {', '.join(['(?, ?, ?, ?, ?)'] * rows)}")
+def _sqlite_insert(events: str) -> str:
+    return f"INSERT INTO {events} (originator_id, originator_version, topic, state, merkle) VALUES (?, ?, ?, ?, ?)"
 
 
 def hash_count(position: int) -> int:

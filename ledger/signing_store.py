@@ -7,7 +7,7 @@ from typing import Any, Protocol, Sequence
 from eventsourcing.persistence import EventStore, Mapper, Notification, Recording, StoredEvent
 from nacl.exceptions import BadSignatureError
 
-from ledger.envelope import EnvelopeError, seal_batch, signed_message, unpack, verify_signature
+from ledger.envelope import EnvelopeError, SealedEvent, seal_events, signed_message, unpack, verify_signature
 from ledger.errors import SignatureInvalidError, SignerMismatchError, UnsignedSaveError
 from ledger.keybook import KeyProblem, KeyRecord, event_time
 from ledger.keys import Signer
@@ -20,14 +20,12 @@ class KeyResolver(Protocol):
         """The record for `key_id`, or raise KeyProblem."""
 
 
-def seal_stored_events(stored: Sequence[StoredEvent], signer: Signer) -> list[StoredEvent]:
+def seal_stored_events(stored: Sequence[StoredEvent], signer: Signer) -> list[SealedEvent]:
     """Wrap a save's mapped events in envelopes under ONE signature over their batch root."""
     if not stored:
         return []
-    states = seal_batch([(s.originator_id, s.originator_version, s.topic, s.state) for s in stored],
-                        signer.key_id, signer.sign)
-    return [StoredEvent(s.originator_id, s.originator_version, s.topic, state)
-            for s, state in zip(stored, states, strict=True)]
+    return seal_events([(s.originator_id, s.originator_version, s.topic, s.state) for s in stored],
+                       signer.key_id, signer.sign)
 
 
 class VerifyingMapper(Mapper):

@@ -20,6 +20,7 @@ from ledger.envelope import (
     EVENT_V1,
     LEAF_V1,
     MAGIC,
+    _BATCH_OF_ONE,
     SIGNATURE_SIZE,
     Envelope,
     EnvelopeError,
@@ -33,7 +34,6 @@ from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import HASH_SIZE
 from ledger.verifier import ChunkTree, RowResult, _actor_pair
 
-_BATCH_OF_ONE = b"\0\0\0\1\0\0\0\0\0"  # u32 batch size 1, u32 index 0, u8 path length 0
 _EVENT_HEAD, _LEAF_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"\0{LEAF_V1}", f"{BATCH_V1}1\n"
 
 

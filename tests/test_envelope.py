@@ -11,6 +11,7 @@ from nacl.signing import SigningKey
 from ledger.envelope import (
     canonical_id,
     leaf_data,
+    log_leaf_hash,
     seal_batch,
     signed_message,
     unpack,
@@ -27,12 +28,14 @@ events = st.lists(st.tuples(st.uuids(), st.integers(1, 10**9), st.text(min_size=
 @given(events=events, key_id=st.text(min_size=1, max_size=30))
 def test_verification_hashes_equal_the_leaf_and_the_signed_message_built_separately(events, key_id) -> None:
     """verify's combined fast path must give exactly the leaf the recorder stored and the message the
-    signer signed, for saves of one event and of many (with audit paths)."""
+    signer signed, for saves of one event and of many (with audit paths); so must the append's inline leaf, and
+    seal_batch's inline event encodings (the signature verifies over signed_message's bytes)."""
     states = seal_batch(events, key_id, lambda m: SIGNER.sign(m).signature)
     for (oid, version, topic, _), state in zip(events, states, strict=True):
         envelope = unpack(state)
         leaf, message = verification_hashes(canonical_id(oid), version, topic, state, envelope)
         assert leaf == leaf_hash(leaf_data(oid, version, topic, state))
+        assert log_leaf_hash(canonical_id(oid), version, topic, state) == leaf  # the recorder's inline leaf
         assert message == signed_message(oid, version, topic, envelope)
         SIGNER.verify_key.verify(message, envelope.signature)
 

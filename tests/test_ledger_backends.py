@@ -29,7 +29,7 @@ from ledger_support.backends import (
     require_postgres,
     sqlite_settings,
 )
-from ledger import merkle, recorders
+from ledger import merkle
 from ledger.app import LedgerApplication
 from ledger.audit import verify_ledger
 from ledger.checkpoint import SignedCheckpoint
@@ -346,9 +346,7 @@ class LedgerBackendContract(abc.ABC):
         assert [hash_count(p) for p in range(8)] == [1, 2, 1, 3, 1, 2, 1, 4]
         assert_verifies(ledger)
 
-    def test_a_save_of_more_rows_than_one_insert_statement_takes_stays_dense_and_verifies(
-            self, ledger: LedgerApplication, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(recorders, "SQLITE_ROWS_PER_INSERT", 3)  # SQLite inserts a save in groups of rows
+    def test_a_save_of_many_events_stays_dense_and_verifies(self, ledger: LedgerApplication) -> None:
         dossiers = [Dossier(f"bulk {k}", actor_unit="dept-a") for k in range(7)]
         ledger.save_as("dept-a", *dossiers)
         open_dossier(ledger, "dept-b")
