@@ -213,7 +213,7 @@ class MerkleLogMixin:
         """Rows at positions [start, end) in order, as tuples in LOG_COLUMNS order (the verifier's fast path:
         plain tuples; on PostgreSQL binary results and the originator id as 32 hex digits, not a UUID object)."""
         t = self.merkle
-        oid = "e.originator_id" if t.dialect == "sqlite" else "replace(e.originator_id::text, '-', '')"
+        oid = "e.originator_id" if t.dialect == "sqlite" else "encode(uuid_send(e.originator_id), 'hex')"
         statement = (f"SELECT {t.position('e')} AS position, e.{t.notification_column} AS notification_id, {oid} AS "
                      f"originator_id, e.originator_version AS originator_version, e.topic AS topic, "
                      f"{t.state_column('e')} AS state, e.merkle AS merkle FROM {t.events} e "

@@ -11,8 +11,9 @@ thorough path, which names every problem; so the two paths can only differ in sp
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
+from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
 from ledger.envelope import (
@@ -24,8 +25,6 @@ from ledger.envelope import (
     SIGNATURE_SIZE,
     Envelope,
     EnvelopeError,
-    _key_id,
-    _verify_key,
     unpack,
     verification_hashes,
     verify_signature,
@@ -65,8 +64,7 @@ def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: in
 
 def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) -> list[bytes] | None:
     """Each row's recomputed leaf hash, or None at the first row that fails a check (see verifier._check_row)."""
-    sha256, windows, units = hashlib.sha256, _key_windows(book), {}
-    root_key_id = book.root_key_id
+    sha256, signers = hashlib.sha256, _signers(book)
     leaves: list[bytes] = []
     append = leaves.append
     expected = start
@@ -77,46 +75,58 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) ->
         if len(blob) != HASH_SIZE * ((position + 1) & -(position + 1)).bit_length():
             return None
         state = bytes(state)
-        if state[:4] != MAGIC:
+        if not state.startswith(MAGIC):
             return None
         length = (state[4] << 8) | state[5]
         sig_end = 6 + length + SIGNATURE_SIZE
-        key_id = _key_id(state[6:6 + length])
-        window = windows.get(key_id)
-        if window is None or not window[0] < position <= window[1]:
+        signer = signers.get(state[6:6 + length])
+        if signer is None or not signer.low < position <= signer.high:
             return None
-        if topic.startswith(REGISTRY_TOPIC_PREFIX) and key_id != root_key_id:
+        if not signer.is_root and topic.startswith(REGISTRY_TOPIC_PREFIX):
             return None
         # The id and version go into the hashed text as stored: any form but the canonical one (32 lower-case hex
         # digits, a decimal integer) gives bytes nobody signed, so the chunk falls back to the slow path.
         head = f"{oid}\n{version}\n{topic}\n"
-        if state[sig_end:sig_end + 9] == _BATCH_OF_ONE:  # a save of one event: no path, its leaf is the signed root
+        if state.startswith(_BATCH_OF_ONE, sig_end):  # a save of one event: no path, its leaf is the signed root
             payload_start = sig_end + 9
             append(sha256(f"{_LEAF_HEAD}{head}{sha256(state).hexdigest()}\n".encode()).digest())
-            signed = sha256(f"{_EVENT_HEAD}{head}{sha256(state[payload_start:]).hexdigest()}\n{key_id}\n".encode())
-            message = f"{_BATCH_HEAD}{signed.hexdigest()}\n{key_id}\n".encode()
-            _verify_key(window[2]).verify(message, state[6 + length:sig_end])
+            signed = sha256(f"{_EVENT_HEAD}{head}{sha256(state[payload_start:]).hexdigest()}{signer.tail}".encode())
+            # the binding VerifyKey.verify calls, without its argument checks (raises BadSignatureError)
+            crypto_sign_open(state[6 + length:sig_end] + f"{_BATCH_HEAD}{signed.hexdigest()}{signer.tail}".encode(),
+                             signer.public_key)
         else:
             envelope: Envelope = unpack(state)
             leaf, message = verification_hashes(oid, int(version), topic, state, envelope)
             append(leaf)
-            verify_signature(window[2], message, envelope.signature, envelope.batch_size)
+            verify_signature(signer.public_key, message, envelope.signature, envelope.batch_size)
             payload_start = len(state) - len(envelope.payload)
-        unit = units.get(key_id) or units.setdefault(key_id, book.records[key_id].unit)
-        actors = state.count(b'"actor_unit"', payload_start)
-        if actors and (actors > 1 or state.find(_actor_pair(unit), payload_start) < 0):
-            return None  # the acting unit is decided by parsing the payload, on the slow path
+        first = state.find(b'"actor_unit"', payload_start)
+        if first >= 0 and (not state.startswith(signer.actor_pair, first) or state.find(b'"actor_unit"', first + 1) >= 0):
+            return None  # not exactly one "actor_unit", naming the signer's unit: decided on the slow path
     return leaves
 
 
-def _key_windows(book: KeyBook) -> dict[str, tuple[float, float, bytes]]:
-    """Per key id: the log positions (low, high] at which it may sign, and its public key; the same bounds
+class _Signer(NamedTuple):
+    """What the fast path needs of a key, found by the key id's bytes as stored."""
+
+    low: float  # the key may sign at log positions (low, high]
+    high: float
+    public_key: bytes
+    tail: str  # "\n<key id>\n", the end of the event and batch encodings
+    actor_pair: bytes  # '"actor_unit":"<unit>"' as the ledger's JSON writes it
+    is_root: bool
+
+
+def _signers(book: KeyBook) -> dict[bytes, _Signer]:
+    """Every key of the book by its id's UTF-8 bytes, with the log positions at which it may sign: the same bounds
     as KeyBook.check_at_position (the root key also signs the genesis event, at its own registration)."""
-    windows = {}
+    signers = {}
     for key_id, record in book.records.items():
         low = -1 if record.registered_position is None else record.registered_position
-        if key_id == book.root_key_id and record.registered_position is not None:
+        is_root = key_id == book.root_key_id
+        if is_root and record.registered_position is not None:
             low -= 1
         high = float("inf") if record.ended_position is None else record.ended_position
-        windows[key_id] = (low, high, record.public_key)
-    return windows
+        signers[key_id.encode("utf-8")] = _Signer(low, high, record.public_key, f"\n{key_id}\n",
+                                                  _actor_pair(record.unit), is_root)
+    return signers

@@ -222,3 +222,11 @@ def test_check_chunk_uses_the_fast_path_on_intact_chunks_only(log: Log, monkeypa
     monkeypatch.setattr(audit, "fast_chunk", lambda *a: calls.append(True) or real(*a))
     result = check_chunk(log.app, log.book, CHUNK, 2 * CHUNK)
     assert calls == [True] and not result.rows.problems and result.tree.subtrees
+
+
+def test_a_second_actor_unit_key_is_left_to_the_slow_path(log: Log) -> None:
+    """The fast path only accepts exactly one "actor_unit" naming the signer's unit; a payload whose top-level
+    actor is another unit, with the signer's unit named deeper inside, is decided by the full parse."""
+    nested = b'{"note":{"actor_unit":"credit-office"},"actor_unit":"dept-a"}'
+    rows, start = forged(log, 16, "credit-office", lambda _: nested)
+    only(problems_if_fast_agrees(rows, log.book, start), 16, "signer is not the acting unit")
