@@ -199,9 +199,11 @@ def seal_events(events: Sequence[EventParts], key_id: str, sign: Callable[[bytes
     """Sign a save's events with ONE signature and wrap each payload in its envelope (the layout in the module
     docstring; every save of the ledger goes through here, so the encodings are built inline)."""
     sha256, tail = hashlib.sha256, f"\n{key_id}\n"
-    hex_ids = [oid.hex if type(oid) is UUID else canonical_id(oid) for oid, _, _, _ in events]
-    leaves = [sha256(f"\0{EVENT_V1}{hex_id}\n{version}\n{topic}\n{sha256(payload).hexdigest()}{tail}".encode()).digest()
-              for hex_id, (_, version, topic, payload) in zip(hex_ids, events)]  # leaf_hash(event_message(...))
+    hex_ids, leaves = [], []
+    for oid, version, topic, payload in events:
+        hex_id = oid.hex if type(oid) is UUID else canonical_id(oid)
+        hex_ids.append(hex_id)  # leaf_hash(event_message(...)), built inline:
+        leaves.append(sha256(f"\0{EVENT_V1}{hex_id}\n{version}\n{topic}\n{sha256(payload).hexdigest()}{tail}".encode()).digest())
     kid = key_id.encode("utf-8")
     size = len(events)
     if size == 1:  # a save of one event: its leaf is the signed root, it has no path

@@ -347,13 +347,13 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
         tip = self._tip
         frontier, rows = self._rows(stored_events, tip)
         # One prepared statement per row (executemany): measured faster than one multi-row VALUES statement.
-        # The rows get consecutive keys ending at the last one (no other writer inside this transaction).
-        if len(rows) == 1:
-            c.execute(self.merkle.sqlite_insert(), rows[0])
-            last = c.lastrowid
-        else:
-            c.executemany(self.merkle.sqlite_insert(), rows)
-            last = c.execute("SELECT last_insert_rowid()").fetchone()[0]
+        # The rows get consecutive keys ending at the last one's (no other writer inside this transaction); the
+        # last row goes in on its own, for its key (executemany leaves lastrowid unset).
+        statement = self.merkle.sqlite_insert()
+        if len(rows) > 1:
+            c.executemany(statement, rows[:-1])
+        c.execute(statement, rows[-1])
+        last = c.lastrowid
         ids = list(range(last - len(rows) + 1, last + 1))
         position = ids[0] - 1
         if tip is None or tip.size != position:
