@@ -158,8 +158,8 @@ def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int,
 def check_fetched_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
                         checkpoint_sizes: Sequence[int] = ()) -> ChunkResult:
     """Check the rows already read for positions [start, end) (see check_chunk): on the fast path if the chunk
-    holds no problem and no checkpoint root, else on the thorough path that names every problem."""
-    fast = None if checkpoint_sizes else fast_chunk(rows, book, start, end)
+    holds no problem, else on the thorough path that names every problem."""
+    fast = fast_chunk(rows, book, start, end, checkpoint_sizes)
     if fast is not None:
         result, tree = fast
     else:
@@ -175,9 +175,11 @@ def check_fetched_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int
 def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, chunk: int,
                     checkpoint_sizes: Sequence[int]) -> Iterator[ChunkResult]:
     size = app.log.tree_size()
+    workers = workers or os.cpu_count() or 1
+    if workers > 1:
+        chunk = _chunk_for_workers(size, workers, chunk)
     spans: list[Span] = [(a, min(a + chunk, size), tuple(s for s in checkpoint_sizes if a < s <= a + chunk))
                          for a in range(0, size, chunk)]
-    workers = workers or os.cpu_count() or 1
     if workers == 1 or len(spans) <= 1:
         if size >= READ_AHEAD_FROM:
             yield from _read_ahead(app, book, spans)
@@ -192,6 +194,14 @@ def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, 
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def _chunk_for_workers(size: int, workers: int, chunk: int) -> int:
+    """The chunk length (a power of two, at most `chunk`) that gives each worker at least 8 chunks where the log
+    allows, down to 256: at the end, the last busy worker keeps the others waiting for less than one chunk."""
+    while chunk > 256 and size < chunk * workers * 8:
+        chunk //= 2
+    return chunk
 
 
 def _read_ahead(app: LedgerApplication, book: KeyBook, spans: Sequence[Span]) -> Iterator[ChunkResult]:

@@ -223,6 +223,9 @@ class MerkleLogMixin:
             if t.dialect == "sqlite":
                 cursor.execute(statement, (start, end))
             else:
+                # Rows come in position order from the position index; without statistics (a new or restored
+                # database not yet analysed) the planner would fetch them as a bitmap and sort them, twice the work.
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
                 cursor.execute(statement, (start, end), binary=True)
             return cursor.fetchall()
 

@@ -31,16 +31,17 @@ from ledger.envelope import (
 )
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import HASH_SIZE
-from ledger.verifier import ChunkTree, RowResult, _actor_pair
+from ledger.verifier import ChunkTree, RowResult, _actor_pair, chunk_tree
 
 _EVENT_HEAD, _LEAF_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"\0{LEAF_V1}", f"{BATCH_V1}1\n"
 
 
-def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int) -> tuple[RowResult, ChunkTree] | None:
-    """RowResult and ChunkTree of a chunk [start, end) that is a whole subtree of the log and holds no problem,
-    or None when the chunk must be checked on the thorough path (a problem, or an unusual shape)."""
+def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
+               checkpoint_sizes: Sequence[int] = ()) -> tuple[RowResult, ChunkTree] | None:
+    """RowResult and ChunkTree of a chunk [start, end) that holds no problem, or None when the chunk must be
+    checked on the thorough path (a problem, or rows that are not exactly the chunk's positions)."""
     size = end - start
-    if size < 2 or size & (size - 1) or start % size or len(rows) != size:
+    if size < 1 or len(rows) != size:
         return None
     try:
         leaves = _checked_leaves(rows, book, start)
@@ -51,6 +52,10 @@ def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: in
     blobs = [bytes(row[6]) for row in rows]
     if [blob[:HASH_SIZE] for blob in blobs] != leaves:
         return None
+    if size < 2 or size & (size - 1) or start % size or checkpoint_sizes:
+        # not one whole subtree (the log's last chunk), or checkpoint roots inside: the general tree builder
+        tree = chunk_tree(start, RowResult(leaves, [], size, blobs, []), checkpoint_sizes)
+        return None if tree.problems else (RowResult([], [], size), tree)
     level, nodes, sha256 = 0, leaves, hashlib.sha256
     while len(nodes) > 1:
         level += 1

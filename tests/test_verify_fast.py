@@ -91,18 +91,22 @@ def log(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             drop_pg_schema(schema)
 
 
-def problems_if_fast_agrees(rows: Rows, book: KeyBook, start: int) -> list[Problem]:
-    """The thorough path's problems for the chunk; asserts the fast path gave up if there are any, and built the
-    same subtree if not (giving up on a sound chunk is allowed: it only costs time)."""
-    fast = fast_chunk(rows, book, start, start + CHUNK)
-    slow = check_rows(rows, book, start, start + CHUNK)
-    tree = chunk_tree(start, slow, ())
+def problems_if_fast_agrees(rows: Rows, book: KeyBook, start: int, end: int | None = None,
+                            sizes: tuple[int, ...] = ()) -> list[Problem]:
+    """The thorough path's problems for the chunk [start, end) (default: a whole chunk) with checkpoint roots at
+    `sizes`; asserts the fast path gave up if there are any, and built the same subtree if not (giving up on a
+    sound chunk is allowed: it only costs time)."""
+    end = start + CHUNK if end is None else end
+    fast = fast_chunk(rows, book, start, end, sizes)
+    slow = check_rows(rows, book, start, end)
+    tree = chunk_tree(start, slow, sizes)
     problems = slow.problems + tree.problems
     if fast is not None:
         assert not problems, f"the fast path passed a chunk with problems: {[str(p) for p in problems]}"
         result, fast_tree = fast
-        assert (fast_tree.subtrees, fast_tree.above, fast_tree.end) == (tree.subtrees, tree.above, tree.end)
-        assert result.signatures == slow.signatures == CHUNK and not result.problems
+        assert (fast_tree.subtrees, fast_tree.partial, fast_tree.above, fast_tree.end) == \
+            (tree.subtrees, tree.partial, tree.above, tree.end)
+        assert result.signatures == slow.signatures == end - start and not result.problems
     return problems
 
 
@@ -111,6 +115,17 @@ def test_every_whole_chunk_of_an_intact_log_takes_the_fast_path(log: Log) -> Non
         start = index * CHUNK
         assert fast_chunk(log.rows(index), log.book, start, start + CHUNK) is not None, f"chunk at {start}"
         assert problems_if_fast_agrees(log.rows(index), log.book, start) == []
+
+
+@pytest.mark.parametrize("cut", [1, 3, 5, 8])
+def test_a_last_chunk_and_a_chunk_with_checkpoint_roots_take_the_fast_path(log: Log, cut: int) -> None:
+    """The log's last chunk ends wherever the log ends; checkpoint sizes inside a chunk need partial roots."""
+    rows = log.rows(2)[:cut]
+    assert fast_chunk(rows, log.book, 16, 16 + cut) is not None
+    assert problems_if_fast_agrees(rows, log.book, 16, 16 + cut) == []
+    sizes = (16 + cut, 17)
+    assert fast_chunk(log.rows(2), log.book, 16, 24, sizes) is not None
+    assert problems_if_fast_agrees(log.rows(2), log.book, 16, 24, sizes) == []
 
 
 def test_verify_reports_the_same_through_either_path(log: Log) -> None:
@@ -198,8 +213,12 @@ def test_any_altered_byte_makes_the_fast_path_give_up(log: Log, position: int, c
         row[column] = raw.decode("latin-1") if isinstance(value, str) else bytes(raw)
     if data.draw(st.booleans(), label="hashes made consistent"):
         rehash(rows)  # then only the signature (or the key, the unit) can tell
-    problems = problems_if_fast_agrees(rows, log.book, start)
-    assert fast_chunk(rows, log.book, start, start + CHUNK) is None or not problems
+    # the chunk as a whole subtree, as the log's last chunk (cut after the altered row), or with a checkpoint inside
+    shape = data.draw(st.sampled_from(["whole", "last", "checkpoint"]))
+    end = start + CHUNK if shape != "last" else position + 1
+    sizes = (data.draw(st.integers(start + 1, start + CHUNK)),) if shape == "checkpoint" else ()
+    problems = problems_if_fast_agrees(rows[:end - start], log.book, start, end, sizes)
+    assert fast_chunk(rows[:end - start], log.book, start, end, sizes) is None or not problems
 
 
 @pytest.mark.parametrize("cut", [0, 3, 7])
