@@ -13,7 +13,6 @@ import base64
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -21,14 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
-from ledger_support.backends import (
-    drop_pg_schema,
-    initialised_ledger,
-    new_pg_schema,
-    postgres_settings,
-    require_postgres,
-    sqlite_settings,
-)
+from ledger_support.backends import backend_settings, initialised_ledger
 from ledger import audit, merkle
 from ledger.app import LedgerApplication
 from ledger.audit import VerifyReport, verify_ledger
@@ -89,15 +81,7 @@ def build(app: LedgerApplication) -> None:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def led(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
-    tmp: Path = tmp_path_factory.mktemp(f"tamper-{request.param}")
-    schema = None
-    if request.param == "sqlite":
-        settings_ = sqlite_settings(tmp)
-    else:
-        require_postgres()
-        schema = new_pg_schema()
-        settings_ = postgres_settings(tmp, schema)
-    try:
+    with backend_settings(request.param, tmp_path_factory.mktemp(f"tamper-{request.param}")) as settings_:
         app = initialised_ledger(settings_, UNITS)
         build(app)
         assert_intact(app)
@@ -110,9 +94,6 @@ def led(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                          else json.loads(payload)["actor_unit"])
         yield Ledger(app, sql.snapshot(app), units, topics)
         app.close()
-    finally:
-        if schema:
-            drop_pg_schema(schema)
 
 
 def verify(app: LedgerApplication) -> VerifyReport:

@@ -6,7 +6,6 @@ memory, including forgeries whose hashes are all consistent, so that each check 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -14,14 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger_support.aggregates import Widget
-from ledger_support.backends import (
-    drop_pg_schema,
-    initialised_ledger,
-    new_pg_schema,
-    postgres_settings,
-    require_postgres,
-    sqlite_settings,
-)
+from ledger_support.backends import backend_settings, initialised_ledger
 from ledger.app import LedgerApplication
 from ledger.audit import VerifyReport, _key_history, check_chunk, verify_ledger
 from ledger.envelope import leaf_data, seal, unpack
@@ -74,21 +66,10 @@ class Log:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def log(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Log]:
-    tmp: Path = tmp_path_factory.mktemp(f"fast-{request.param}")
-    schema = None
-    if request.param == "sqlite":
-        settings_ = sqlite_settings(tmp)
-    else:
-        require_postgres()
-        schema = new_pg_schema()
-        settings_ = postgres_settings(tmp, schema)
-    try:
+    with backend_settings(request.param, tmp_path_factory.mktemp(f"fast-{request.param}")) as settings_:
         app = initialised_ledger(settings_, ("credit-office", "dept-a", "dept-b"))
         yield Log(app, build(app))
         app.close()
-    finally:
-        if schema:
-            drop_pg_schema(schema)
 
 
 def problems_if_fast_agrees(rows: Rows, book: KeyBook, start: int, end: int | None = None,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -61,6 +63,20 @@ def sqlite_settings(tmp: Path) -> Settings:
 def postgres_settings(tmp: Path, schema: str) -> Settings:
     """Settings for a ledger in a PostgreSQL schema."""
     return Settings(database_url=f"{PG_URL}?schema={schema}", keys_dir=tmp / "keys", origin="test.example/ledger")
+
+
+@contextmanager
+def backend_settings(backend: str, tmp: Path) -> Iterator[Settings]:
+    """Settings for a new ledger on `backend`: "sqlite", a file under `tmp`; "postgres", a new schema, dropped after."""
+    if backend == "sqlite":
+        yield sqlite_settings(tmp)
+        return
+    require_postgres()
+    schema = new_pg_schema()
+    try:
+        yield postgres_settings(tmp, schema)
+    finally:
+        drop_pg_schema(schema)
 
 
 def initialised_ledger(settings: Settings, units: tuple[str, ...] = ()) -> LedgerApplication:

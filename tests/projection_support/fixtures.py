@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
-from ledger_support.backends import (drop_pg_schema, initialised_ledger, new_pg_schema, postgres_settings,
-                                     require_postgres, sqlite_settings)
+from ledger_support.backends import backend_settings, initialised_ledger
 from projection_support.scenario import Scenario, build
 from sqlalchemy import Engine
 
@@ -28,22 +27,13 @@ def engine(signed_ledger: LedgerApplication) -> Iterator[Engine]:
 def scenario_ledger(request: pytest.FixtureRequest,
                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LedgerApplication, Scenario, Engine]]:
     """The scenario of projection_support.scenario, written once per module and backend, views followed."""
-    folder = tmp_path_factory.mktemp("scenario")
-    schema = None
-    if request.param == "sqlite":
-        settings = sqlite_settings(folder)
-    else:
-        require_postgres()
-        schema = new_pg_schema()
-        settings = postgres_settings(folder, schema)
-    app = initialised_ledger(settings)
-    eng = make_engine(settings)
-    try:
-        scenario = build(app)
-        Follower(app, eng, batch_size=16).run_once()
-        yield app, scenario, eng
-    finally:
-        eng.dispose()
-        app.close()
-        if schema is not None:
-            drop_pg_schema(schema)
+    with backend_settings(request.param, tmp_path_factory.mktemp("scenario")) as settings:
+        app = initialised_ledger(settings)
+        eng = make_engine(settings)
+        try:
+            scenario = build(app)
+            Follower(app, eng, batch_size=16).run_once()
+            yield app, scenario, eng
+        finally:
+            eng.dispose()
+            app.close()
