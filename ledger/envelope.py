@@ -32,7 +32,7 @@ MAGIC = b"CLE2"
 SIGNATURE_SIZE = 64
 HASH_SIZE = 32
 _BATCH = struct.Struct(">IIB")
-_BATCH_OF_ONE = _BATCH.pack(1, 0, 0)
+BATCH_OF_ONE = _BATCH.pack(1, 0, 0)  # the batch header of a save of one event: no path
 _LOWER_HEX = re.compile("[0-9a-f]{32}")
 # The first line of each canonical encoding (verification_hashes builds the same bytes inline).
 EVENT_V1, BATCH_V1, LEAF_V1 = "credit-ledger/event/v1\n", "credit-ledger/batch/v1\n", "credit-ledger/leaf/v1\n"
@@ -209,7 +209,7 @@ def seal_events(events: Sequence[EventParts], key_id: str, sign: Callable[[bytes
     if size == 1:  # a save of one event: its leaf is the signed root, it has no path
         oid, version, topic, payload = events[0]
         signature = sign(f"{BATCH_V1}1\n{leaves[0].hex()}{tail}".encode())
-        state = b"".join((MAGIC, len(kid).to_bytes(2, "big"), kid, signature, _BATCH_OF_ONE, payload))
+        state = b"".join((MAGIC, len(kid).to_bytes(2, "big"), kid, signature, BATCH_OF_ONE, payload))
         return [SealedEvent(oid, version, topic, state, hex_ids[0])]
     batch_root, paths = root_and_paths(leaves)
     head = b"".join((MAGIC, len(kid).to_bytes(2, "big"), kid, sign(batch_message(batch_root, size, key_id))))

@@ -142,7 +142,7 @@ def _check_actor(pos: int, payload: bytes, signer_unit: str) -> Problem | None:
         return None
     # Fast path: the one "actor_unit" key names the signer (if it were nested, the full parse would find no
     # top-level actor and also report nothing). Any other case is decided by parsing the whole payload.
-    if count == 1 and _actor_pair(signer_unit) in payload:
+    if count == 1 and actor_pair(signer_unit) in payload:
         return None
     try:
         actor = json.loads(payload.decode("utf-8")).get("actor_unit")
@@ -154,7 +154,7 @@ def _check_actor(pos: int, payload: bytes, signer_unit: str) -> Problem | None:
 
 
 @lru_cache(maxsize=256)
-def _actor_pair(unit: str) -> bytes:
+def actor_pair(unit: str) -> bytes:
     """The payload bytes of `"actor_unit":"<unit>"` as the ledger's JSON transcoder writes them."""
     return b'"actor_unit":' + json.dumps(unit, ensure_ascii=False).encode("utf-8")
 

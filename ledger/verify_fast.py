@@ -1,9 +1,10 @@
-"""The verifier's fast path: one tight pass over a whole chunk of rows that are all in order.
+"""The verifier's fast path: one tight pass over a chunk whose rows are all there, in order.
 
 A chunk of a log that has not been touched is checked here with the same checks as `verifier.check_rows`
 and `verifier.chunk_tree` (signatures, key validity windows, signer and acting unit, leaf hashes, every
-stored node, hash counts), without building a Problem per check or a CompactRange per leaf. At the first
-thing that does not hold it gives up (returns None) and the caller checks the chunk again on the
+stored node, hash counts, checkpoint roots inside the chunk), without building a Problem per check (and, for
+a chunk that is one whole subtree, without a CompactRange: its levels are compared list against list). At
+the first thing that does not hold it gives up (returns None) and the caller checks the chunk again on the
 thorough path, which names every problem; so the two paths can only differ in speed
 (tests/test_verify_fast.py compares them on intact and damaged chunks).
 """
@@ -20,8 +21,8 @@ from ledger.envelope import (
     BATCH_V1,
     EVENT_V1,
     LEAF_V1,
+    BATCH_OF_ONE,
     MAGIC,
-    _BATCH_OF_ONE,
     SIGNATURE_SIZE,
     Envelope,
     EnvelopeError,
@@ -31,7 +32,7 @@ from ledger.envelope import (
 )
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import HASH_SIZE
-from ledger.verifier import ChunkTree, RowResult, _actor_pair, chunk_tree
+from ledger.verifier import ChunkTree, RowResult, actor_pair, chunk_tree
 
 _EVENT_HEAD, _LEAF_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"\0{LEAF_V1}", f"{BATCH_V1}1\n"
 
@@ -92,7 +93,7 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) ->
         # The id and version go into the hashed text as stored: any form but the canonical one (32 lower-case hex
         # digits, a decimal integer) gives bytes nobody signed, so the chunk falls back to the slow path.
         head = f"{oid}\n{version}\n{topic}\n"
-        if state.startswith(_BATCH_OF_ONE, sig_end):  # a save of one event: no path, its leaf is the signed root
+        if state.startswith(BATCH_OF_ONE, sig_end):  # a save of one event: no path, its leaf is the signed root
             payload_start = sig_end + 9
             append(sha256(f"{_LEAF_HEAD}{head}{sha256(state).hexdigest()}\n".encode()).digest())
             signed = sha256(f"{_EVENT_HEAD}{head}{sha256(state[payload_start:]).hexdigest()}{signer.tail}".encode())
@@ -133,5 +134,5 @@ def _signers(book: KeyBook) -> dict[bytes, _Signer]:
             low -= 1
         high = float("inf") if record.ended_position is None else record.ended_position
         signers[key_id.encode("utf-8")] = _Signer(low, high, record.public_key, f"\n{key_id}\n",
-                                                  _actor_pair(record.unit), is_root)
+                                                  actor_pair(record.unit), is_root)
     return signers
