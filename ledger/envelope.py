@@ -147,7 +147,7 @@ def verification_hashes(oid: str, version: int, topic: str, state: bytes, envelo
     and the bytes its signature must verify over (as `signed_message`), computed together (verify's hot path)."""
     sha256 = hashlib.sha256
     head = f"{oid}\n{version}\n{topic}\n"
-    leaf = sha256(f"\0{LEAF_V1}{head}{sha256(state).hexdigest()}\n".encode()).digest()
+    leaf = log_leaf_hash(oid, version, topic, state)
     key_id = envelope.key_id
     signed = sha256(f"\0{EVENT_V1}{head}{sha256(envelope.payload).hexdigest()}\n{key_id}\n".encode()).digest()
     if envelope.batch_size != 1 or envelope.index != 0 or envelope.path:

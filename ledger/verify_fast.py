@@ -20,13 +20,13 @@ from nacl.exceptions import BadSignatureError
 from ledger.envelope import (
     BATCH_V1,
     EVENT_V1,
-    LEAF_V1,
     BATCH_OF_ONE,
     MAGIC,
     SIGNATURE_SIZE,
     Envelope,
     EnvelopeError,
     unpack,
+    log_leaf_hash,
     verification_hashes,
     verify_signature,
 )
@@ -34,7 +34,7 @@ from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import HASH_SIZE
 from ledger.verifier import ChunkTree, RowResult, actor_pair, chunk_tree
 
-_EVENT_HEAD, _LEAF_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"\0{LEAF_V1}", f"{BATCH_V1}1\n"
+_EVENT_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"{BATCH_V1}1\n"
 
 
 def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
@@ -95,7 +95,7 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) ->
         head = f"{oid}\n{version}\n{topic}\n"
         if state.startswith(BATCH_OF_ONE, sig_end):  # a save of one event: no path, its leaf is the signed root
             payload_start = sig_end + 9
-            append(sha256(f"{_LEAF_HEAD}{head}{sha256(state).hexdigest()}\n".encode()).digest())
+            append(log_leaf_hash(oid, version, topic, state))
             signed = sha256(f"{_EVENT_HEAD}{head}{sha256(state[payload_start:]).hexdigest()}{signer.tail}".encode())
             # the binding VerifyKey.verify calls, without its argument checks (raises BadSignatureError)
             crypto_sign_open(state[6 + length:sig_end] + f"{_BATCH_HEAD}{signed.hexdigest()}{signer.tail}".encode(),
