@@ -13,6 +13,8 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 from tqdm import tqdm
 
+from ledger.aggregate_versions import version_problems
+from ledger.anchors import AnchoredTreeChecker, ExternalAnchors, accept_anchors, stored_tree_problems
 from ledger.app import LedgerApplication
 from ledger.checkpoint import SignedCheckpoint
 from ledger.envelope import EnvelopeError, signed_message, unpack
@@ -20,7 +22,7 @@ from ledger.keybook import KeyBook
 from ledger.keyregistry import REGISTRY_ID
 from ledger.verification_errors import VerificationError
 from ledger.verify_fast import fast_chunk
-from ledger.verifier import ChunkTree, Problem, RowResult, TreeChecker, check_rows, chunk_tree, short
+from ledger.verifier import ChunkTree, Problem, RowResult, check_rows, chunk_tree, short
 
 _BOOK: KeyBook | None = None
 
@@ -33,6 +35,7 @@ class VerifyReport:
     signatures: int = 0
     checkpoints: int = 0
     keys: int = 0
+    anchors: int = 0  # external checkpoints accepted as trust anchors
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -43,20 +46,25 @@ class VerifyReport:
 
 
 def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, workers: int | None = None,
-                  progress: bool = False, chunk: int = 2048) -> VerifyReport:
+                  progress: bool = False, chunk: int = 2048, anchors: ExternalAnchors | None = None) -> VerifyReport:
     """Check every signature, leaf, node, checkpoint and the key history of the ledger.
 
     The log is read in chunks of `chunk` positions (a power of two, so each chunk is a subtree of the
     log's tree); each chunk is checked, and its subtree built, by one of `workers` processes (default:
-    one per core); this process only joins the chunks' subtree hashes and checks what lies above them."""
+    one per core); this process only joins the chunks' subtree hashes and checks what lies above them.
+    `anchors`: checkpoints from outside the database (files, witnesses) the log must contain as prefixes."""
     if chunk < 1 or chunk & (chunk - 1):
         raise ValueError(f"chunk must be a power of two, not {chunk}")
     report = VerifyReport(tree_size=app.log.tree_size())
-    book = _key_history(app, root_key or app.keystore.pinned_root(), report)
-    checker = TreeChecker(_checkpoints(app, book, report))
+    pinned = root_key or app.keystore.pinned_root()
+    book = _key_history(app, pinned, report)
+    accepted, refused = accept_anchors(anchors or ExternalAnchors(), app.settings.origin, _root_verify_key(pinned, book))
+    report.problems.extend(refused)
+    report.anchors = len(accepted)
+    checker = AnchoredTreeChecker(_checkpoints(app, book, report), accepted)
     bar = tqdm(total=report.tree_size, unit="ev", disable=not progress, desc="verify")
     previous: int | None = None
-    for result in _checked_chunks(app, book, workers, chunk, sorted(checker.checkpoints)):
+    for result in _checked_chunks(app, book, workers, chunk, checker.sizes()):
         report.problems.extend(result.rows.problems)
         report.signatures += result.rows.signatures
         previous = _check_chunk_order(result, previous, checker.range.size, report)
@@ -65,6 +73,8 @@ def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, work
     bar.close()
     report.problems.extend(checker.finish())
     _check_counts(app, report)
+    report.problems.extend(stored_tree_problems(app.log, report.tree_size, accepted))
+    report.problems.extend(version_problems(app.log))  # gapless aggregates (issue 13)
     report.problems.sort(key=lambda p: (-1 if p.position is None else p.position))
     return report
 
@@ -97,6 +107,12 @@ def _genesis_root(pinned: bytes | None, genesis: bytes, report: VerifyReport) ->
     if pinned != genesis:
         report.problems.append(Problem(None, "root key of the key registry", f"pinned {short(pinned)}", short(genesis)))
     return pinned
+
+
+def _root_verify_key(pinned: bytes | None, book: KeyBook) -> VerifyKey | None:
+    """The key external checkpoints must be signed by: the pinned root key, else the registry's genesis root."""
+    root = book.records.get(book.root_key_id or "")
+    return VerifyKey(pinned) if pinned else VerifyKey(root.public_key) if root else None
 
 
 def _checkpoints(app: LedgerApplication, book: KeyBook, report: VerifyReport) -> dict[int, bytes]:

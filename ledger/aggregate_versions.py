@@ -1,0 +1,62 @@
+"""Gapless aggregates: every aggregate's stored versions must run 1..n, each exactly once.
+
+Removing a middle event of an aggregate and renumbering the log leaves every signature valid (a signature
+covers the event, not its log position); the hole in the aggregate's versions still gives it away. The
+database finds the few aggregates that break the rule with one GROUP BY; only those are read in full.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Mapping, Protocol, Sequence
+
+from ledger.verifier import Problem
+
+MAX_PER_AGGREGATE = 20  # problems named per aggregate; one damaged aggregate must not flood the report
+
+
+class VersionReader(Protocol):
+    """The part of the ledger's recorder this check reads."""
+
+    def version_anomalies(self, limit: int = 20) -> list[Mapping[str, Any]]:
+        """Aggregates whose versions are not exactly 1..n, with their stored (position, version, topic) rows."""
+
+
+def version_problems(reader: VersionReader, limit: int = 20) -> list[Problem]:
+    """One Problem per missing, duplicated or out-of-range version of each aggregate that breaks the rule."""
+    problems: list[Problem] = []
+    for found in reader.version_anomalies(limit):
+        problems += aggregate_problems(str(found["originator_id"]), found["rows"])
+    return problems
+
+
+def aggregate_problems(originator_id: str, rows: Sequence[Mapping[str, Any]]) -> list[Problem]:
+    """The gaps, duplicates and versions below 1 of one aggregate's rows (sorted by version)."""
+    versions = [int(row["version"]) for row in rows]
+    name = _aggregate_name(originator_id, rows)
+    what, expected = f"versions of aggregate {name}", f"versions 1..{max(versions, default=0)}, each once"
+    counts = Counter(versions)
+    problems = [Problem(_position_after(rows, v), what, expected, f"version {v} missing")
+                for v in range(1, max(versions, default=0) + 1) if v not in counts]
+    problems += [Problem(_positions(rows, v)[1], what, expected,
+                         f"version {v} stored {n} times (positions {', '.join(map(str, _positions(rows, v)))})")
+                 for v, n in sorted(counts.items()) if n > 1]
+    problems += [Problem(_positions(rows, v)[0], what, expected, f"version {v}") for v in sorted(counts) if v < 1]
+    return problems[:MAX_PER_AGGREGATE]
+
+
+def _aggregate_name(originator_id: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    """The id with the aggregate's class (from its first event's topic, e.g. `module:Widget.Created`)."""
+    topic = str(rows[0]["topic"]) if rows else ""
+    kind = topic.rsplit(":", 1)[-1].rsplit(".", 1)[0]
+    return f"{originator_id} ({kind})" if kind else originator_id
+
+
+def _positions(rows: Sequence[Mapping[str, Any]], version: int) -> list[int | None]:
+    return [None if r["position"] is None else int(r["position"]) for r in rows if int(r["version"]) == version]
+
+
+def _position_after(rows: Sequence[Mapping[str, Any]], version: int) -> int | None:
+    """The log position of the aggregate's next stored version after a missing one (where the gap shows)."""
+    later = [r for r in rows if int(r["version"]) > version]
+    return None if not later or later[0]["position"] is None else int(later[0]["position"])

@@ -1,0 +1,165 @@
+"""Trust anchors from outside the database: checkpoints published, handed to a court or held by witnesses.
+
+Stored checkpoints live in the database they vouch for, so whoever can write to it can delete them (issue 13).
+A checkpoint kept elsewhere (a file, a witness) is checked here: signed by the ledger's root key, cosigned by
+at least `quorum` of the named witnesses, and then the database's log must contain it as a prefix with exactly
+its root, both in the stored tree (root of the first N leaves, consistency proof from N to the current size)
+and in the tree recomputed from the stored events (see AnchoredTreeChecker). Every failure names the
+checkpoint: its size, its root and where it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nacl.signing import VerifyKey
+
+from ledger import merkle
+from ledger.checkpoint import SignedCheckpoint
+from ledger.verification_errors import VerificationError
+from ledger.verifier import Problem, TreeChecker, short
+
+
+@dataclass(frozen=True)
+class ExternalCheckpoint:
+    """A signed checkpoint note from outside the database, and where it came from (for messages)."""
+
+    note: str
+    source: str  # e.g. "file published/cp-30.txt", "witness http://127.0.0.1:8080"
+    cosigner: str | None = None  # a witness whose own cosignature the note must carry (it was fetched from it)
+
+
+@dataclass(frozen=True)
+class ExternalAnchors:
+    """What `verify_ledger(..., anchors=...)` checks the log against."""
+
+    checkpoints: Sequence[ExternalCheckpoint] = ()
+    witnesses: Mapping[str, VerifyKey] = field(default_factory=dict)  # witness name -> its cosigning key
+    quorum: int = 0  # valid cosignatures each checkpoint needs from `witnesses`
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An accepted external checkpoint: tree size and root hash the log must contain as a prefix."""
+
+    size: int
+    root: bytes
+    source: str
+
+    def label(self) -> str:
+        """How messages name it: size, root and where it came from."""
+        return f"external checkpoint (tree size {self.size}, root {short(self.root)}) from {self.source}"
+
+
+def read_checkpoint_file(path: str) -> ExternalCheckpoint:
+    """A checkpoint note from a file; OSError if unreadable, VerificationError (naming the file) if malformed."""
+    with open(path, encoding="utf-8") as handle:
+        note = handle.read()
+    try:
+        SignedCheckpoint.from_text(note)
+    except VerificationError as exc:
+        raise type(exc)(f"checkpoint file {path}: {exc}") from None
+    return ExternalCheckpoint(note, f"file {path}")
+
+
+def accept_anchors(anchors: ExternalAnchors, origin: str, root_key: VerifyKey | None) -> tuple[list[Anchor], list[Problem]]:
+    """The checkpoints that qualify as trust anchors, and a Problem for each refused one (saying why)."""
+    accepted: list[Anchor] = []
+    refused: list[Problem] = []
+    for external in anchors.checkpoints:
+        try:
+            accepted.append(accept(external, origin, root_key, anchors.witnesses, anchors.quorum))
+        except VerificationError as exc:
+            refused.append(Problem(None, f"external checkpoint from {external.source}",
+                                   "a trust anchor", f"refused: {str(exc).strip()}"))
+    return accepted, refused
+
+
+def accept(external: ExternalCheckpoint, origin: str, root_key: VerifyKey | None,
+           witnesses: Mapping[str, VerifyKey], quorum: int) -> Anchor:
+    """Check the root key's signature, the origin and the cosignatures; VerificationError says what failed."""
+    if root_key is None:
+        raise VerificationError("no root key to check it with (pin one or pass --root-key)")
+    signed = SignedCheckpoint.from_text(external.note)
+    checkpoint = signed.verify({origin: root_key})
+    if checkpoint.origin != origin:
+        raise VerificationError(f"expected origin {origin}, found {checkpoint.origin}")
+    _check_cosignatures(external, witnesses, quorum)
+    return Anchor(checkpoint.size, checkpoint.root_hash, external.source)
+
+
+def _check_cosignatures(external: ExternalCheckpoint, witnesses: Mapping[str, VerifyKey], quorum: int) -> None:
+    """Require valid cosignatures from `quorum` of `witnesses` (and from `external.cosigner` if it is named)."""
+    need_own = external.cosigner is not None and external.cosigner in witnesses
+    if quorum < 1 and not need_own:
+        return
+    from ledger.cosignature import verify_cosignatures  # the witness protocol, needed only with witnesses
+
+    cosigned = verify_cosignatures(external.note, witnesses)
+    if need_own and external.cosigner not in cosigned:
+        raise VerificationError(f"no valid cosignature by witness {external.cosigner}, which served it")
+    if len(cosigned) < quorum:
+        raise VerificationError(f"cosigned by {len(cosigned)} of the named witnesses "
+                                f"({', '.join(sorted(cosigned)) or 'none'}), quorum is {quorum}")
+
+
+class AnchoredTreeChecker(TreeChecker):
+    """The verifier's tree join, also comparing the recomputed root at each external checkpoint's size."""
+
+    def __init__(self, stored: Mapping[int, bytes], anchors: Sequence[Anchor]) -> None:
+        super().__init__(stored)
+        self.anchors = list(anchors)
+
+    def sizes(self) -> list[int]:
+        """Every tree size whose recomputed root must be compared: stored and external checkpoints."""
+        return sorted(set(self.checkpoints) | {a.size for a in self.anchors if a.size > 0})
+
+    def _check_root(self, size: int, computed: bytes) -> None:
+        if size in self.checkpoints:
+            super()._check_root(size, computed)
+        for anchor in self.anchors:
+            if anchor.size == size and computed != anchor.root:
+                self.problems.append(Problem(size - 1, f"root of {anchor.label()}", f"{short(anchor.root)} (external)",
+                                             f"{short(computed)} (recomputed from the stored events)"))
+
+    def finish(self) -> list[Problem]:
+        """The stored checkpoints' checks, then: is the log at least as long as each external checkpoint?"""
+        problems = super().finish()
+        for anchor in self.anchors:
+            if anchor.size > self.range.size:
+                problems.append(Problem(None, anchor.label(), f"at least {anchor.size} leaves in the log",
+                                        f"{self.range.size} (log shorter: truncated or rewritten)"))
+            elif anchor.size == 0 and anchor.root != merkle.EMPTY_ROOT:
+                problems.append(Problem(None, anchor.label(), f"{short(merkle.EMPTY_ROOT)} (empty tree)",
+                                        short(anchor.root)))
+        return problems
+
+
+def stored_tree_problems(reader: merkle.NodeReader, size: int, anchors: Sequence[Anchor]) -> list[Problem]:
+    """For each anchor within the log: the stored tree's root of its first N leaves must be its root, and a
+    consistency proof from N to `size` built from the stored nodes must verify."""
+    problems: list[Problem] = []
+    current = _stored_root(reader, size)
+    for anchor in anchors:
+        if not 0 < anchor.size <= size:
+            continue
+        try:
+            prefix = merkle.root(anchor.size, reader)
+            if prefix != anchor.root:
+                problems.append(Problem(anchor.size - 1, f"stored tree against {anchor.label()}",
+                                        f"root {short(anchor.root)} of the first {anchor.size} leaves", short(prefix)))
+                continue
+            proof = merkle.consistency_proof(anchor.size, size, reader) if anchor.size < size else []
+            merkle.verify_consistency(anchor.size, size, anchor.root, current or b"", proof)
+        except VerificationError as exc:
+            problems.append(Problem(anchor.size - 1, f"consistency of the stored tree with {anchor.label()}",
+                                    f"a valid consistency proof from {anchor.size} to {size}", str(exc)))
+    return problems
+
+
+def _stored_root(reader: merkle.NodeReader, size: int) -> bytes | None:
+    try:
+        return merkle.root(size, reader) if size else merkle.EMPTY_ROOT
+    except VerificationError:
+        return None
