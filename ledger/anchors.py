@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from nacl.signing import VerifyKey
 
 from ledger import merkle
 from ledger.checkpoint import SignedCheckpoint
+from ledger.errors import OutOfRangeError
 from ledger.verification_errors import VerificationError
 from ledger.verifier import Problem, TreeChecker, short
+
+if TYPE_CHECKING:
+    from ledger.app import LedgerApplication
+    from ledger.transparency import ConsistencyAnswer
 
 
 @dataclass(frozen=True)
@@ -163,3 +169,28 @@ def _stored_root(reader: merkle.NodeReader, size: int) -> bytes | None:
         return merkle.root(size, reader) if size else merkle.EMPTY_ROOT
     except VerificationError:
         return None
+
+
+def prove_consistency_from(app: LedgerApplication, external: ExternalCheckpoint, new_size: int | None = None,
+                           root_key: bytes | None = None) -> ConsistencyAnswer:
+    """Consistency proof from an external checkpoint (signed by the root key) to a stored one (default: the
+    latest), checked here before it is handed out: VerificationError names the checkpoint if the log diverged."""
+    from ledger.transparency import ConsistencyAnswer, latest_checkpoint, stored_checkpoint
+
+    pinned = root_key or app.keystore.pinned_root()
+    app.refresh_keys(force=True)
+    record = app.keybook.records.get(app.keybook.root_key_id or "")
+    key = VerifyKey(pinned) if pinned else VerifyKey(record.public_key) if record else None
+    anchor = accept(external, app.settings.origin, key, {}, 0)
+    new = latest_checkpoint(app) if new_size is None else stored_checkpoint(app, new_size)
+    if new is None or new.checkpoint.size < anchor.size:
+        what = "no stored checkpoint" if new is None else f"the stored checkpoint of size {new.checkpoint.size}"
+        raise OutOfRangeError(f"{anchor.label()}: {what} at or after it (run `ledger checkpoint`)")
+    size = new.checkpoint.size
+    try:
+        proof = merkle.consistency_proof(anchor.size, size, app.log) if 0 < anchor.size < size else []
+        if anchor.size:
+            merkle.verify_consistency(anchor.size, size, anchor.root, new.checkpoint.root_hash, proof)
+    except VerificationError as exc:
+        raise VerificationError(f"the log is not consistent with {anchor.label()}: {exc}") from None
+    return ConsistencyAnswer(anchor.size, size, proof, external.note, new.to_text())

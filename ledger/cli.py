@@ -9,6 +9,7 @@ from typing import Callable, Sequence
 
 from eventsourcing.persistence import PersistenceError
 
+from ledger.cli_anchors import add_verify_options
 from ledger.config import ConfigError, Settings
 from ledger.errors import LedgerError
 from ledger.keyregistry import KeyRegistryError
@@ -89,26 +90,43 @@ def cmd_prove_inclusion(args: argparse.Namespace) -> int:
 
 
 def cmd_prove_consistency(args: argparse.Namespace) -> int:
-    """Print a consistency proof between two checkpoints (JSON)."""
+    """Print a consistency proof between two checkpoints, or from an external one (JSON)."""
     from ledger.transparency import prove_consistency
 
-    print(json.dumps(prove_consistency(open_ledger(), args.old, args.new).to_json(), indent=2))
+    if args.from_checkpoint:
+        from ledger.anchors import prove_consistency_from
+        from ledger.cli_anchors import external_for_proof
+
+        if len(args.sizes) > 1:
+            raise ConfigError("prove consistency --from-checkpoint FILE takes at most one size (NEW)")
+        root = _read_root_key(args.root_key) if args.root_key else None
+        answer = prove_consistency_from(open_ledger(), external_for_proof(args.from_checkpoint),
+                                        args.sizes[0] if args.sizes else None, root)
+    elif len(args.sizes) != 2:
+        raise ConfigError("prove consistency needs OLD NEW (or --from-checkpoint FILE [NEW])")
+    else:
+        answer = prove_consistency(open_ledger(), *args.sizes)
+    print(json.dumps(answer.to_json(), indent=2))
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify the whole ledger; exit 0 when intact, 1 when not."""
     from ledger.audit import verify_ledger
+    from ledger.cli_anchors import anchors_from_args
 
     root = _read_root_key(args.root_key) if args.root_key else None
-    report = verify_ledger(open_ledger(), root_key=root, workers=args.workers, progress=sys.stderr.isatty())
+    app = open_ledger()
+    anchors = anchors_from_args(args, app.settings.origin)
+    report = verify_ledger(app, root_key=root, workers=args.workers, progress=sys.stderr.isatty(), anchors=anchors)
     for note in report.notes:
         print(f"note: {note}")
     for problem in report.problems:
         print(f"FAIL {problem}")
     status = "INTACT" if report.ok else f"NOT INTACT ({len(report.problems)} problems)"
+    external = f", {report.anchors} external checkpoints" if anchors else ""
     print(f"{status}: {report.tree_size} events, {report.signatures} signatures, "
-          f"{report.checkpoints} checkpoints, {report.keys} keys checked")
+          f"{report.checkpoints} checkpoints{external}, {report.keys} keys checked")
     return 0 if report.ok else 1
 
 
@@ -153,12 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tree-size", type=_non_negative, default=None, help="checkpoint size (default: latest)")
     p.set_defaults(func=cmd_prove_inclusion)
     p = prove.add_parser("consistency", help="consistency proof between two checkpoints")
-    p.add_argument("old", type=_non_negative)
-    p.add_argument("new", type=_non_negative)
+    p.add_argument("sizes", type=_non_negative, nargs="*", metavar="OLD NEW", help="stored checkpoint sizes")
+    p.add_argument("--from-checkpoint", metavar="FILE", help="old size and root from an external checkpoint note")
+    p.add_argument("--root-key", help="file with the pinned root public key (hex), to check FILE's signature")
     p.set_defaults(func=cmd_prove_consistency)
     p = sub.add_parser("verify", help="verify signatures, tree, checkpoints and key history")
     p.add_argument("--root-key", help="file with the pinned root public key (hex); default: the keys dir pin")
     p.add_argument("--workers", type=int, default=None, help="processes (default: every core)")
+    add_verify_options(p)
     p.set_defaults(func=cmd_verify)
     for register in _extensions():
         register(sub)
