@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Mapping, Protocol, Sequence
 
+from ledger.envelope import canonical_id
 from ledger.verifier import Problem
 
 MAX_PER_AGGREGATE = 20  # problems named per aggregate; one damaged aggregate must not flood the report
@@ -26,7 +27,7 @@ def version_problems(reader: VersionReader, limit: int = 20) -> list[Problem]:
     """One Problem per missing, duplicated or out-of-range version of each aggregate that breaks the rule."""
     problems: list[Problem] = []
     for found in reader.version_anomalies(limit):
-        problems += aggregate_problems(str(found["originator_id"]), found["rows"])
+        problems += aggregate_problems(_hex_id(found["originator_id"]), found["rows"])
     return problems
 
 
@@ -43,6 +44,14 @@ def aggregate_problems(originator_id: str, rows: Sequence[Mapping[str, Any]]) ->
                  for v, n in sorted(counts.items()) if n > 1]
     problems += [Problem(_positions(rows, v)[0], what, expected, f"version {v}") for v in sorted(counts) if v < 1]
     return problems[:MAX_PER_AGGREGATE]
+
+
+def _hex_id(originator_id: Any) -> str:
+    """32 lower-case hex digits, as the log's leaves spell an aggregate id (the stored form if it is not one)."""
+    try:
+        return canonical_id(originator_id)
+    except (ValueError, TypeError, AttributeError):
+        return str(originator_id)
 
 
 def _aggregate_name(originator_id: str, rows: Sequence[Mapping[str, Any]]) -> str:

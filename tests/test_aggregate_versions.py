@@ -1,0 +1,125 @@
+"""Gapless aggregates (issue 13): every aggregate's stored versions run 1..n, each once, and `verify` names the
+aggregate and the missing or duplicated version; a deleted middle version no longer passes unseen.
+
+Real ledgers on SQLite and PostgreSQL, tampered with direct SQL; the fast and thorough paths agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ledger.aggregate_versions import aggregate_problems
+from ledger.app import LedgerApplication
+from ledger.audit import VerifyReport, verify_ledger
+from ledger_support import sql
+from ledger_support.aggregates import Widget
+from ledger_support.rewrite import delete_checkpoints, rewrite
+
+
+def _widget_history(app: LedgerApplication, notes: int = 4) -> Widget:
+    widget = Widget("gapless", actor_unit="dept-a")
+    for i in range(notes):
+        widget.note(f"note {i}", actor_unit="dept-a")
+    app.save_as("dept-a", widget)
+    return widget
+
+
+def _rows_of(app: LedgerApplication, widget: Widget) -> list[dict[str, Any]]:
+    return [r for r in sql.event_rows(app) if str(r["originator_id"]).replace("-", "") == widget.id.hex]
+
+
+def _verify_both_ways(app: LedgerApplication) -> VerifyReport:
+    """Default chunking and chunks of 4 (fast path where it can) must report the same problems."""
+    report = verify_ledger(app, workers=1)
+    chunked = verify_ledger(app, workers=1, chunk=4)
+    assert [str(p) for p in chunked.problems] == [str(p) for p in report.problems]
+    return report
+
+
+def _version_problems(report: VerifyReport, widget: Widget) -> list:
+    return [p for p in report.problems if p.what.startswith(f"versions of aggregate {widget.id.hex}")]
+
+
+def test_intact_ledger_has_no_version_problem(signed_ledger: LedgerApplication) -> None:
+    _widget_history(signed_ledger)
+    report = _verify_both_ways(signed_ledger)
+    assert report.ok, [str(p) for p in report.problems]
+
+
+@pytest.mark.parametrize("version", [2, 3, 4])
+def test_deleted_middle_version_renumbered_and_rehashed_is_named(signed_ledger: LedgerApplication,
+                                                                 version: int) -> None:
+    """Issue 13's attack: the row goes, later rows are renumbered, every hash recomputed, checkpoints deleted.
+    Every signature still verifies; only the hole in the aggregate's versions remains."""
+    widget = _widget_history(signed_ledger)
+    rows = sql.event_rows(signed_ledger)
+    doomed = next(r for r in _rows_of(signed_ledger, widget) if r["originator_version"] == version)
+    after = next(r for r in _rows_of(signed_ledger, widget) if r["originator_version"] == version + 1)
+    rewrite(signed_ledger, [r for r in rows if r["nid"] != doomed["nid"]])
+    delete_checkpoints(signed_ledger)
+    report = _verify_both_ways(signed_ledger)
+    found = _version_problems(report, widget)
+    assert [(p.position, p.found) for p in found] == [(after["position"] - 1, f"version {version} missing")]
+    assert "(Widget)" in found[0].what and found[0].expected == "versions 1..5, each once"
+    assert report.problems == found, [str(p) for p in report.problems]  # nothing else gives the attack away
+
+
+def test_deleted_first_version_is_named_as_version_1_missing(signed_ledger: LedgerApplication) -> None:
+    widget = _widget_history(signed_ledger, notes=2)
+    created = _rows_of(signed_ledger, widget)[0]
+    rewrite(signed_ledger, [r for r in sql.event_rows(signed_ledger) if r["nid"] != created["nid"]])
+    found = _version_problems(_verify_both_ways(signed_ledger), widget)
+    assert [p.found for p in found] == ["version 1 missing"]
+
+
+def test_deleted_last_version_leaves_no_gap(signed_ledger: LedgerApplication) -> None:
+    """The limit, written down: removing an aggregate's LAST event leaves versions 1..n-1, which is gapless
+    (only a checkpoint catches it; tests/test_tamper_matrix.py)."""
+    widget = _widget_history(signed_ledger, notes=2)
+    last = _rows_of(signed_ledger, widget)[-1]
+    rewrite(signed_ledger, [r for r in sql.event_rows(signed_ledger) if r["nid"] != last["nid"]])
+    delete_checkpoints(signed_ledger)
+    assert _verify_both_ways(signed_ledger).ok
+
+
+def test_renumbered_version_is_named(signed_ledger: LedgerApplication) -> None:
+    """A row whose version was edited (2 -> 7) breaks its signature and leaf, and also the version run."""
+    widget = _widget_history(signed_ledger, notes=2)
+    second = _rows_of(signed_ledger, widget)[1]
+    sql.update_event(signed_ledger, second["nid"], originator_version=7)
+    report = _verify_both_ways(signed_ledger)
+    found = sorted(p.found for p in _version_problems(report, widget))
+    assert found == ["version 2 missing", "version 4 missing", "version 5 missing", "version 6 missing"]
+
+
+@pytest.mark.postgres
+def test_duplicated_version_is_named_on_postgres_without_its_primary_key(tmp_path: Any) -> None:
+    """An attacker who drops PostgreSQL's (originator_id, originator_version) key can store a version twice."""
+    from ledger_support.backends import backend_settings, initialised_ledger
+
+    with backend_settings("postgres", tmp_path) as settings:
+        app = initialised_ledger(settings, ("dept-a",))
+        widget = _widget_history(app, notes=2)
+        t = sql.tables(app)
+        pkey = sql.query(app, "SELECT conname FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'",
+                         [t.events])[0]["conname"]
+        sql.execute(app, f'ALTER TABLE {t.events} DROP CONSTRAINT "{pkey}"')
+        second = _rows_of(app, widget)[1]
+        sql.update_event(app, _rows_of(app, widget)[2]["nid"], originator_version=2)
+        report = verify_ledger(app, workers=1)
+        found = [p for p in _version_problems(report, widget)]
+        third = _rows_of(app, widget)[-1]
+        assert [p.found for p in found] == [f"version 2 stored 2 times (positions {second['position']}, "
+                                            f"{third['position']})"]
+        app.close()
+
+
+def test_aggregate_problems_name_duplicates_gaps_and_versions_below_one() -> None:
+    rows = [{"position": p, "version": v, "topic": "tests.ledger_support.aggregates:Widget.Noted"}
+            for p, v in [(10, 0), (11, 1), (12, 1), (14, 4)]]
+    found = {(p.position, p.found) for p in aggregate_problems("ab" * 16, rows)}
+    assert found == {(14, "version 2 missing"), (14, "version 3 missing"),
+                     (12, "version 1 stored 2 times (positions 11, 12)"), (10, "version 0")}
+    assert all(p.what == f"versions of aggregate {'ab' * 16} (Widget)" for p in aggregate_problems("ab" * 16, rows))
