@@ -130,8 +130,10 @@ class AnchoredTreeChecker(TreeChecker):
                                              f"{short(computed)} (recomputed from the stored events)"))
 
     def finish(self) -> list[Problem]:
-        """The stored checkpoints' checks, then: is the log at least as long as each external checkpoint?"""
+        """The stored checkpoints' checks, then: is the log at least as long as each external checkpoint, and is
+        each external checkpoint (the ledger signed it, so it stored it) still among the stored ones?"""
         problems = super().finish()
+        problems += self._stored_copies()
         for anchor in self.anchors:
             if anchor.size > self.range.size:
                 problems.append(Problem(None, anchor.label(), f"at least {anchor.size} leaves in the log",
@@ -139,6 +141,20 @@ class AnchoredTreeChecker(TreeChecker):
             elif anchor.size == 0 and anchor.root != merkle.EMPTY_ROOT:
                 problems.append(Problem(None, anchor.label(), f"{short(merkle.EMPTY_ROOT)} (empty tree)",
                                         short(anchor.root)))
+        return problems
+
+
+    def _stored_copies(self) -> list[Problem]:
+        problems = []
+        for anchor in self.anchors:
+            stored = self.checkpoints.get(anchor.size)
+            if stored is None and anchor.size > 0:
+                problems.append(Problem(None, f"stored checkpoint at tree size {anchor.size}",
+                                        f"the checkpoint of {anchor.label()}", "none (the checkpoint table lost it)"))
+            elif stored is not None and stored != anchor.root:
+                problems.append(Problem(None, f"stored checkpoint at tree size {anchor.size}",
+                                        f"root {short(anchor.root)} of {anchor.label()}",
+                                        f"root {short(stored)}: the root key signed two different trees"))
         return problems
 
 

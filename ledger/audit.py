@@ -235,7 +235,7 @@ def _read_ahead(app: LedgerApplication, book: KeyBook, spans: Sequence[Span]) ->
 def _check_chunk_order(chunk: ChunkResult, previous: int | None, start: int, report: VerifyReport) -> int | None:
     report.problems.extend(chunk.order_problems)
     if previous is not None and chunk.first_nid is not None and chunk.first_nid <= previous:
-        report.problems.append(Problem(start, "log order", f"notification id > {previous}", str(chunk.first_nid)))
+        report.problems.append(Problem(None, "log order", f"notification id > {previous}", str(chunk.first_nid)))
     return chunk.last_nid if chunk.last_nid is not None else previous
 
 
