@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -24,6 +26,7 @@ from ledger.checkpoint import SignedCheckpoint, sign_checkpoint
 from ledger.config import Settings
 from ledger.cosignature import append_cosignatures, cosign, witness_vkey
 from ledger.verifier import short
+from ledger.witness.client import add_checkpoint
 from ledger_support import sql
 from ledger_support.aggregates import Widget
 from ledger_support.backends import initialised_ledger, sqlite_settings
@@ -197,3 +200,43 @@ def test_a_witness_served_checkpoint_needs_that_witness_cosignature(
     report = verify_ledger(app, workers=1, anchors=ExternalAnchors([both], witnesses, 2))
     assert report.ok and report.anchors == 1, [str(p) for p in report.problems]
     assert isinstance(witnesses["w1.example"], VerifyKey)
+
+
+# --- against a real witness process over real HTTP ----------------------------------------------------
+
+
+@contextmanager
+def witness_process(cli: LedgerCli, tmp: Path, origin: str) -> Iterator[tuple[str, str]]:
+    """`ledger witness keygen/trust/serve` as real processes (port 0); yields (url, vkey); stops the server."""
+    key, db = tmp / "witness.key", f"sqlite:///{tmp}/witness.sqlite3"
+    vkey_line = cli.status("witness", "keygen", "--out", str(key), "--name", "court.example", expect=0)
+    witness_key = vkey_line.split("vkey: ", 1)[1].strip()
+    root_hex = (cli.settings.keys_dir / "root.pub").read_text().strip()
+    cli.status("witness", "trust", "--db", db, "--origin", origin, "--key", root_hex, expect=0)
+    server = cli.popen("witness", "serve", "--db", db, "--key", str(key), "--port", "0")
+    try:
+        assert server.stdout is not None
+        banner = server.stdout.readline()
+        url = re.search(r"serving on (http://\S+)", banner)
+        assert url, banner
+        yield url.group(1), witness_key
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_verify_against_a_real_witness(ledger_cli: tuple[LedgerApplication, LedgerCli], tmp_path: Path) -> None:
+    app, cli = ledger_cli
+    note = cli.status("checkpoint", expect=0)
+    with witness_process(cli, tmp_path, app.settings.origin) as (url, witness_key):
+        assert add_checkpoint(url, 0, [], note)  # the ledger's checkpoint, cosigned by the witness
+        against = ["--against-witness", f"court.example={url}", "--witness", witness_key, "--quorum", "1"]
+        assert cli.status("verify", *against, expect=0).startswith("INTACT")
+        size = SignedCheckpoint.from_text(note).checkpoint.size
+        lonely = next(r for r in sql.event_rows(app) if b'"name":"lonely"' in r["state"])
+        rewrite(app, [r for r in sql.event_rows(app) if r["nid"] != lonely["nid"]])
+        delete_checkpoints(app)
+        assert cli.status("verify", expect=0).startswith("INTACT")  # the limit without the witness
+        out = cli.status("verify", *against, expect=1)
+        assert f"external checkpoint (tree size {size}, root " in out
+        assert f"from witness court.example at {url}" in out

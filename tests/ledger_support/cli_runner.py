@@ -19,12 +19,21 @@ class LedgerCli:
 
     settings: Settings
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run one command; no traceback may ever reach the user."""
+    def env(self) -> dict[str, str]:
+        """The environment: the ledger's settings, this checkout first on the path."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
         env.update(LEDGER_DATABASE_URL=self.settings.database_url, LEDGER_KEYS_DIR=str(self.settings.keys_dir),
                    LEDGER_ORIGIN=self.settings.origin, PYTHONPATH=f"{REPO}{os.pathsep}{REPO / 'tests'}")
-        done = subprocess.run([sys.executable, "-m", "ledger.cli", *args], env=env, capture_output=True,
+        return env
+
+    def popen(self, *args: str) -> subprocess.Popen[str]:
+        """Start a long-running command (a server); the caller stops it."""
+        return subprocess.Popen([sys.executable, "-m", "ledger.cli", *args], env=self.env(), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run one command; no traceback may ever reach the user."""
+        done = subprocess.run([sys.executable, "-m", "ledger.cli", *args], env=self.env(), capture_output=True,
                               text=True, timeout=120)
         assert "Traceback" not in done.stdout + done.stderr, done.stderr
         return done
