@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any, Mapping, Protocol, Sequence
 
 from ledger.envelope import canonical_id
+from ledger.merkle_tables import MerkleTables
 from ledger.verifier import Problem
 
 MAX_PER_AGGREGATE = 20  # problems named per aggregate; one damaged aggregate must not flood the report
@@ -21,6 +22,42 @@ class VersionReader(Protocol):
 
     def version_anomalies(self, limit: int = 20) -> list[Mapping[str, Any]]:
         """Aggregates whose versions are not exactly 1..n, with their stored (position, version, topic) rows."""
+
+
+def select_version_anomalies(cursor: Any, t: MerkleTables, limit: int) -> list[Mapping[str, Any]]:
+    """Aggregates whose versions are not exactly 1..n: one GROUP BY over the (originator_id, originator_version)
+    index, counting distinct versions only when the database no longer enforces that key (it is cheaper without);
+    then each such aggregate's rows (position, version, topic), at most `limit` aggregates."""
+    distinct = "" if versions_unique(cursor, t) else " OR COUNT(DISTINCT originator_version) <> COUNT(*)"
+    cursor.execute(f"SELECT originator_id FROM {t.events} GROUP BY originator_id HAVING MIN(originator_version) <> 1 "
+                   f"OR MAX(originator_version) <> COUNT(*){distinct} ORDER BY originator_id LIMIT {int(limit)}")
+    found = []
+    for oid in [row["originator_id"] for row in cursor.fetchall()]:
+        cursor.execute(f"SELECT {t.position('e')} AS position, e.originator_version AS version, e.topic AS topic "
+                       f"FROM {t.events} e WHERE e.originator_id = {t.mark} "
+                       f"ORDER BY e.originator_version, {t.position_order('e')}", (oid,))
+        found.append({"originator_id": oid, "rows": [dict(row) for row in cursor.fetchall()]})
+    return found
+
+
+_KEY = ["originator_id", "originator_version"]
+
+
+def versions_unique(cursor: Any, t: MerkleTables) -> bool:
+    """Whether a valid unique index on exactly (originator_id, originator_version) still guards the table."""
+    if t.dialect == "sqlite":
+        cursor.execute(f"PRAGMA index_list({t.events})")
+        names = [row["name"] for row in cursor.fetchall() if row["unique"] and not row["partial"]]
+        for name in names:
+            cursor.execute(f"PRAGMA index_info('{name}')")
+            if [row["name"] for row in cursor.fetchall()] == _KEY:
+                return True
+        return False
+    cursor.execute("SELECT 1 FROM pg_index i WHERE i.indrelid = %s::regclass AND i.indisunique AND i.indisvalid "
+                   "AND i.indpred IS NULL AND i.indexprs IS NULL AND ARRAY(SELECT a.attname::text FROM "
+                   "unnest(i.indkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                   "AND a.attnum = k.n ORDER BY k.o) = %s::text[]", (t.events, _KEY))
+    return cursor.fetchone() is not None
 
 
 def version_problems(reader: VersionReader, limit: int = 20) -> list[Problem]:

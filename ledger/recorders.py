@@ -36,6 +36,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 
+from ledger.aggregate_versions import select_version_anomalies
 from ledger.envelope import SealedEvent, canonical_id, log_leaf_hash
 from ledger.errors import LogDamagedError, StaleKeyHistoryError
 from ledger.keybook import REGISTRY_TOPIC_PREFIX
@@ -259,22 +260,9 @@ class MerkleLogMixin:
             return int(row["n"]), int(row["unlogged"])
 
     def version_anomalies(self, limit: int = 20) -> list[Mapping[str, Any]]:
-        """Aggregates whose stored versions are not exactly 1..n (one GROUP BY over the events' unique index):
-        originator_id, topic of the first version, the versions as stored (at most `limit` aggregates)."""
-        t = self.merkle
+        """Aggregates whose stored versions are not exactly 1..n, with their rows (see ledger/aggregate_versions)."""
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT originator_id FROM {t.events} GROUP BY originator_id HAVING MIN(originator_version) <> 1 "
-                f"OR MAX(originator_version) <> COUNT(*) OR COUNT(DISTINCT originator_version) <> COUNT(*) "
-                f"ORDER BY originator_id LIMIT {int(limit)}")
-            ids = [row["originator_id"] for row in cursor.fetchall()]
-            found = []
-            for oid in ids:
-                cursor.execute(f"SELECT {t.position('e')} AS position, e.originator_version AS version, e.topic AS topic "
-                               f"FROM {t.events} e WHERE e.originator_id = {t.mark} "
-                               f"ORDER BY e.originator_version, {t.position_order('e')}", (oid,))
-                found.append({"originator_id": oid, "rows": [dict(row) for row in cursor.fetchall()]})
-            return found
+            return select_version_anomalies(cursor, self.merkle, limit)
 
     def unlogged_events(self, limit: int = 20) -> list[Mapping[str, Any]]:
         """Stored events without a log position or without stored hashes (should never exist)."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ledger.aggregate_versions import aggregate_problems
+from ledger.aggregate_versions import versions_unique, aggregate_problems
 from ledger.app import LedgerApplication
 from ledger.audit import VerifyReport, verify_ledger
 from ledger_support import sql
@@ -94,26 +94,37 @@ def test_renumbered_version_is_named(signed_ledger: LedgerApplication) -> None:
     assert found == ["version 2 missing", "version 4 missing", "version 5 missing", "version 6 missing"]
 
 
-@pytest.mark.postgres
-def test_duplicated_version_is_named_on_postgres_without_its_primary_key(tmp_path: Any) -> None:
-    """An attacker who drops PostgreSQL's (originator_id, originator_version) key can store a version twice."""
-    from ledger_support.backends import backend_settings, initialised_ledger
-
-    with backend_settings("postgres", tmp_path) as settings:
-        app = initialised_ledger(settings, ("dept-a",))
-        widget = _widget_history(app, notes=2)
-        t = sql.tables(app)
+def _drop_version_key(app: LedgerApplication) -> None:
+    """What an attacker must do first to store a version twice: remove the (originator_id, version) key
+    (PostgreSQL: drop the primary key; SQLite: rebuild the table without its UNIQUE constraint)."""
+    t = sql.tables(app)
+    if t.dialect == "postgres":
         pkey = sql.query(app, "SELECT conname FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'",
                          [t.events])[0]["conname"]
         sql.execute(app, f'ALTER TABLE {t.events} DROP CONSTRAINT "{pkey}"')
-        second = _rows_of(app, widget)[1]
-        sql.update_event(app, _rows_of(app, widget)[2]["nid"], originator_version=2)
-        report = verify_ledger(app, workers=1)
-        found = [p for p in _version_problems(report, widget)]
-        third = _rows_of(app, widget)[-1]
-        assert [p.found for p in found] == [f"version 2 stored 2 times (positions {second['position']}, "
-                                            f"{third['position']})"]
-        app.close()
+        return
+    sql.execute(app, f"ALTER TABLE {t.events} RENAME TO old_events")
+    sql.execute(app, t.sqlite_events_ddl().replace(", UNIQUE (originator_id, originator_version)", ""))
+    sql.execute(app, f"INSERT INTO {t.events} SELECT rowid, originator_id, originator_version, topic, state, merkle "
+                     "FROM old_events")
+    sql.execute(app, "DROP TABLE old_events")
+
+
+def test_duplicated_version_is_named_once_the_key_is_gone(signed_ledger: LedgerApplication) -> None:
+    app = signed_ledger
+    widget = _widget_history(app, notes=2)
+    with sql.cursor(app, commit=False) as cur:
+        assert versions_unique(cur, sql.tables(app))  # the cheap query (no COUNT DISTINCT) is used
+    _drop_version_key(app)
+    with sql.cursor(app, commit=False) as cur:
+        assert not versions_unique(cur, sql.tables(app))
+    assert verify_ledger(app, workers=1).ok
+    second, third = _rows_of(app, widget)[1:3]
+    sql.update_event(app, third["nid"], originator_version=2)
+    found = _version_problems(verify_ledger(app, workers=1), widget)
+    assert [p.found for p in found] == [f"version 2 stored 2 times (positions {second['position']}, "
+                                        f"{third['position']})"]
+    assert [p.position for p in found] == [third["position"]]
 
 
 def test_aggregate_problems_name_duplicates_gaps_and_versions_below_one() -> None:
