@@ -94,13 +94,12 @@ def cmd_prove_consistency(args: argparse.Namespace) -> int:
     from ledger.transparency import prove_consistency
 
     if args.from_checkpoint:
-        from ledger.anchors import prove_consistency_from
-        from ledger.cli_anchors import external_for_proof
+        from ledger.anchors import prove_consistency_from, read_checkpoint_file
 
         if len(args.sizes) > 1:
             raise ConfigError("prove consistency --from-checkpoint FILE takes at most one size (NEW)")
         root = _read_root_key(args.root_key) if args.root_key else None
-        answer = prove_consistency_from(open_ledger(), external_for_proof(args.from_checkpoint),
+        answer = prove_consistency_from(open_ledger(), read_checkpoint_file(args.from_checkpoint),
                                         args.sizes[0] if args.sizes else None, root)
     elif len(args.sizes) != 2:
         raise ConfigError("prove consistency needs OLD NEW (or --from-checkpoint FILE [NEW])")

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from collections.abc import Mapping
 
 from nacl.signing import VerifyKey
 
@@ -36,7 +35,7 @@ def anchors_from_args(args: argparse.Namespace, origin: str) -> ExternalAnchors 
         raise CheckpointFormatError(f"--quorum: expected 0..{len(witnesses)} (the number of --witness keys), "
                                     f"found {args.quorum}")
     checkpoints = [read_checkpoint_file(path) for path in args.checkpoint]
-    checkpoints += [fetch_from_witness(text, origin) for text in args.against_witness]
+    checkpoints += [fetch_from_witness(text, origin, witnesses) for text in args.against_witness]
     return ExternalAnchors(checkpoints, witnesses, args.quorum)
 
 
@@ -51,21 +50,13 @@ def parse_witness_option(text: str) -> tuple[str, VerifyKey]:
     return key_name, key
 
 
-def fetch_from_witness(text: str, origin: str) -> ExternalCheckpoint:
-    """`[NAME=]URL`: the witness's latest cosigned checkpoint of `origin` (its own cosignature required when
-    NAME's key is given with --witness)."""
+def fetch_from_witness(text: str, origin: str, witnesses: Mapping[str, VerifyKey]) -> ExternalCheckpoint:
+    """`[NAME=]URL`: the witness's latest cosigned checkpoint of `origin`; with NAME (whose key --witness must
+    give) the note must carry that witness's own cosignature."""
     from ledger.witness.client import latest_checkpoint
 
     name, _, url = text.partition("=") if "=" in text and "://" not in text.split("=", 1)[0] else ("", "", text)
+    if name and name not in witnesses:
+        raise CheckpointFormatError(f"--against-witness {name}=…: no --witness key named {name}")
     note = latest_checkpoint(url, origin)
     return ExternalCheckpoint(note, f"witness {name + ' at ' if name else ''}{url}", name or None)
-
-
-def external_for_proof(path: str) -> ExternalCheckpoint:
-    """`prove consistency --from-checkpoint FILE`: the file's note."""
-    return read_checkpoint_file(path)
-
-
-def print_json(answer: Any) -> None:
-    """Print a proof answer as the other `prove` commands do."""
-    print(json.dumps(answer.to_json(), indent=2))
