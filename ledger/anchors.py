@@ -19,7 +19,7 @@ from nacl.signing import VerifyKey
 from ledger import merkle
 from ledger.checkpoint import SignedCheckpoint
 from ledger.errors import OutOfRangeError
-from ledger.verification_errors import VerificationError
+from ledger.verification_errors import CheckpointFormatError, VerificationError
 from ledger.verifier import Problem, TreeChecker, short
 
 if TYPE_CHECKING:
@@ -60,10 +60,12 @@ class Anchor:
 
 def read_checkpoint_file(path: str) -> ExternalCheckpoint:
     """A checkpoint note from a file; OSError if unreadable, VerificationError (naming the file) if malformed."""
-    with open(path, encoding="utf-8") as handle:
-        note = handle.read()
     try:
+        with open(path, encoding="utf-8") as handle:
+            note = handle.read()
         SignedCheckpoint.from_text(note)
+    except UnicodeDecodeError:
+        raise CheckpointFormatError(f"checkpoint file {path}: expected UTF-8 text") from None
     except VerificationError as exc:
         raise type(exc)(f"checkpoint file {path}: {exc}") from None
     return ExternalCheckpoint(note, f"file {path}")

@@ -67,7 +67,7 @@ def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, work
     for result in _checked_chunks(app, book, workers, chunk, checker.sizes()):
         report.problems.extend(result.rows.problems)
         report.signatures += result.rows.signatures
-        previous = _check_chunk_order(result, previous, checker.range.size, report)
+        previous = _check_chunk_order(result, previous, report)
         checker.add(result.tree)
         bar.update(result.size)
     bar.close()
@@ -232,7 +232,7 @@ def _read_ahead(app: LedgerApplication, book: KeyBook, spans: Sequence[Span]) ->
             yield check_fetched_chunk(rows, book, start, end, sizes)
 
 
-def _check_chunk_order(chunk: ChunkResult, previous: int | None, start: int, report: VerifyReport) -> int | None:
+def _check_chunk_order(chunk: ChunkResult, previous: int | None, report: VerifyReport) -> int | None:
     report.problems.extend(chunk.order_problems)
     if previous is not None and chunk.first_nid is not None and chunk.first_nid <= previous:
         report.problems.append(Problem(None, "log order", f"notification id > {previous}", str(chunk.first_nid)))

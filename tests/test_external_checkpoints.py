@@ -184,6 +184,10 @@ def test_bad_options_are_one_line_errors(sqlite_cli: tuple[LedgerApplication, Le
     assert "--quorum needs --witness" in cli.user_error("verify", "--quorum", "1")
     assert "missing.txt" in cli.user_error("verify", "--checkpoint", str(tmp_path / "missing.txt"))
     assert f"checkpoint file {malformed}" in cli.user_error("verify", "--checkpoint", str(malformed))
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe" + note.encode())
+    assert f"checkpoint file {binary}: expected UTF-8 text" in cli.user_error("verify", "--checkpoint", str(binary))
+    assert f"checkpoint file {malformed}" in cli.user_error("prove", "consistency", "--from-checkpoint", str(malformed))
     assert "unavailable" in cli.user_error("verify", "--against-witness", "http://127.0.0.1:9")
     assert "no --witness key named w9.example" in cli.user_error("verify", "--against-witness",
                                                                  "w9.example=http://127.0.0.1:9")
