@@ -71,7 +71,8 @@ def read_checkpoint_file(path: str) -> ExternalCheckpoint:
     return ExternalCheckpoint(note, f"file {path}")
 
 
-def accept_anchors(anchors: ExternalAnchors, origin: str, root_key: VerifyKey | None) -> tuple[list[Anchor], list[Problem]]:
+def accept_anchors(anchors: ExternalAnchors, origin: str,
+                   root_key: VerifyKey | None) -> tuple[list[Anchor], list[Problem]]:
     """The checkpoints that qualify as trust anchors, and a Problem for each refused one (saying why)."""
     accepted: list[Anchor] = []
     refused: list[Problem] = []

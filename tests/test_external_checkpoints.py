@@ -200,7 +200,8 @@ def test_a_witness_served_checkpoint_needs_that_witness_cosignature(
     witnesses = {"w1.example": WITNESSES["w1.example"].verify_key, "w2.example": WITNESSES["w2.example"].verify_key}
     only_w2 = ExternalCheckpoint(cosigned(note, "w2.example"), "witness w1.example at http://w1", "w1.example")
     report = verify_ledger(app, workers=1, anchors=ExternalAnchors([only_w2], witnesses, 1))
-    assert [p.found for p in report.problems] == ["refused: no valid cosignature by witness w1.example, which served it"]
+    assert [p.found for p in report.problems] == [
+        "refused: no valid cosignature by witness w1.example, which served it"]
     both = ExternalCheckpoint(cosigned(note, "w1.example", "w2.example"), "witness w1.example at http://w1",
                               "w1.example")
     report = verify_ledger(app, workers=1, anchors=ExternalAnchors([both], witnesses, 2))

@@ -34,7 +34,7 @@ from ledger_support.rewrite import delete_checkpoints, insert_checkpoint, rewrit
 
 UNITS = ("credit-office", "dept-a", "dept-b", "dept-c")
 SIZE, EARLY = 30, 20
-LONELY_AT, REVOKE_AT = 7, 12  # loop steps: a widget with one event only; the revocation of dept-c's key
+LONELY_AT, ROTATE_AT, REVOKE_AT = 7, 10, 12  # loop steps: a one-event widget; dept-b rotated; dept-c revoked
 
 
 @dataclass
@@ -67,12 +67,15 @@ class Ledger:
 
 def build(app: LedgerApplication) -> None:
     """Genesis and 4 registrations, then 25 steps: widget events by three units, one widget that never gets a
-    second event, dept-c's key revoked; checkpoints stored at tree sizes 20 and 30."""
+    second event, dept-b's key rotated, dept-c's revoked (the registry's last event); checkpoints stored at
+    tree sizes 20 and 30."""
     widgets: dict[str, Widget] = {}
     for step in range(25):
         unit = UNITS[step % 3]
         if step == REVOKE_AT:
             app.revoke_key(app.keybook.active_for("dept-c").key_id, "left the office")  # type: ignore[union-attr]
+        elif step == ROTATE_AT:
+            app.rotate_key("dept-b")
         elif step == LONELY_AT:
             app.save_as(unit, Widget("lonely", actor_unit=unit))
         elif unit not in widgets:
@@ -192,6 +195,12 @@ def revocation(led: Ledger) -> int:
     return position
 
 
+def rotation(led: Ledger) -> int:
+    position = next(r["position"] for r in led.rows() if r["topic"].endswith(".KeyRotated"))
+    assert any(p > position for p in led.widget_positions("dept-b"))  # the new key signed later events
+    return position
+
+
 def truncate_tail(led: Ledger) -> None:
     rewrite(led.app, led.rows()[:24])
 
@@ -233,6 +242,22 @@ def forged_checkpoint(led: Ledger) -> None:
     insert_checkpoint(led.app, SIZE, note.to_text())
 
 
+def flip_checkpoint(column: str) -> Callable[[Ledger], None]:
+    """Change the stored checkpoint of size 30: one byte of its root line, or its tree size."""
+    def tamper(led: Ledger) -> None:
+        note = next(r["note"] for r in led.pristine.checkpoints if int(r["tree_size"]) == SIZE)
+        size = SIZE
+        if column == "note":
+            lines = note.split("\n")
+            lines[2] = ("A" if lines[2][0] != "A" else "B") + lines[2][1:]
+            note = "\n".join(lines)
+        else:
+            size = SIZE ^ 1
+        sql.execute(led.app, f"DELETE FROM {sql.tables(led.app).checkpoints} WHERE tree_size = ?", [SIZE])
+        insert_checkpoint(led.app, size, note)
+    return tamper
+
+
 def nothing(led: Ledger) -> None:
     """The class "stored checkpoints deleted" on its own: the deletion is the whole tamper."""
 
@@ -249,6 +274,9 @@ CLASSES: dict[str, Callable[[Ledger], None]] = {
     "re-signed by another unit's key, rehashed": resign("dept-b", edit_payload=False),
     "edited and re-signed by the acting unit's own key, rehashed": resign("dept-a", edit_payload=True),
     "key-registry rollback (revocation removed), renumbered, rehashed": delete_renumber(revocation),
+    "key-registry rollback (rotation removed), renumbered, rehashed": delete_renumber(rotation),
+    "byte flip in a stored checkpoint's note": flip_checkpoint("note"),
+    "byte flip in a stored checkpoint's tree_size": flip_checkpoint("tree_size"),
     "forged checkpoint": forged_checkpoint,
     "stored checkpoints deleted": nothing,
 }
