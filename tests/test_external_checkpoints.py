@@ -235,8 +235,9 @@ def test_verify_against_a_real_witness(ledger_cli: tuple[LedgerApplication, Ledg
     app, cli = ledger_cli
     note = cli.status("checkpoint", expect=0)
     with witness_process(cli, tmp_path, app.settings.origin) as (url, witness_key):
-        assert add_checkpoint(url, 0, [], note)  # the ledger's checkpoint, cosigned by the witness
         against = ["--against-witness", f"court.example={url}", "--witness", witness_key, "--quorum", "1"]
+        assert "HTTP 404" in cli.user_error("verify", *against)  # nothing cosigned yet: no anchor to check
+        assert add_checkpoint(url, 0, [], note)  # the ledger's checkpoint, cosigned by the witness
         assert cli.status("verify", *against, expect=0).startswith("INTACT")
         size = SignedCheckpoint.from_text(note).checkpoint.size
         lonely = next(r for r in sql.event_rows(app) if b'"name":"lonely"' in r["state"])
