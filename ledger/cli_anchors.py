@@ -43,7 +43,9 @@ def parse_witness_option(text: str) -> tuple[str, VerifyKey]:
     """`NAME=VKEY` or a bare `VKEY` (its name is its first field); the name must match the key's."""
     from ledger.cosignature import parse_witness_vkey
 
-    name, _, vkey = text.rpartition("=") if "=" in text.split("+", 1)[0] else ("", "", text)
+    name, separator, vkey = text.partition("=")
+    if not separator or "+" in name:  # a bare vkey (any '=' lies after its name)
+        name, vkey = "", text
     key_name, key = parse_witness_vkey(vkey)
     if name and name != key_name:
         raise CheckpointFormatError(f"--witness {name}=…: the verifier key is named {key_name}, not {name}")

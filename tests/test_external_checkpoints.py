@@ -113,7 +113,7 @@ def test_prove_consistency_from_an_external_checkpoint(ledger_cli: tuple[LedgerA
 
 # --- witnesses and quorum (storage is incidental here: SQLite only) ------------------------------------
 
-WITNESSES = {name: SigningKey.generate() for name in ("w1.example", "w2.example", "w3.example")}
+WITNESSES = {name: SigningKey.generate() for name in ("w1.example", "w2.example/witness", "w3.example")}
 
 
 def vkey(name: str) -> str:
@@ -138,14 +138,14 @@ def sqlite_cli(tmp_path: Path) -> Iterator[tuple[LedgerApplication, LedgerCli, s
 def test_quorum_of_named_witnesses(sqlite_cli: tuple[LedgerApplication, LedgerCli, str], tmp_path: Path) -> None:
     _, cli, note = sqlite_cli
     file = tmp_path / "cosigned.txt"
-    file.write_text(cosigned(note, "w1.example", "w2.example"), encoding="utf-8")
-    two = ["--witness", f"w1.example={vkey('w1.example')}", "--witness", vkey("w2.example")]
+    file.write_text(cosigned(note, "w1.example", "w2.example/witness"), encoding="utf-8")
+    two = ["--witness", f"w1.example={vkey('w1.example')}", "--witness", vkey("w2.example/witness")]
     out = cli.status("verify", "--checkpoint", str(file), *two, "--quorum", "2", expect=0)
     assert out.rstrip().endswith("1 external checkpoints, 2 keys checked") and out.startswith("INTACT")
     out = cli.status("verify", "--checkpoint", str(file), *two, "--witness", vkey("w3.example"), "--quorum", "3",
                      expect=1)
     assert (f"FAIL log: external checkpoint from file {file}: expected a trust anchor, found refused: cosigned by 2 "
-            "of the named witnesses (w1.example, w2.example), quorum is 3") in out
+            "of the named witnesses (w1.example, w2.example/witness), quorum is 3") in out
     assert "0 external checkpoints" in out
 
 
@@ -177,8 +177,8 @@ def test_bad_options_are_one_line_errors(sqlite_cli: tuple[LedgerApplication, Le
     malformed = tmp_path / "malformed.txt"
     malformed.write_text(note.replace("\n\n", "\n"), encoding="utf-8")
     assert "witness vkey" in cli.user_error("verify", "--checkpoint", str(file), "--witness", "not-a-key")
-    assert "named w1.example, not w2.example" in cli.user_error(
-        "verify", "--checkpoint", str(file), "--witness", f"w2.example={vkey('w1.example')}")
+    assert "named w1.example, not w2.example/witness" in cli.user_error(
+        "verify", "--checkpoint", str(file), "--witness", f"w2.example/witness={vkey('w1.example')}")
     assert "--quorum: expected 0..1" in cli.user_error("verify", "--checkpoint", str(file), "--witness",
                                                        vkey("w1.example"), "--quorum", "2")
     assert "--quorum needs --witness" in cli.user_error("verify", "--quorum", "1")
@@ -197,12 +197,12 @@ def test_a_witness_served_checkpoint_needs_that_witness_cosignature(
         sqlite_cli: tuple[LedgerApplication, LedgerCli, str]) -> None:
     """From Python: a note fetched from witness w1 that w1 did not cosign is refused when w1's key is known."""
     app, _, note = sqlite_cli
-    witnesses = {"w1.example": WITNESSES["w1.example"].verify_key, "w2.example": WITNESSES["w2.example"].verify_key}
-    only_w2 = ExternalCheckpoint(cosigned(note, "w2.example"), "witness w1.example at http://w1", "w1.example")
+    witnesses = {"w1.example": WITNESSES["w1.example"].verify_key, "w2.example/witness": WITNESSES["w2.example/witness"].verify_key}
+    only_w2 = ExternalCheckpoint(cosigned(note, "w2.example/witness"), "witness w1.example at http://w1", "w1.example")
     report = verify_ledger(app, workers=1, anchors=ExternalAnchors([only_w2], witnesses, 1))
     assert [p.found for p in report.problems] == [
         "refused: no valid cosignature by witness w1.example, which served it"]
-    both = ExternalCheckpoint(cosigned(note, "w1.example", "w2.example"), "witness w1.example at http://w1",
+    both = ExternalCheckpoint(cosigned(note, "w1.example", "w2.example/witness"), "witness w1.example at http://w1",
                               "w1.example")
     report = verify_ledger(app, workers=1, anchors=ExternalAnchors([both], witnesses, 2))
     assert report.ok and report.anchors == 1, [str(p) for p in report.problems]
