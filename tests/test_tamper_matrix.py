@@ -155,10 +155,12 @@ def flip_column(column: str) -> Callable[[Ledger], None]:
     return tamper
 
 
-def swap_rows(*, rehash: bool) -> Callable[[Ledger], None]:
-    """Exchange two whole rows of different units' widgets (with their stored hashes, or recomputing all)."""
+def swap_rows(*, rehash: bool, same_aggregate: bool = False) -> Callable[[Ledger], None]:
+    """Exchange two whole rows (with their stored hashes, or recomputing all): of different units' widgets, or
+    two versions of one widget."""
     def tamper(led: Ledger) -> None:
-        a, b = led.widget_positions("dept-a")[-2], led.widget_positions("dept-b")[-2]
+        a, b = led.widget_positions("dept-a")[-2], led.widget_positions("dept-a" if same_aggregate else "dept-b")[-1]
+        assert (led.row(a)["originator_id"] == led.row(b)["originator_id"]) == same_aggregate
         rows = led.rows()
         rows[a], rows[b] = rows[b], rows[a]
         if not rehash:
@@ -267,6 +269,7 @@ CLASSES: dict[str, Callable[[Ledger], None]] = {
        for c in ("originator_id", "originator_version", "topic", "state", "merkle", "position")},
     "swapped rows with their hashes": swap_rows(rehash=False),
     "swapped rows, hashes recomputed": swap_rows(rehash=True),
+    "swapped versions of one aggregate, hashes recomputed": swap_rows(rehash=True, same_aggregate=True),
     "deleted middle version, renumbered, rehashed": delete_renumber(middle_version),
     "deleted last event of an aggregate, renumbered, rehashed": delete_renumber(last_version),
     "truncated tail": truncate_tail,
@@ -284,6 +287,7 @@ CLASSES: dict[str, Callable[[Ledger], None]] = {
 # What passes `verify` as INTACT once the stored checkpoints are gone and no external checkpoint is given.
 UNDETECTABLE_WITHOUT_ANCHOR = {
     "swapped rows, hashes recomputed",
+    "swapped versions of one aggregate, hashes recomputed",
     "deleted last event of an aggregate, renumbered, rehashed",
     "truncated tail",
     "edited and re-signed by the acting unit's own key, rehashed",
