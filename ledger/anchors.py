@@ -146,8 +146,8 @@ class AnchoredTreeChecker(TreeChecker):
                                         short(anchor.root)))
         return problems
 
-
     def _stored_copies(self) -> list[Problem]:
+        """Each external checkpoint's size must have a stored checkpoint, with the same root."""
         problems = []
         for anchor in self.anchors:
             stored = self.checkpoints.get(anchor.size)
