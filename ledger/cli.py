@@ -170,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tree-size", type=_non_negative, default=None, help="checkpoint size (default: latest)")
     p.set_defaults(func=cmd_prove_inclusion)
     p = prove.add_parser("consistency", help="consistency proof between two checkpoints")
-    p.add_argument("sizes", type=_non_negative, nargs="*", metavar="OLD NEW", help="stored checkpoint sizes")
+    p.add_argument("sizes", type=_non_negative, nargs="*", metavar="SIZE",
+                   help="OLD NEW: two stored checkpoint sizes; with --from-checkpoint only NEW (default: the latest)")
     p.add_argument("--from-checkpoint", metavar="FILE", help="old size and root from an external checkpoint note")
     p.add_argument("--root-key", help="file with the pinned root public key (hex), to check FILE's signature")
     p.set_defaults(func=cmd_prove_consistency)
