@@ -71,6 +71,15 @@ def read_checkpoint_file(path: str) -> ExternalCheckpoint:
     return ExternalCheckpoint(note, f"file {path}")
 
 
+def checkpoint_from_witness(url: str, origin: str, witness: str | None = None) -> ExternalCheckpoint:
+    """The witness's latest cosigned checkpoint of `origin` (WitnessError if it cannot give one); naming the
+    `witness` requires its own cosignature when its key is among the anchors' witnesses."""
+    from ledger.witness.client import latest_checkpoint
+
+    note = latest_checkpoint(url, origin)
+    return ExternalCheckpoint(note, f"witness {witness + ' at ' if witness else ''}{url}", witness)
+
+
 def accept_anchors(anchors: ExternalAnchors, origin: str,
                    root_key: VerifyKey | None) -> tuple[list[Anchor], list[Problem]]:
     """The checkpoints that qualify as trust anchors, and a Problem for each refused one (saying why)."""

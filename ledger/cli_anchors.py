@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from nacl.signing import VerifyKey
 
-from ledger.anchors import ExternalAnchors, ExternalCheckpoint, read_checkpoint_file
+from ledger.anchors import ExternalAnchors, ExternalCheckpoint, checkpoint_from_witness, read_checkpoint_file
 from ledger.verification_errors import CheckpointFormatError
 
 
@@ -55,10 +55,7 @@ def parse_witness_option(text: str) -> tuple[str, VerifyKey]:
 def fetch_from_witness(text: str, origin: str, witnesses: Mapping[str, VerifyKey]) -> ExternalCheckpoint:
     """`[NAME=]URL`: the witness's latest cosigned checkpoint of `origin`; with NAME (whose key --witness must
     give) the note must carry that witness's own cosignature."""
-    from ledger.witness.client import latest_checkpoint
-
     name, _, url = text.partition("=") if "=" in text and "://" not in text.split("=", 1)[0] else ("", "", text)
     if name and name not in witnesses:
         raise CheckpointFormatError(f"--against-witness {name}=…: no --witness key named {name}")
-    note = latest_checkpoint(url, origin)
-    return ExternalCheckpoint(note, f"witness {name + ' at ' if name else ''}{url}", name or None)
+    return checkpoint_from_witness(url, origin, name or None)
