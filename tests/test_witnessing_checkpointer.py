@@ -169,3 +169,21 @@ def test_concurrent_creation_of_one_size_stores_one_checkpoint_and_returns_it_to
         notes = list(pool.map(create, apps))
     assert len(set(notes)) == 1 and sizes(base) == [base.log.tree_size()]
     assert base.log.checkpoints()[0]["note"] == notes[0]
+
+
+def test_ledger_follow_runs_the_checkpointer(base, witness) -> None:
+    s = base.settings
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LEDGER_DATABASE_URL": s.database_url,
+           "LEDGER_KEYS_DIR": str(s.keys_dir), "LEDGER_ORIGIN": s.origin, "LEDGER_CHECKPOINT_EVERY_EVENTS": "0",
+           "LEDGER_CHECKPOINT_EVERY_SECONDS": "0.5", "LEDGER_WITNESSES": f"{witness.key.vkey} {witness.url}"}
+    follow = subprocess.Popen([sys.executable, "-m", "ledger.cli", "follow", "--poll", "0.2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        grow(base, 2)
+        size, deadline = base.log.tree_size(), time.monotonic() + 20
+        while time.monotonic() < deadline and WitnessStore(base.log).lines(size).keys() != {witness.name}:
+            time.sleep(0.2)
+    finally:
+        follow.terminate()
+        _, err = follow.communicate(timeout=10)
+    assert sizes(base)[-1] == size and WitnessStore(base.log).lines(size).keys() == {witness.name}, err
