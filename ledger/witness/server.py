@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -133,3 +134,33 @@ def make_server(app: WitnessApp, host: str, port: int, *, threads: int = 8) -> A
 
     return create_server(app, host=host, port=port, threads=threads, max_request_body_size=app.max_body,
                          ident="ledger-witness", clear_untrusted_proxy_headers=True)
+
+
+class ServerThread:
+    """Runs a waitress server in a daemon thread until stop() (embedding, tests, benchmarks)."""
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="witness-http", daemon=True)
+
+    def start(self) -> ServerThread:
+        """Start serving; return self."""
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self.server.asyncore.loop(timeout=0.2, map=self.server._map, count=1)
+
+    def stop(self) -> None:
+        """Stop the loop, the worker threads and close every socket."""
+        from waitress import wasyncore
+
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        self.server.pull_trigger()
+        self._thread.join(timeout=10)
+        self.server.task_dispatcher.shutdown()
+        wasyncore.close_all(self.server._map)

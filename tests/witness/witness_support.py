@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from ledger.checkpoint import Checkpoint, sign_checkpoint
 from ledger.transparency import create_checkpoint, prove_consistency
 from ledger.witness.client import add_checkpoint_body
 from ledger.witness.keys import WitnessKey
-from ledger.witness.server import WitnessApp, make_server
+from ledger.witness.server import ServerThread, WitnessApp, make_server
 from ledger.witness.store import TrustedLog, WitnessStore
 
 WITNESS_NAME = "court.example/witness"
@@ -92,7 +91,7 @@ class ServedWitness:
     key: WitnessKey
     store: WitnessStore
     server: object
-    thread: threading.Thread
+    thread: ServerThread
 
     @property
     def url(self) -> str:
@@ -103,8 +102,7 @@ class ServedWitness:
         return raw_request(self.url, "POST", "/add-checkpoint", body, headers)
 
     def stop(self) -> None:
-        self.server.close()  # type: ignore[attr-defined]
-        self.thread.join(timeout=10)
+        self.thread.stop()
         self.store.close()
 
 
@@ -114,9 +112,7 @@ def serve_witness(db_url: str, key: WitnessKey, history: LedgerHistory | None = 
     if history is not None:
         store.trust(TrustedLog(history.origin, history.origin, bytes(history.root_key.verify_key)))
     server = make_server(WitnessApp(store, key), "127.0.0.1", 0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    return ServedWitness(db_url, key, store, server, thread)
+    return ServedWitness(db_url, key, store, server, ServerThread(server).start())
 
 
 def raw_request(url: str, method: str, path: str, body: bytes | None = None,
