@@ -107,8 +107,9 @@ def trust(db_url: str, app: LedgerApplication) -> None:
     """Make the witness database trust the ledger's origin and root public key."""
     store = WitnessStore(db_url)
     try:
-        root = app.keybook.records[app.keybook.root_key_id or ""]
-        store.trust(TrustedLog(app.settings.origin, app.settings.origin, bytes(root.public_key)))
+        root = app.keystore.pinned_root()
+        assert root is not None, "the ledger has no pinned root key"
+        store.trust(TrustedLog(app.settings.origin, app.settings.origin, root))
     finally:
         store.close()
 
