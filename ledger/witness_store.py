@@ -8,7 +8,6 @@ submission's consistency proof). Both are created by `ledger init` with the chec
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping
 
@@ -23,15 +22,6 @@ def ddl(dialect: str, qualifier: str) -> list[str]:
             f"line TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (tree_size, witness))",
             f"CREATE TABLE IF NOT EXISTS {qualifier}{WITNESS_SIZES} (witness TEXT PRIMARY KEY, "
             f"tree_size {big} NOT NULL, updated_at TEXT NOT NULL)"]
-
-
-@dataclass(frozen=True)
-class Covering:
-    """The newest stored checkpoint covering a log position, as a cosigned note, and who cosigned it."""
-
-    size: int
-    note: str
-    cosigners: tuple[str, ...]
 
 
 class WitnessStore:

@@ -87,7 +87,7 @@ def submit(app: LedgerApplication, size: int) -> SubmissionReport:
     if pending:
         with ThreadPoolExecutor(len(pending), thread_name_prefix="witness") as pool:
             futures = [pool.submit(_submit_one, app, store, w, size, note, sizes.get(w.name, 0)) for w in pending]
-            outcomes.update((f.result().witness, f.result()) for f in futures)
+            outcomes.update((o.witness, o) for o in (f.result() for f in futures))
     ordered = tuple(outcomes[w.name] for w in config.witnesses)
     return SubmissionReport(size, ordered, tuple(sorted(store.lines(size))), config.quorum)
 
@@ -104,6 +104,8 @@ def _submit_one(app: LedgerApplication, store: WitnessStore, spec: WitnessSpec, 
             lines = add_checkpoint(spec.url, old, consistency(app, old, size), note,
                                    timeout=app.settings.witnessing.timeout)
         except WitnessConflict as conflict:
+            if conflict.size == old:  # the sizes agree, the trees do not: a fork, not a stale size
+                return WitnessOutcome(spec.name, "conflict", f"it holds another tree of size {old}")
             old = conflict.size
             continue
         except WitnessRefused as refused:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from ledger_support.backends import initialised_ledger
+from ledger_support.backends import initialised_ledger, sqlite_settings
 from witnessing_helpers import RunningWitness, SilentPort, free_port, new_witness, with_witnesses
 
 from ledger.app import LedgerApplication
@@ -195,3 +195,19 @@ def test_verify_notes_checkpoints_short_of_a_quorum_and_a_forged_cosignature_row
     assert report.ok  # the log itself is intact
     notes = [n for n in report.notes if "quorum" in n]
     assert len(notes) == 1 and f"tree size {short} " in notes[0] and "0 of 2 required (none)" in notes[0]
+
+
+def test_a_forked_log_of_the_same_size_is_refused_and_reported_as_conflict(base, witnesses, tmp_path) -> None:
+    app = ledger_with(base, [witnesses[0].spec()])
+    grow(app, 2)
+    cosigned = checkpoint_and_submit(app)
+    fork_settings = sqlite_settings(tmp_path / "fork")  # the same root key and origin, another history
+    fork_settings = dataclasses.replace(fork_settings, keys_dir=base.settings.keys_dir, origin=base.settings.origin)
+    fork = initialised_ledger(fork_settings, ("credit-office",))
+    while fork.log.tree_size() < cosigned.size:
+        fork.register_key(f"other-{fork.log.tree_size()}")
+    forked = LedgerApplication(with_witnesses(fork_settings, [witnesses[0].spec()]))
+    report = checkpoint_and_submit(forked)  # old=0 → 409 naming the size → same size, other root → 409 again
+    assert report.size == cosigned.size and report.outcomes[0].status == "conflict"
+    assert "another tree of size" in report.outcomes[0].detail and cosigners(forked, report.size) == []
+    assert witnesses[0].latest_size(app.settings.origin) == cosigned.size  # the witness kept the first tree
