@@ -27,7 +27,8 @@ DEFAULT_POLL = 1.0
 class Checkpointer:
     """Decides when a checkpoint is due and makes it; `tick` is one decision, `run` loops until stopped."""
 
-    def __init__(self, app: LedgerApplication, *, poll: float = DEFAULT_POLL, retry_seconds: float | None = None) -> None:
+    def __init__(self, app: LedgerApplication, *, poll: float = DEFAULT_POLL,
+                 retry_seconds: float | None = None) -> None:
         self.app, self.config = app, app.settings.witnessing
         self.store = WitnessStore(app.log)
         self.poll = poll

@@ -76,7 +76,8 @@ class WitnessingSettings:
             raise WitnessConfigError(f"{QUORUM}: quorum {quorum} must be between 0 and the {len(witnesses)} "
                                      f"listed witnesses")
         return cls(witnesses, quorum, _number(env, TIMEOUT, DEFAULT_TIMEOUT, positive=True),
-                   _integer(env, EVERY_EVENTS, DEFAULT_EVERY_EVENTS), _number(env, EVERY_SECONDS, DEFAULT_EVERY_SECONDS))
+                   _integer(env, EVERY_EVENTS, DEFAULT_EVERY_EVENTS),
+                   _number(env, EVERY_SECONDS, DEFAULT_EVERY_SECONDS))
 
 
 def parse_spec(vkey: str, url: str, variable: str, name: str | None = None) -> WitnessSpec:

@@ -29,7 +29,7 @@ class WitnessOutcome:
     """What one witness did with one checkpoint."""
 
     witness: str
-    status: str  # cosigned | already | ahead | conflict | refused | unavailable | bad-cosignature
+    status: str  # cosigned | already | ahead | conflict | refused | unavailable | bad-cosignature | error
     detail: str = ""
 
     @property
@@ -86,10 +86,19 @@ def submit(app: LedgerApplication, size: int) -> SubmissionReport:
     outcomes = {w.name: WitnessOutcome(w.name, "already") for w in config.witnesses if w.name in have}
     if pending:
         with ThreadPoolExecutor(len(pending), thread_name_prefix="witness") as pool:
-            futures = [pool.submit(_submit_one, app, store, w, size, note, sizes.get(w.name, 0)) for w in pending]
+            futures = [pool.submit(_guarded, app, store, w, size, note, sizes.get(w.name, 0)) for w in pending]
             outcomes.update((o.witness, o) for o in (f.result() for f in futures))
     ordered = tuple(outcomes[w.name] for w in config.witnesses)
     return SubmissionReport(size, ordered, tuple(sorted(store.lines(size))), config.quorum)
+
+
+def _guarded(app: LedgerApplication, store: WitnessStore, spec: WitnessSpec, size: int, note: str,
+             old: int) -> WitnessOutcome:
+    """_submit_one, with any failure on our side (e.g. the database) reported for this witness alone."""
+    try:
+        return _submit_one(app, store, spec, size, note, old)
+    except Exception as exc:  # one witness's failure must not hide the others' answers
+        return WitnessOutcome(spec.name, "error", f"{type(exc).__name__}: {_short(str(exc))}")
 
 
 def _submit_one(app: LedgerApplication, store: WitnessStore, spec: WitnessSpec, size: int, note: str,

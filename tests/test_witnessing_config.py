@@ -75,7 +75,8 @@ def test_both_triggers_zero_disable_the_checkpointer() -> None:
 
 
 def test_the_cli_prints_one_line_naming_the_variable_and_exits_2(tmp_path: Path) -> None:
-    env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/l.sqlite3", "LEDGER_KEYS_DIR": str(tmp_path / "k"),
+    env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/l.sqlite3",
+           "LEDGER_KEYS_DIR": str(tmp_path / "k"),
            "LEDGER_WITNESSES": f"{A} http://a:1", "LEDGER_WITNESS_QUORUM": "3"}
     done = subprocess.run([sys.executable, "-m", "ledger.cli", "checkpoint"], env=env, capture_output=True, text=True)
     assert done.returncode == 2 and done.stdout == ""

@@ -44,7 +44,8 @@ def test_demo_witness_cosigns_the_demo_checkpoints_and_stops_with_the_run(tmp_pa
         assert verify_cosignatures(note, {name: key}).keys() == {tasks.DEMO_WITNESS}
     finally:
         tasks.stop_process(witness)
-    assert witness.poll() is not None and (tmp_path / "witness.sqlite3").exists() and (tmp_path / "witness.key").exists()
+    assert witness.poll() is not None
+    assert (tmp_path / "witness.sqlite3").exists() and (tmp_path / "witness.key").exists()
 
 
 def serve_and_grow(env: dict[str, str]) -> int:

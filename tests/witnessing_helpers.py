@@ -94,7 +94,8 @@ def _bind(app: WitnessApp, port: int) -> Any:
             time.sleep(0.1)
 
 
-def new_witness(folder: Path, name: str, app: LedgerApplication, *, port: int = 0, start: bool = True) -> RunningWitness:
+def new_witness(folder: Path, name: str, app: LedgerApplication, *, port: int = 0,
+                start: bool = True) -> RunningWitness:
     """A witness with a fresh key and SQLite database under `folder`, trusting `app`'s origin and root key."""
     folder.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{folder}/{name.replace('/', '_')}.sqlite3"
