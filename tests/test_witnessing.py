@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Iterator
@@ -211,3 +214,19 @@ def test_a_forked_log_of_the_same_size_is_refused_and_reported_as_conflict(base,
     assert report.size == cosigned.size and report.outcomes[0].status == "conflict"
     assert "another tree of size" in report.outcomes[0].detail and cosigners(forked, report.size) == []
     assert witnesses[0].latest_size(app.settings.origin) == cosigned.size  # the witness kept the first tree
+
+
+def test_cli_checkpoint_prints_the_cosigned_note_and_the_answers_and_requires_the_quorum(base, witnesses) -> None:
+    s = base.settings
+    down = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LEDGER_DATABASE_URL": s.database_url,
+           "LEDGER_KEYS_DIR": str(s.keys_dir), "LEDGER_ORIGIN": s.origin, "LEDGER_WITNESS_TIMEOUT": "2",
+           "LEDGER_WITNESSES": f"{witnesses[0].key.vkey} {witnesses[0].url}; {witnesses[1].key.vkey} {down}"}
+    cli = [sys.executable, "-m", "ledger.cli", "checkpoint", "--require-quorum"]
+    short = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60)
+    assert short.returncode == 1  # quorum 2 (every listed witness), one cosigned
+    assert verify_cosignatures(short.stdout, known(witnesses)).keys() == {witnesses[0].name}
+    assert f"witness {witnesses[0].name}: cosigned" in short.stderr
+    assert f"witness {witnesses[1].name}: unavailable" in short.stderr and "quorum 2 NOT reached" in short.stderr
+    enough = subprocess.run(cli, env={**env, "LEDGER_WITNESS_QUORUM": "1"}, capture_output=True, text=True, timeout=60)
+    assert enough.returncode == 0 and "quorum 1 reached" in enough.stderr and enough.stdout == short.stdout
