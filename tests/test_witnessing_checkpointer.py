@@ -22,6 +22,8 @@ from ledger.checkpointer import Checkpointer, start_checkpointer
 from ledger.config import Settings
 from ledger.transparency import create_checkpoint
 from ledger.witness_store import WitnessStore
+from projections.asof import list_as_of
+from projections.db import make_engine
 from projections.timetravel import status
 
 
@@ -103,8 +105,11 @@ def test_answers_older_than_the_interval_name_a_cosigned_checkpoint(base, witnes
         last = base.log.tree_size() - 1
         time.sleep(0.5 + 1.0)  # the interval, plus the poll and a cosigning round trip
         answer = status(base, h.subject_id, last)
+        with list_as_of(base, make_engine(base.settings), "black", as_of_position=last) as view:
+            header, rows = view.header(), list(view.rows)
     finally:
         checkpointer.stop()
+    assert header["checkpoint_size"] > last and header["checkpoint_cosigners"] == [witness.name] and len(rows) == 1
     assert answer.checkpoint is not None and answer.checkpoint_size is not None and answer.checkpoint_size > last
     assert answer.checkpoint_cosigners == (witness.name,)
     assert SignedCheckpoint.from_text(answer.checkpoint).signatures[-1].name == witness.name
