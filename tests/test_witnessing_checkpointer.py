@@ -103,7 +103,7 @@ def test_answers_older_than_the_interval_name_a_cosigned_checkpoint(base, witnes
     try:
         h = record_history(base)  # events written by this process while the checkpointer thread runs
         last = base.log.tree_size() - 1
-        time.sleep(0.5 + 1.0)  # the interval, plus the poll and a cosigning round trip
+        time.sleep(0.5 + 2.0)  # the interval, plus the poll and a cosigning round trip on a loaded machine
         answer = status(base, h.subject_id, last)
         with list_as_of(base, make_engine(base.settings), "black", as_of_position=last) as view:
             header, rows = view.header(), list(view.rows)
