@@ -20,8 +20,8 @@ from ledger.keybook import KeyBook
 from ledger.keyregistry import REGISTRY_ID
 from ledger.verification_errors import VerificationError
 from ledger.verify_fast import fast_chunk
-from ledger.witnessing import quorum_notes
 from ledger.verifier import ChunkTree, Problem, RowResult, TreeChecker, check_rows, chunk_tree, short
+from ledger.witnessing import quorum_notes
 
 _BOOK: KeyBook | None = None
 
