@@ -14,7 +14,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export a subject's bundle; the export is registered as a non-public read (HA-5.2)."""
     from domain.actor import Actor
     from domain.errors import DomainError
-    from ledger.bundle.export import AccessRequest, export_bundle
+    from projections.bundle.export import AccessRequest, export_bundle
 
     app = open_ledger()
     try:

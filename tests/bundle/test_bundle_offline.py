@@ -15,8 +15,8 @@ from bundle.tamper import rewrite
 from ledger_support.backends import sqlite_settings
 
 from ledger.bundle import layout
-from ledger.bundle.export import export_bundle
 from ledger.cli import main
+from projections.bundle.export import export_bundle
 
 BLOCKER = textwrap.dedent("""
     import sys

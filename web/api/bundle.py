@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Response
 
-from ledger.bundle.export import AccessRequest, export_bundle
 from projections.base import ProjectionError
+from projections.bundle.export import AccessRequest, export_bundle
 from web.api.audit import AUDITORS, SUBJECT_PATH
 from web.api.errors import ApiError
 from web.api.spec import DATES, INTEGER, MOMENT, STRING, Endpoint, Field

@@ -27,7 +27,7 @@ from ledger.app import LedgerApplication
 from ledger.bundle import attestation, checks, layout
 from ledger.bundle.contents import Contents, read_events
 from ledger.bundle.reducer import decode
-from ledger.bundle.server_state import stated_state
+from projections.bundle.state import stated_state
 from ledger.bundle.verify import expected_report
 from ledger.checkpoint import SignedCheckpoint
 from ledger.envelope import unpack
