@@ -17,3 +17,7 @@ class CheckpointFormatError(VerificationError):
 
 class CheckpointSignatureError(VerificationError):
     """A signed note has a bad signature by a known key, or no verified known signature."""
+
+
+class CosignatureError(VerificationError):
+    """A cosignature/v1 line claims a known witness's key id but is malformed or does not verify."""
