@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from eventsourcing.persistence import PersistenceError
+
 from ledger import merkle
 from ledger.app import LedgerApplication
 from ledger.checkpoint import Checkpoint, SignedCheckpoint, sign_checkpoint
@@ -55,7 +57,14 @@ def create_checkpoint(app: LedgerApplication) -> SignedCheckpoint:
         return existing
     cp = Checkpoint(app.settings.origin, size, merkle.root(size, app.log) if size else merkle.EMPTY_ROOT)
     signed = sign_checkpoint(cp, app.settings.origin, app.root_signer().signing_key)
-    app.log.insert_checkpoint(size, signed.to_text())
+    try:
+        app.log.insert_checkpoint(size, signed.to_text())
+    except PersistenceError:
+        # another process stored this size meanwhile: the same note (Ed25519 signatures are deterministic)
+        existing = stored_checkpoint(app, size)
+        if existing is None:
+            raise
+        return existing
     return signed
 
 
