@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import Sequence
+
+from nacl.signing import VerifyKey
 
 from ledger.cli import open_ledger
+from ledger.config import ConfigError
 from ledger.cli_projections import _moment, _service, resolve_subject
 
 
@@ -40,9 +44,34 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
         from ledger.cli import _read_root_key
 
         root = _read_root_key(args.root_key)
-    report = verify_bundle(args.bundle, root_key=root)
+    named = witness_keys(args.witness or ())
+    if not 0 <= args.quorum <= len(named):
+        raise ConfigError(f"--quorum {args.quorum}: expected 0..{len(named)} (the number of --witness keys given)")
+    report = verify_bundle(args.bundle, root_key=root, witnessed_by=named, quorum=args.quorum)
     print(report.text(), end="")
     return 0 if report.ok else 1
+
+
+def witness_keys(given: Sequence[str]) -> dict[str, VerifyKey]:
+    """Witness name → key from `NAME=VKEY` (or a bare C2SP witness VKEY); ConfigError names the bad one."""
+    from ledger.cosignature import parse_witness_vkey
+    from ledger.verification_errors import VerificationError
+
+    found: dict[str, VerifyKey] = {}
+    for text in given:
+        name, sep, vkey = text.partition("=")
+        if not sep or "+" in name:  # a bare vkey: its name is the vkey's own
+            name, vkey = "", text
+        try:
+            key_name, key = parse_witness_vkey(vkey)
+        except VerificationError as exc:
+            raise ConfigError(f"--witness {text[:40]!r}: expected NAME=VKEY with a C2SP witness vkey ({exc})") from None
+        if name and name != key_name:
+            raise ConfigError(f"--witness {text[:40]!r}: the name {name!r} differs from the vkey's {key_name!r}")
+        if key_name in found:
+            raise ConfigError(f"--witness: witness {key_name!r} is given twice")
+        found[key_name] = key
+    return found
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,4 +89,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify-bundle", help="check a court bundle offline (no database, no network)")
     p.add_argument("bundle", help="the bundle ZIP file")
     p.add_argument("--root-key", help="file with the root public key (hex) published by the credit office")
+    p.add_argument("--witness", action="append", metavar="NAME=VKEY",
+                   help="a witness's C2SP verifier key, as its operator publishes it (repeatable)")
+    p.add_argument("--quorum", type=int, default=0, metavar="K",
+                   help="NOT VALID unless at least K of the given witnesses cosigned the latest checkpoint")
     p.set_defaults(func=cmd_verify_bundle)

@@ -24,7 +24,8 @@ BLOCKER = textwrap.dedent("""
     ALLOWED_LEDGER = {"ledger", "ledger.envelope", "ledger.merkle", "ledger.checkpoint", "ledger.verification_errors",
                       "ledger.keybook", "ledger.bundle", "ledger.bundle.verify", "ledger.bundle.checks",
                       "ledger.bundle.contents", "ledger.bundle.layout", "ledger.bundle.attestation",
-                      "ledger.bundle.claims", "ledger.bundle.reducer", "ledger.bundle.report"}
+                      "ledger.bundle.claims", "ledger.bundle.reducer", "ledger.bundle.report",
+                      "ledger.bundle.witnesses", "ledger.cosignature"}
     imported = set()
 
     class Poison:
