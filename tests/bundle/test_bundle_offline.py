@@ -18,7 +18,8 @@ from ledger.bundle import layout
 from ledger.cli import main
 from projections.bundle.export import export_bundle
 
-BLOCKER = textwrap.dedent("""
+POISON = textwrap.dedent("""
+    import socket
     import sys
     BLOCKED = ("eventsourcing", "sqlalchemy", "domain", "projections", "psycopg", "flask", "web")
     ALLOWED_LEDGER = {"ledger", "ledger.envelope", "ledger.merkle", "ledger.checkpoint", "ledger.verification_errors",
@@ -41,6 +42,15 @@ BLOCKER = textwrap.dedent("""
         if name.split(".")[0] in BLOCKED:
             del sys.modules[name]
     sys.meta_path.insert(0, Poison())
+
+    class NoNetwork(socket.socket):
+        def __init__(self, *args, **kwargs):
+            raise OSError("offline checker must not open a socket")
+
+    socket.socket = NoNetwork
+    socket.create_connection = NoNetwork
+""")
+BLOCKER = POISON + textwrap.dedent("""
     from ledger.bundle.verify import verify_bundle
     good, bad = verify_bundle(sys.argv[1]), verify_bundle(sys.argv[2])
     print(good.ok, bad.ok, sorted({f.file for f in bad.findings}))
