@@ -185,6 +185,18 @@ def short_of_quorum(app: LedgerApplication) -> list[tuple[int, tuple[str, ...]]]
     return short
 
 
+def quorum_notes(app: LedgerApplication, limit: int = 20) -> list[str]:
+    """`verify` report lines naming each stored checkpoint a quorum of the configured witnesses did not cosign
+    (a note, not a failure: the log itself may be intact; the checkpoint is only not independently witnessed)."""
+    short, quorum = short_of_quorum(app), app.settings.witnessing.quorum
+    notes = [f"checkpoint at tree size {size} is not cosigned by a quorum of witnesses: {len(names)} of {quorum} "
+             f"required ({', '.join(names) or 'none'})" for size, names in short[:limit]]
+    if len(short) > limit:
+        notes.append(f"... and {len(short) - limit} more checkpoints without a quorum of witnesses "
+                     f"(sizes up to {short[-1][0]})")
+    return notes
+
+
 def _short(text: str) -> str:
     line = (text or "").strip().splitlines()
     return (line[0] if line else "")[:160]
