@@ -23,7 +23,9 @@ from bundle.tamper import read, rewrite
 from bundle.test_bundle_offline import POISON
 from ledger_support.backends import sqlite_settings
 from nacl.signing import SigningKey
+from witnessing_helpers import new_witness, with_witnesses
 
+from ledger.app import LedgerApplication
 from ledger.bundle import layout
 from ledger.bundle.verify import BundleReport, verify_bundle
 from ledger.cli import main
@@ -255,3 +257,26 @@ def test_a_witness_that_is_down_delays_no_export_and_the_bundle_says_nobody_cosi
     report = verify_bundle(bundle)
     assert report.ok and f"\u2014 {W1} " not in read(bundle)[layout.LATEST].decode()
     assert not check(bundle, W1, quorum=1).ok
+
+
+def test_real_witnesses_cosign_the_exported_latest_checkpoint_over_http(backend_settings: Settings,
+                                                                         tmp_path: Path) -> None:
+    s = build(backend_settings)
+    running = [new_witness(tmp_path / "w", f"w{i}.example/witness", s.app) for i in range(2)]
+    try:
+        witnessed = LedgerApplication(with_witnesses(s.app.settings, [w.spec() for w in running]))
+        witnessed.register_key("nt-new-unit")  # the log grows: the export signs a fresh latest checkpoint
+        bundle = export_bundle(witnessed, None, s.subject_id, tmp_path / "b.zip", unit=EXPORTER)
+        size = witnessed.log.tree_size()
+        witnessed.close()
+    finally:
+        for w in running:
+            w.stop()
+        s.app.close()
+    keys = {w.name: w.key.signing_key.verify_key for w in running}
+    report = verify_bundle(bundle, witnessed_by=keys, quorum=2)
+    assert report.ok, [str(f) for f in report.findings]
+    assert all(f"已核验 VERIFIED: 见证人 witness {name} countersigned it at " in report.text() for name in keys)
+    assert f"(the latest checkpoint, tree size {size}): w0.example/witness, w1.example/witness." in read(bundle)[
+        layout.REPORT].decode()
+    assert main(["verify-bundle", str(bundle), "--witness", running[0].key.vkey, "--quorum", "1"]) == 0
