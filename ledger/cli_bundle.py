@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Sequence
 
 from nacl.signing import VerifyKey
@@ -32,7 +33,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"court bundle written to {out}; check it with: ledger verify-bundle {out}")
+    print(cosigned_by(out))
     return 0
+
+
+def cosigned_by(bundle: Path) -> str:
+    """Which witnesses' cosignatures of the latest checkpoint the bundle carries (names only, no personal data)."""
+    from ledger.bundle.contents import open_bundle
+    from ledger.bundle.witnesses import RELIED_ON, carried
+
+    names = sorted({w.name for w in carried(open_bundle(bundle)) if w.file == RELIED_ON})
+    return f"latest checkpoint cosigned by: {', '.join(names)}" if names else \
+        "latest checkpoint cosigned by no witness (yet)"
 
 
 def cmd_verify_bundle(args: argparse.Namespace) -> int:

@@ -90,6 +90,7 @@ def test_cli_export_registers_the_read_and_writes_a_valid_bundle(tmp_path: Path,
     assert "HA-5.2 [basis]" in capsys.readouterr().err and not out.exists()
     assert main(base + ["--purpose", "court", "--basis", "subpoena", "--valid-at", "2024-06-01",
                         "--valid-at", "2027-06-01", "--as-of", "2100-01-01T00:00:00+08:00"]) == 0
+    assert "latest checkpoint cosigned by no witness (yet)" in capsys.readouterr().out
     assert main(["verify-bundle", str(out)]) == 0
     assert "RESULT: VALID" in capsys.readouterr().out
     assert main(["export", "00000000-0000-0000-0000-000000000000", "--out", str(tmp_path / "x.zip"), "--unit",

@@ -29,6 +29,7 @@ from ledger.app import LedgerApplication
 from ledger.bundle import layout
 from ledger.bundle.verify import BundleReport, verify_bundle
 from ledger.cli import main
+from ledger.cli_bundle import cosigned_by
 from ledger.config import Settings
 from ledger.cosignature import witness_vkey
 from ledger.witness_config import WitnessingSettings, WitnessSpec
@@ -280,3 +281,4 @@ def test_real_witnesses_cosign_the_exported_latest_checkpoint_over_http(backend_
     assert f"(the latest checkpoint, tree size {size}): w0.example/witness, w1.example/witness." in read(bundle)[
         layout.REPORT].decode()
     assert main(["verify-bundle", str(bundle), "--witness", running[0].key.vkey, "--quorum", "1"]) == 0
+    assert cosigned_by(bundle) == "latest checkpoint cosigned by: w0.example/witness, w1.example/witness"
