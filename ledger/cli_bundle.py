@@ -1,4 +1,4 @@
-"""`ledger export` and `ledger verify-bundle`: court bundles (issue 6)."""
+"""`ledger export` and `ledger verify-bundle`: court bundles (issue 6), with witness cosignatures (issue 13)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Sequence
 from nacl.signing import VerifyKey
 
 from ledger.cli import open_ledger
-from ledger.config import ConfigError
 from ledger.cli_projections import _moment, _service, resolve_subject
+from ledger.config import ConfigError
 
 
 def cmd_export(args: argparse.Namespace) -> int:
