@@ -10,10 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import socket
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -23,7 +21,7 @@ from bundle.tamper import read, rewrite
 from bundle.test_bundle_offline import POISON
 from ledger_support.backends import sqlite_settings
 from nacl.signing import SigningKey
-from witnessing_helpers import new_witness, with_witnesses
+from witnessing_helpers import free_port, new_witness, with_witnesses
 
 from ledger.app import LedgerApplication
 from ledger.bundle import layout
@@ -32,7 +30,7 @@ from ledger.cli import main
 from ledger.cli_bundle import cosigned_by
 from ledger.config import Settings
 from ledger.cosignature import witness_vkey
-from ledger.witness_config import WitnessingSettings, WitnessSpec
+from ledger.witness_config import WitnessSpec
 from ledger.witness_store import WitnessStore
 from projections.bundle.export import export_bundle
 
@@ -245,18 +243,15 @@ def test_checker_checks_cosignatures_offline(tmp_path: Path) -> None:
 
 
 def test_a_witness_that_is_down_delays_no_export_and_the_bundle_says_nobody_cosigned(tmp_path: Path) -> None:
-    with socket.socket() as probe:  # a port nobody listens on: the witness is down
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    down = WitnessSpec(W1, f"http://127.0.0.1:{port}", VKEYS[W1])
-    settings = replace(sqlite_settings(tmp_path), witnessing=WitnessingSettings((down,), 1, timeout=2.0))
-    s = build(settings)
+    down = WitnessSpec(W1, f"http://127.0.0.1:{free_port()}", VKEYS[W1])  # nobody listens there
+    s = build(with_witnesses(sqlite_settings(tmp_path), [down]))
     bundle = export(s, tmp_path / "b.zip")
-    store = WitnessStore(s.app.log)
-    assert store.witness_sizes() == {} and store.lines(sizes(s)[1]) == {}
+    _, latest = sizes(s)
+    assert WitnessStore(s.app.log).lines(latest) == {}
     s.app.close()
-    report = verify_bundle(bundle)
-    assert report.ok and f"\u2014 {W1} " not in read(bundle)[layout.LATEST].decode()
+    assert verify_bundle(bundle).ok and f"\u2014 {W1} " not in read(bundle)[layout.LATEST].decode()
+    assert "No independent party countersigned the log state" in read(bundle)[layout.REPORT].decode()
+    assert cosigned_by(bundle) == "latest checkpoint cosigned by no witness (yet)"
     assert not check(bundle, W1, quorum=1).ok
 
 
