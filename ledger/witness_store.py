@@ -49,19 +49,24 @@ class WitnessStore:
             yield cursor
 
     def add_cosignature(self, size: int, witness: str, line: str) -> None:
-        """Store a verified cosignature line (a second one for the same size and witness is ignored)."""
+        """Store a verified cosignature line and remember `size` as the witness's last, in one transaction
+        (a second line for the same size and witness is ignored)."""
         m = self.mark
         with self._cursor(True) as c:
             c.execute(f"INSERT INTO {self.cosignatures} (tree_size, witness, line, received_at) VALUES ({m}, {m}, {m}, "
                       f"{m}) ON CONFLICT (tree_size, witness) DO NOTHING", (size, witness, line, _now()))
+            self._set_size(c, witness, size)
 
     def set_witness_size(self, witness: str, size: int) -> None:
         """Remember the last size `witness` cosigned (or told us it holds) for this log."""
-        m = self.mark
         with self._cursor(True) as c:
-            c.execute(f"INSERT INTO {self.sizes} (witness, tree_size, updated_at) VALUES ({m}, {m}, {m}) "
-                      f"ON CONFLICT (witness) DO UPDATE SET tree_size = excluded.tree_size, "
-                      f"updated_at = excluded.updated_at", (witness, size, _now()))
+            self._set_size(c, witness, size)
+
+    def _set_size(self, cursor: Any, witness: str, size: int) -> None:
+        m = self.mark
+        cursor.execute(f"INSERT INTO {self.sizes} (witness, tree_size, updated_at) VALUES ({m}, {m}, {m}) "
+                       f"ON CONFLICT (witness) DO UPDATE SET tree_size = excluded.tree_size, "
+                       f"updated_at = excluded.updated_at", (witness, size, _now()))
 
     def witness_sizes(self) -> dict[str, int]:
         """Witness name → the last size it cosigned for us."""

@@ -124,8 +124,7 @@ def _keep(store: WitnessStore, spec: WitnessSpec, size: int, note: str, lines: S
     line = verified_line(note, lines, spec)
     if line is None:
         return WitnessOutcome(spec.name, "bad-cosignature", "no line verifies under its configured key")
-    store.add_cosignature(size, spec.name, line)
-    store.set_witness_size(spec.name, size)
+    store.add_cosignature(size, spec.name, line)  # with the witness's last size, in one transaction
     return WitnessOutcome(spec.name, "cosigned")
 
 
