@@ -63,21 +63,63 @@ def ensure_postgres() -> None:
 
 
 def run() -> None:
-    """Set up, create a demo ledger on SQLite under ./var/demo, demo logins, and serve the web UI."""
+    """Set up, create a demo ledger on SQLite under ./var/demo with a local witness cosigning its checkpoints,
+    demo logins, and serve the web UI (the witness process stops when the server does)."""
     setup()
     env = dict(os.environ)
     env.setdefault("LEDGER_DATABASE_URL", "sqlite:///var/demo/ledger.sqlite3")
     env.setdefault("LEDGER_KEYS_DIR", "var/demo/keys")
-    ledger = str(BIN / "ledger")
-    sh(ledger, "init", env=env)
-    sh(ledger, "demo", "--subjects", os.environ.get("DEMO_SUBJECTS", "40"), "--seed", "7", env=env)
-    sh(ledger, "checkpoint", env=env)
-    sh(ledger, "verify", env=env)
-    print("demo logins (user / password, role, unit):", flush=True)
-    sh(ledger, "users", "demo", env=env)
-    host, port = os.environ.get("LEDGER_WEB_HOST", "127.0.0.1"), os.environ.get("LEDGER_WEB_PORT", "8000")
-    print(f"open http://{host}:{port}/ and log in with one of the demo logins above", flush=True)
-    sh(ledger, "serve", "--host", host, "--port", port, env=env)
+    ledger = [str(BIN / "ledger")]
+    sh(*ledger, "init", env=env)
+    witness = start_demo_witness(ledger, env, ROOT / "var" / "demo")
+    try:
+        sh(*ledger, "demo", "--subjects", os.environ.get("DEMO_SUBJECTS", "40"), "--seed", "7", env=env)
+        sh(*ledger, "checkpoint", "--require-quorum", env=env)
+        sh(*ledger, "verify", env=env)
+        print("demo logins (user / password, role, unit):", flush=True)
+        sh(*ledger, "users", "demo", env=env)
+        host, port = os.environ.get("LEDGER_WEB_HOST", "127.0.0.1"), os.environ.get("LEDGER_WEB_PORT", "8000")
+        print(f"open http://{host}:{port}/ and log in with one of the demo logins above", flush=True)
+        sh(*ledger, "serve", "--host", host, "--port", port, env=env)
+    finally:
+        stop_process(witness)
+
+
+DEMO_WITNESS = "demo-witness.local/w1"
+
+
+def start_demo_witness(ledger: list[str], env: dict[str, str], folder: Path) -> subprocess.Popen[str]:
+    """Start a local witness (its own key and SQLite file in `folder`) trusting the demo ledger's origin and root
+    key, on a free port; set LEDGER_WITNESSES in `env` so the ledger commands submit to it."""
+    key, db = folder / "witness.key", f"sqlite:///{(folder / 'witness.sqlite3').resolve()}"
+    if not key.exists():
+        sh(*ledger, "witness", "keygen", "--out", str(key), "--name", DEMO_WITNESS, env=env)
+    root_pub = Path(env.get("LEDGER_KEYS_DIR", "var/demo/keys")) / "root.pub"
+    origin = env.get("LEDGER_ORIGIN", "credit-ledger.local/main")
+    sh(*ledger, "witness", "trust", "--db", db, "--origin", origin, "--key", str(root_pub), env=env)
+    vkey = subprocess.run([*ledger, "witness", "info", "--key", str(key)], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True).stdout.split("vkey: ", 1)[1].strip()
+    process = subprocess.Popen([*ledger, "witness", "serve", "--db", db, "--key", str(key), "--port", "0"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    first = process.stdout.readline() if process.stdout else ""
+    if " on http://" not in first:
+        stop_process(process)
+        sys.exit(f"the demo witness did not start: {first.strip() or 'no output'}")
+    url = first.split(" on ", 1)[1].split()[0]
+    env["LEDGER_WITNESSES"] = f"{vkey} {url}"
+    print(f"witness {DEMO_WITNESS} listening on {url} (its own key and database in {folder})", flush=True)
+    return process
+
+
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """Stop a child process we started (terminate, then kill after 10 s)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def test() -> None:

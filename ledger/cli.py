@@ -74,11 +74,15 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
-    """Sign and store a checkpoint of the log, and print it."""
-    from ledger.transparency import create_checkpoint
+    """Sign and store a checkpoint, submit it to the witnesses, print it cosigned (the witnesses' answers: stderr)."""
+    from ledger.witnessing import checkpoint_and_submit, cosigned_note
 
-    print(create_checkpoint(open_ledger()).to_text(), end="")
-    return 0
+    app = open_ledger()
+    report = checkpoint_and_submit(app)
+    print(cosigned_note(app, report.size), end="")
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    return 1 if args.require_quorum and not report.quorum_reached else 0
 
 
 def cmd_prove_inclusion(args: argparse.Namespace) -> int:
@@ -163,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", default="revoked by administrator")
     p.set_defaults(func=cmd_keys_revoke)
     keys.add_parser("list", help="list every key").set_defaults(func=cmd_keys_list)
-    sub.add_parser("checkpoint", help="sign a checkpoint of the log").set_defaults(func=cmd_checkpoint)
+    p = sub.add_parser("checkpoint", help="sign a checkpoint of the log and have the witnesses cosign it")
+    p.add_argument("--require-quorum", action="store_true", help="exit 1 unless a quorum of witnesses cosigned it")
+    p.set_defaults(func=cmd_checkpoint)
     prove = sub.add_parser("prove", help="Merkle proofs").add_subparsers(dest="proof", required=True)
     p = prove.add_parser("inclusion", help="inclusion proof of a log position")
     p.add_argument("position", type=_non_negative)

@@ -1,20 +1,25 @@
-"""`ledger export` and `ledger verify-bundle`: court bundles (issue 6)."""
+"""`ledger export` and `ledger verify-bundle`: court bundles (issue 6), with witness cosignatures (issue 13)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from nacl.signing import VerifyKey
 
 from ledger.cli import open_ledger
 from ledger.cli_projections import _moment, _service, resolve_subject
+from ledger.config import ConfigError
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a subject's bundle; the export is registered as a non-public read (HA-5.2)."""
     from domain.actor import Actor
     from domain.errors import DomainError
-    from ledger.bundle.export import AccessRequest, export_bundle
+    from projections.bundle.export import AccessRequest, export_bundle
 
     app = open_ledger()
     try:
@@ -28,7 +33,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"court bundle written to {out}; check it with: ledger verify-bundle {out}")
+    print(cosigned_by(out))
     return 0
+
+
+def cosigned_by(bundle: Path) -> str:
+    """Which witnesses' cosignatures of the latest checkpoint the bundle carries (names only, no personal data)."""
+    from ledger.bundle.contents import open_bundle
+    from ledger.bundle.witnesses import RELIED_ON, carried
+
+    names = sorted({w.name for w in carried(open_bundle(bundle)) if w.file == RELIED_ON})
+    return f"latest checkpoint cosigned by: {', '.join(names)}" if names else \
+        "latest checkpoint cosigned by no witness (yet)"
 
 
 def cmd_verify_bundle(args: argparse.Namespace) -> int:
@@ -40,9 +56,34 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
         from ledger.cli import _read_root_key
 
         root = _read_root_key(args.root_key)
-    report = verify_bundle(args.bundle, root_key=root)
+    named = witness_keys(args.witness or ())
+    if not 0 <= args.quorum <= len(named):
+        raise ConfigError(f"--quorum {args.quorum}: expected 0..{len(named)} (the number of --witness keys given)")
+    report = verify_bundle(args.bundle, root_key=root, witnessed_by=named, quorum=args.quorum)
     print(report.text(), end="")
     return 0 if report.ok else 1
+
+
+def witness_keys(given: Sequence[str]) -> dict[str, VerifyKey]:
+    """Witness name → key from `NAME=VKEY` (or a bare C2SP witness VKEY); ConfigError names the bad one."""
+    from ledger.cosignature import parse_witness_vkey
+    from ledger.verification_errors import VerificationError
+
+    found: dict[str, VerifyKey] = {}
+    for text in given:
+        name, sep, vkey = text.partition("=")
+        if not sep or "+" in name:  # a bare vkey: its name is the vkey's own
+            name, vkey = "", text
+        try:
+            key_name, key = parse_witness_vkey(vkey)
+        except VerificationError as exc:
+            raise ConfigError(f"--witness {text[:40]!r}: expected NAME=VKEY with a C2SP witness vkey ({exc})") from None
+        if name and name != key_name:
+            raise ConfigError(f"--witness {text[:40]!r}: the name {name!r} differs from the vkey's {key_name!r}")
+        if key_name in found:
+            raise ConfigError(f"--witness: witness {key_name!r} is given twice")
+        found[key_name] = key
+    return found
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,4 +101,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify-bundle", help="check a court bundle offline (no database, no network)")
     p.add_argument("bundle", help="the bundle ZIP file")
     p.add_argument("--root-key", help="file with the root public key (hex) published by the credit office")
+    p.add_argument("--witness", action="append", metavar="NAME=VKEY",
+                   help="a witness's C2SP verifier key, as its operator publishes it (repeatable)")
+    p.add_argument("--quorum", type=int, default=0, metavar="K",
+                   help="NOT VALID unless at least K of the given witnesses cosigned the latest checkpoint")
     p.set_defaults(func=cmd_verify_bundle)

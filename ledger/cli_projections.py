@@ -37,6 +37,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 def cmd_follow(args: argparse.Namespace) -> int:
     """Bring every projection up to date (once), or keep following the log by polling."""
+    from ledger.checkpointer import start_checkpointer
     from projections.db import make_engine
     from projections.follower import Follower
 
@@ -45,6 +46,7 @@ def cmd_follow(args: argparse.Namespace) -> int:
     if args.once:
         print(f"applied {follower.run_once()} events; tracked: {follower.positions()}")
     else:
+        start_checkpointer(app.settings)  # signs and witnesses checkpoints every N events / T seconds
         follower.follow(args.poll)
     return 0
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import parse_qs, unquote, urlparse
+
+if TYPE_CHECKING:
+    from ledger.witness_config import WitnessingSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.sqlite3"
 DEFAULT_KEYS_DIR = "var/keys"
@@ -25,21 +29,33 @@ class Settings:
     database_url: str
     keys_dir: Path
     origin: str
+    witnessing: WitnessingSettings = field(default_factory=lambda: _witnessing({}))
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Read LEDGER_DATABASE_URL, LEDGER_KEYS_DIR and LEDGER_ORIGIN (with defaults)."""
+        """Read LEDGER_DATABASE_URL, LEDGER_KEYS_DIR, LEDGER_ORIGIN and the witness settings (with defaults)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
             keys_dir=Path(env.get("LEDGER_KEYS_DIR") or DEFAULT_KEYS_DIR),
             origin=env.get("LEDGER_ORIGIN") or DEFAULT_ORIGIN,
+            witnessing=_witnessing(env),
         )
 
     @property
     def backend(self) -> str:
         """'sqlite' or 'postgres'."""
         return backend_of(self.database_url)
+
+
+def _witnessing(env: Mapping[str, str]) -> WitnessingSettings:
+    """Witnesses, quorum and checkpoint interval (ledger/witness_config.py); a bad one is a ConfigError."""
+    from ledger.witness_config import WitnessConfigError, WitnessingSettings
+
+    try:
+        return WitnessingSettings.from_env(env)
+    except WitnessConfigError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def backend_of(url: str) -> str:

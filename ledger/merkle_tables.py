@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
+from ledger import witness_store
 from ledger.merkle import HASH_SIZE, Key
 
 Node = tuple[int, int, bytes]
@@ -94,7 +95,7 @@ class MerkleTables:
         big = "INTEGER" if self.dialect == "sqlite" else "BIGINT"
         statements.append(f"CREATE TABLE IF NOT EXISTS {self.checkpoints} (tree_size {big} PRIMARY KEY, "
                           f"note TEXT NOT NULL, recorded_at TEXT NOT NULL)")
-        return statements
+        return statements + witness_store.ddl(self.dialect, self.checkpoints[: -len("ledger_checkpoints")])
 
     def select_size(self) -> str:
         """Number of positions (one past the last)."""

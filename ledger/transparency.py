@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from eventsourcing.persistence import PersistenceError
+
 from ledger import merkle
 from ledger.app import LedgerApplication
 from ledger.checkpoint import Checkpoint, SignedCheckpoint, sign_checkpoint
 from ledger.errors import OutOfRangeError
+from ledger.witness_store import WitnessStore, cosigned_text
 
 
 @dataclass(frozen=True)
@@ -19,12 +22,14 @@ class InclusionAnswer:
     tree_size: int
     leaf_hash: bytes
     proof: list[bytes]
-    checkpoint: str
+    checkpoint: str  # the signed note with the stored witness cosignatures appended
+    cosigners: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready form (base64 hashes, as the RFC 6962 vectors use)."""
         return {"position": self.position, "tree_size": self.tree_size, "leaf_hash": _b64(self.leaf_hash),
-                "proof": [_b64(p) for p in self.proof], "checkpoint": self.checkpoint}
+                "proof": [_b64(p) for p in self.proof], "checkpoint": self.checkpoint,
+                "cosigners": list(self.cosigners)}
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,14 @@ def create_checkpoint(app: LedgerApplication) -> SignedCheckpoint:
         return existing
     cp = Checkpoint(app.settings.origin, size, merkle.root(size, app.log) if size else merkle.EMPTY_ROOT)
     signed = sign_checkpoint(cp, app.settings.origin, app.root_signer().signing_key)
-    app.log.insert_checkpoint(size, signed.to_text())
+    try:
+        app.log.insert_checkpoint(size, signed.to_text())
+    except PersistenceError:
+        # another process stored this size meanwhile: the same note (Ed25519 signatures are deterministic)
+        existing = stored_checkpoint(app, size)
+        if existing is None:
+            raise
+        return existing
     return signed
 
 
@@ -81,7 +93,9 @@ def prove_inclusion(app: LedgerApplication, position: int, tree_size: int | None
         raise OutOfRangeError(f"position {position} is outside the checkpointed tree of size {size} "
                               f"(valid: 0..{size - 1}; run `ledger checkpoint` to cover newer events)")
     leaf = app.log.nodes([(0, position)])[(0, position)]
-    return InclusionAnswer(position, size, leaf, merkle.inclusion_proof(position, size, app.log), signed.to_text())
+    lines = WitnessStore(app.log).lines(size)
+    return InclusionAnswer(position, size, leaf, merkle.inclusion_proof(position, size, app.log),
+                           cosigned_text(signed.to_text(), lines), tuple(sorted(lines)))
 
 
 def prove_consistency(app: LedgerApplication, old_size: int, new_size: int) -> ConsistencyAnswer:

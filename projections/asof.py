@@ -21,7 +21,7 @@ from projections.db import create_views, list_entry_versions, record_versions, s
 from projections.follower import Follower
 from projections.registry import projection
 from projections.status import IN_FORCE_STATUSES, OBJECTION_PENDING, PUBLIC_CLASS
-from projections.timetravel import covering_checkpoint, resolve_position
+from projections.timetravel import covering, resolve_position
 
 STREAM_ROWS = 1000
 
@@ -38,12 +38,14 @@ class ViewAnswer:
     checkpoint: str | None
     checkpoint_size: int | None
     rows: Iterator[dict[str, Any]]
+    checkpoint_cosigners: tuple[str, ...] = ()  # witnesses whose cosignatures the note carries
 
     def header(self) -> dict[str, Any]:
         """JSON-ready header (everything but the rows)."""
         return {"view": self.view, "list": self.list_code, "profile": self.profile,
                 "log_position": self.log_position, "valid_at": self.valid_at.isoformat() if self.valid_at else None,
-                "checkpoint": self.checkpoint, "checkpoint_size": self.checkpoint_size}
+                "checkpoint": self.checkpoint, "checkpoint_size": self.checkpoint_size,
+                "checkpoint_cosigners": list(self.checkpoint_cosigners)}
 
 
 def at_position(versions: Table, position: int) -> ColumnElement[bool]:
@@ -104,11 +106,11 @@ def catch_up(app: LedgerApplication, engine: Engine, names: tuple[str, ...], pos
 def _answer(app: LedgerApplication, engine: Engine, view: str, names: tuple[str, ...], position: int,
             query: Select[Any], **header: Any) -> Iterator[ViewAnswer]:
     catch_up(app, engine, names, position)
-    note, size = covering_checkpoint(app, position)
+    note, size, cosigners = covering(app, position)
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
         yield ViewAnswer(view, log_position=position, checkpoint=note, checkpoint_size=size,
-                         rows=(dict(r) for r in result.mappings()), **header)
+                         rows=(dict(r) for r in result.mappings()), checkpoint_cosigners=cosigners, **header)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from ledger.app import LedgerApplication
 from projections.asof import catch_up
 from projections.base import ProjectionError
 from projections.db import sanction_steps
-from projections.timetravel import covering_checkpoint, jsonable
+from projections.timetravel import covering, jsonable
 
 
 def list_entry(app: LedgerApplication, list_entry_id: UUID) -> Any:
@@ -43,8 +43,8 @@ def replay_sanctions(app: LedgerApplication, engine: Engine, list_entry_id: UUID
             "department": row["department"], "subject_id": row["subject_id"], "steps": []})
         case["steps"].append({k: row[k] for k in ("step", "business_date", "detail", "late", "actor_unit",
                                                   "actor_user", "key_id", "recorded_at", "log_position")})
-    note, size = covering_checkpoint(app, position)
+    note, size, cosigners = covering(app, position)
     ordered = sorted(cases.values(), key=lambda c: c["steps"][0]["log_position"])
     return jsonable({"list_entry_id": str(list_entry_id), "subject_id": str(entry.subject_id),
                       "list_code": entry.list_code, "log_position": position, "checkpoint": note,
-                      "checkpoint_size": size, "cases": ordered})
+                      "checkpoint_size": size, "checkpoint_cosigners": list(cosigners), "cases": ordered})

@@ -2,7 +2,8 @@
 
 `status` rebuilds the subject, its records and list entries from their verified events up to a log
 position (aggregate versions whose event position ≤ P), so the answer does not depend on any view;
-it names the position and the latest signed checkpoint covering it, so the answer can be proven.
+it names the position and the newest signed checkpoint covering it (with its witnesses' cosignatures), so the
+answer can be proven.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.app import LedgerApplication
-from ledger.transparency import latest_checkpoint
+from ledger.witnessing import newest_covering_checkpoint
 from projections.base import ProjectionError
 from projections.status import in_force_on, record_status
 
@@ -43,6 +44,7 @@ class StatusAnswer:
     checkpoint: str | None  # the signed note of the latest checkpoint covering `log_position`
     checkpoint_size: int | None
     items: tuple[ItemStatus, ...]
+    checkpoint_cosigners: tuple[str, ...] = ()  # witnesses whose cosignatures the note carries
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO text)."""
@@ -58,16 +60,20 @@ def status(app: LedgerApplication, subject_id: UUID, as_of_position: int | None 
         raise ProjectionError(f"subject {subject_id} did not exist at log position {position}")
     items = [_record(r, valid_at) for r in _filed(app, subject, "record", position)]
     items += [_entry(e, valid_at) for e in _filed(app, subject, "list_entry", position)]
-    note, size = covering_checkpoint(app, position)
-    return StatusAnswer(str(subject_id), position, valid_at, note, size, tuple(items))
+    note, size, cosigners = covering(app, position)
+    return StatusAnswer(str(subject_id), position, valid_at, note, size, tuple(items), cosigners)
 
 
 def covering_checkpoint(app: LedgerApplication, position: int) -> tuple[str | None, int | None]:
-    """The signed note and size of the latest stored checkpoint that covers `position`, or (None, None)."""
-    checkpoint = latest_checkpoint(app)
-    if checkpoint is None or checkpoint.checkpoint.size <= position:
-        return None, None
-    return checkpoint.to_text(), checkpoint.checkpoint.size
+    """The cosigned note and size of the newest stored checkpoint that covers `position`, or (None, None)."""
+    note, size, _ = covering(app, position)
+    return note, size
+
+
+def covering(app: LedgerApplication, position: int) -> tuple[str | None, int | None, tuple[str, ...]]:
+    """The newest checkpoint covering `position`: its note with the witnesses' cosignatures, size, cosigners."""
+    found = newest_covering_checkpoint(app, position)
+    return (None, None, ()) if found is None else (found.note, found.size, found.cosigners)
 
 
 def resolve_position(app: LedgerApplication, as_of_position: int | None, as_of: datetime | str | None) -> int:

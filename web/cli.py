@@ -39,10 +39,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web UI with waitress; session cookies are Secure unless bound to a loopback address."""
     import waitress
 
+    from ledger.checkpointer import start_checkpointer
     from ledger.config import Settings
     from web.app import create_app
 
     open_ledger().close()  # one-line error, exit 2, when the database is not initialised
+    start_checkpointer(Settings.from_env())  # signs and witnesses checkpoints every N events / T seconds
     secure = not _is_loopback(args.host)
     app = create_app(Settings.from_env(), secure_cookies=secure)
     print(f"serving the credit ledger on http://{args.host}:{args.port}/ "

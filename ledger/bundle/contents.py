@@ -16,7 +16,8 @@ from ledger.envelope import Envelope, EnvelopeError, unpack
 ZH = {"archive": "档案无法读取", "manifest": "清单不符", "keys": "密钥历史不成立", "signatures": "签名不成立",
       "checkpoints": "检查点不成立", "inclusion": "包含证明不成立", "profiles": "政策版本不符",
       "completeness": "记录历史不完整", "attestation": "导出单位的完整性声明不成立", "claims": "声明与事件不一致",
-      "events": "事件索引有误", "state": "所述状态与事件不符", "report": "报告与事件不符"}
+      "events": "事件索引有误", "state": "所述状态与事件不符", "report": "报告与事件不符",
+      "witnesses": "见证副署不成立"}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ A bundle is a ZIP file:
   keys/root.pub           the pinned root public key (hex)
   profiles/<pos>.cle2     the policy profile versions the decisions cite (PublishedProfile events)
   proofs/<pos>.json       inclusion proof of each event in the covering checkpoint (later key events: the latest)
-  checkpoints/covering.txt, checkpoints/latest.txt, proofs/consistency.json
+  checkpoints/covering.txt, checkpoints/latest.txt  signed notes: the root key's signature and the
+                          witnesses' cosignature lines (C2SP tlog-cosignature), proofs/consistency.json
   state.json              the reconstructed state as of the position, valid at each date
   report.html             the printable report (Chinese and English) of the above
   attestation.json        the exporting unit's signed statement: every event of these aggregates up to log size N

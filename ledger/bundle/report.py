@@ -68,7 +68,8 @@ def _items(state: Mapping[str, Any]) -> str:
 
 def render(meta: Mapping[str, Any], state: Mapping[str, Any], timeline: Sequence[Mapping[str, Any]],
            keys: Sequence[Mapping[str, Any]], profiles: Sequence[Mapping[str, Any]],
-           access: Sequence[Mapping[str, Any]] = (), vouching: Sequence[str] = ()) -> bytes:
+           access: Sequence[Mapping[str, Any]] = (), vouching: Sequence[str] = (),
+           cosignatures: Sequence[Mapping[str, Any]] = ()) -> bytes:
     """The whole report as UTF-8 HTML bytes."""
     parts = [
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">",
@@ -89,6 +90,7 @@ def render(meta: Mapping[str, Any], state: Mapping[str, Any], timeline: Sequence
                                                a["basis"], a["channel"], a["what"]] for a in access]),
         "<h2>声明与证明 What is proven and what is attested</h2>\n",
         "".join(f"<p>{escape(line)}</p>\n" for line in vouching),
+        "<h2>独立见证 Independent witnesses</h2>\n", _witnesses(meta, cosignatures),
         "<h2>政策版本 Policy profile versions cited</h2>\n",
         _table(["政策 Profile", "版本 Version", "生效日期 Effective", "内容哈希 Content SHA-256", "文件 File"],
                [[p["profile_id"], p["version"], p["effective_date"], p["content_hash"], p["file"]] for p in profiles]),
@@ -98,6 +100,26 @@ def render(meta: Mapping[str, Any], state: Mapping[str, Any], timeline: Sequence
         "</body></html>\n",
     ]
     return "".join(parts).encode("utf-8")
+
+
+def _witnesses(meta: Mapping[str, Any], cosignatures: Sequence[Mapping[str, Any]]) -> str:
+    """Who countersigned the log state the bundle relies on (the latest checkpoint), or plainly that nobody did."""
+    size = meta["latest_size"]
+    names = "、".join(sorted({w["name"] for w in cosignatures if w["relied"]}))
+    if names:
+        text = (f"<p>下列独立见证人副署了本证据包所依据的日志状态（树大小 {size} 的最新检查点）：{escape(names)}。"
+                f"The following independent witnesses countersigned the log state this bundle relies on (the latest "
+                f"checkpoint, tree size {size}): {escape(names.replace('、', ', '))}.</p>\n")
+    else:
+        text = (f"<p>没有任何独立方副署本证据包所依据的日志状态（树大小 {size} 的最新检查点）。No independent party "
+                f"countersigned the log state this bundle relies on (the latest checkpoint, tree size {size}).</p>\n")
+    if not cosignatures:
+        return text
+    text += ("<p>副署须用各见证人自行公布的公钥核验方能成立。A cosignature is proven only when checked with the "
+             "witness's own published key: <code>ledger verify-bundle --witness NAME=VKEY --quorum k</code>.</p>\n")
+    return text + _table(["检查点 Checkpoint", "树大小 Tree size", "见证人 Witness", "密钥编号 Key id",
+                          "副署时间 Time of cosignature (UTC)"],
+                         [[w["checkpoint"], w["size"], w["name"], w["key_id"], w["time"]] for w in cosignatures])
 
 
 def access_row(position: int, fields: Mapping[str, Any]) -> dict[str, Any]:

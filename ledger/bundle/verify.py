@@ -1,7 +1,7 @@
 """Check a court bundle offline: `verify_bundle(path)` (standard library and PyNaCl only).
 
 Needs no database and no network; of the project it imports only `ledger.bundle`'s checking modules and
-the ledger's stdlib-only trust modules (envelope, merkle, checkpoint, keybook, verification_errors).
+the ledger's stdlib-only trust modules (envelope, merkle, checkpoint, cosignature, keybook, verification_errors).
 Each check names every file that fails and why, in Chinese and English; the state the bundle states is
 re-derived from the events alone and the report re-rendered and compared byte for byte.
 """
@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from ledger.bundle import attestation, checks, claims, layout
+from nacl.signing import VerifyKey
+
+from ledger.bundle import attestation, checks, claims, layout, witnesses
 from ledger.bundle.contents import Contents, Finding, StoredEvent, check_manifest, open_bundle, read_events
 from ledger.bundle.reducer import derive_state
 from ledger.bundle.report import access_row, key_rows, render, timeline_row
@@ -33,6 +35,7 @@ CHECKS = (
     ("events", "事件索引 Event index readable"),
     ("state", "状态 The stated state equals the state re-derived from the events"),
     ("report", "报告 report.html is exactly the report the events give"),
+    ("witnesses", "见证 Cosignatures of the named witnesses verify; the quorum cosigned the latest checkpoint"),
 )
 
 
@@ -45,6 +48,7 @@ class BundleReport:
     counts: dict[str, int] = field(default_factory=dict)
     root_fingerprint: str = ""
     vouching: list[str] = field(default_factory=list)
+    witnessing: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +66,7 @@ class BundleReport:
             lines.append(f"[{'FAIL' if bad else ' OK '}] {title}")
             lines += [f"       - {f}" for f in bad]
         lines += ["声明与证明 What is proven and what is attested:", *[f"  * {v}" for v in self.vouching]]
+        lines += ["独立见证 Independent witnesses:", *[f"  * {w}" for w in self.witnessing]]
         lines.append(f"事件 {self.counts.get('events', 0)} events, {self.counts.get('signatures', 0)} signatures, "
                      f"{self.counts.get('proofs', 0)} inclusion proofs checked")
         lines.append("结论 RESULT: VALID — 证据包完整，报告成立 the bundle is intact and its report holds" if self.ok else
@@ -70,8 +75,13 @@ class BundleReport:
         return "\n".join(lines) + "\n"
 
 
-def verify_bundle(path: str | Path, root_key: bytes | None = None) -> BundleReport:
-    """Check everything in the bundle at `path`; `root_key` pins the root public key independently."""
+def verify_bundle(path: str | Path, root_key: bytes | None = None, witnessed_by: Mapping[str, VerifyKey] | None = None,
+                  quorum: int = 0) -> BundleReport:
+    """Check everything in the bundle at `path`; `root_key` pins the root public key independently.
+
+    `witnessed_by` (witness name → key) checks those witnesses' cosignatures; with `quorum` k the bundle is
+    valid only if at least k of them validly cosigned the latest checkpoint, which all its proofs lead to.
+    """
     c = open_bundle(path)
     report = BundleReport(str(path), c.findings)
     if not c.files:
@@ -97,21 +107,25 @@ def verify_bundle(path: str | Path, root_key: bytes | None = None) -> BundleRepo
     statement = attestation.check(c, events, keys, meta)
     claims.check_as_of(c, events, meta)
     report.vouching = claims.vouching(statement, meta)
+    carried = witnesses.carried(c)
+    checked = witnesses.check(c, witnessed_by or {}, quorum) if witnessed_by or quorum else None
+    report.witnessing = witnesses.summary(carried, checked)
     state = _state(c, events, meta)
     if state is not None:
-        _report(c, expected_report(meta, state, events, keys, profiles, statement))
+        _report(c, expected_report(meta, state, events, keys, profiles, statement, witnesses.report_rows(carried)))
     return report
 
 
 def expected_report(meta: dict[str, Any], state: dict[str, Any], events: Sequence[StoredEvent], keys: KeyBook,
-                    profiles: list[dict[str, Any]], statement: dict[str, Any] | None) -> bytes | None:
+                    profiles: list[dict[str, Any]], statement: dict[str, Any] | None,
+                    cosignatures: Sequence[Mapping[str, Any]] = ()) -> bytes | None:
     """The report the verified data gives (None if bundle.json lacks what it needs)."""
     timeline = [timeline_row(e.event.position, e.file, e.event.topic, e.event.fields, e.envelope.key_id)
                 for e in events if e.kind == "subject"]
     access = [access_row(e.event.position, e.event.fields) for e in events if e.kind == "access"]
     try:
         return render(meta, state, timeline, key_rows(keys.records.values()), profiles, access,
-                      claims.vouching(statement, meta))
+                      claims.vouching(statement, meta), cosignatures)
     except (KeyError, TypeError):
         return None
 

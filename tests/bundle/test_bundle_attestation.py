@@ -18,11 +18,11 @@ from nacl.signing import SigningKey
 from domain.actor import Actor
 from domain.errors import RuleViolation
 from ledger.bundle import attestation, layout
-from ledger.bundle.export import AccessRequest, export_bundle
 from ledger.bundle.verify import BundleReport, verify_bundle
 from ledger.config import Settings
 from ledger.envelope import unpack
 from ledger.transparency import create_checkpoint
+from projections.bundle.export import AccessRequest, export_bundle
 
 ACCESS = AccessRequest(CREDIT, "法院调取 court request", "（2025）苏06民初2号 subpoena")
 

@@ -12,10 +12,10 @@ from bundle.tamper import read
 
 from domain.errors import RuleViolation
 from ledger.bundle import layout
-from ledger.bundle.export import AccessRequest, export_bundle
 from ledger.bundle.verify import verify_bundle
 from ledger.config import Settings
 from projections.base import ProjectionError
+from projections.bundle.export import AccessRequest, export_bundle
 from projections.timetravel import status
 
 DAYS = [date(2024, 6, 1), date(2025, 6, 1)]

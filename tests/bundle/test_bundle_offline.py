@@ -15,16 +15,18 @@ from bundle.tamper import rewrite
 from ledger_support.backends import sqlite_settings
 
 from ledger.bundle import layout
-from ledger.bundle.export import export_bundle
 from ledger.cli import main
+from projections.bundle.export import export_bundle
 
-BLOCKER = textwrap.dedent("""
+POISON = textwrap.dedent("""
+    import socket
     import sys
     BLOCKED = ("eventsourcing", "sqlalchemy", "domain", "projections", "psycopg", "flask", "web")
     ALLOWED_LEDGER = {"ledger", "ledger.envelope", "ledger.merkle", "ledger.checkpoint", "ledger.verification_errors",
                       "ledger.keybook", "ledger.bundle", "ledger.bundle.verify", "ledger.bundle.checks",
                       "ledger.bundle.contents", "ledger.bundle.layout", "ledger.bundle.attestation",
-                      "ledger.bundle.claims", "ledger.bundle.reducer", "ledger.bundle.report"}
+                      "ledger.bundle.claims", "ledger.bundle.reducer", "ledger.bundle.report",
+                      "ledger.bundle.witnesses", "ledger.cosignature"}
     imported = set()
 
     class Poison:
@@ -40,6 +42,15 @@ BLOCKER = textwrap.dedent("""
         if name.split(".")[0] in BLOCKED:
             del sys.modules[name]
     sys.meta_path.insert(0, Poison())
+
+    class NoNetwork(socket.socket):
+        def __init__(self, *args, **kwargs):
+            raise OSError("offline checker must not open a socket")
+
+    socket.socket = NoNetwork
+    socket.create_connection = NoNetwork
+""")
+BLOCKER = POISON + textwrap.dedent("""
     from ledger.bundle.verify import verify_bundle
     good, bad = verify_bundle(sys.argv[1]), verify_bundle(sys.argv[2])
     print(good.ok, bad.ok, sorted({f.file for f in bad.findings}))
@@ -79,6 +90,7 @@ def test_cli_export_registers_the_read_and_writes_a_valid_bundle(tmp_path: Path,
     assert "HA-5.2 [basis]" in capsys.readouterr().err and not out.exists()
     assert main(base + ["--purpose", "court", "--basis", "subpoena", "--valid-at", "2024-06-01",
                         "--valid-at", "2027-06-01", "--as-of", "2100-01-01T00:00:00+08:00"]) == 0
+    assert "latest checkpoint cosigned by no witness (yet)" in capsys.readouterr().out
     assert main(["verify-bundle", str(out)]) == 0
     assert "RESULT: VALID" in capsys.readouterr().out
     assert main(["export", "00000000-0000-0000-0000-000000000000", "--out", str(tmp_path / "x.zip"), "--unit",

@@ -16,10 +16,10 @@ from ledger_support.backends import sqlite_settings
 from domain.demo import JY_CREDIT
 from ledger.bundle import layout
 from ledger.bundle.reducer import decode
-from ledger.bundle.export import export_bundle
 from ledger.bundle.verify import verify_bundle
 from ledger.config import Settings
 from ledger.envelope import unpack
+from projections.bundle.export import export_bundle
 
 LYG_DAYS = [date(2019, 12, 1), date(2023, 6, 1), date(2024, 6, 1)]
 

@@ -16,9 +16,9 @@ from bundle.tamper import file_of, index, read, rewrite
 from ledger_support.backends import sqlite_settings
 
 from ledger.bundle import layout
-from ledger.bundle.export import export_bundle
 from ledger.bundle.verify import BundleReport, verify_bundle
 from ledger.cli import main
+from projections.bundle.export import export_bundle
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.subject import Subject
 from ledger.audit import verify_ledger
 from ledger.transparency import latest_checkpoint
+from ledger.witnessing import cosigned_note, cosigners
 from projections.timetravel import status
 from web.access_log_view import reads_of
 from web.api.errors import ApiError
@@ -67,13 +68,14 @@ def inclusion(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def checkpoint(args: dict[str, Any]) -> dict[str, Any]:
-    """The newest stored signed checkpoint and the log's current size."""
+    """The newest stored signed checkpoint (with its witnesses' cosignatures) and the log's current size."""
     ledger = services().ledger
     latest = latest_checkpoint(ledger)
     if latest is None:
         raise ApiError(404, "no checkpoint is stored yet (run `ledger checkpoint`)", "checkpoint", "NT-PCI-37")
-    return {"tree_size": ledger.log.tree_size(), "checkpoint_size": latest.checkpoint.size,
-            "checkpoint": latest.to_text()}
+    size = latest.checkpoint.size
+    return {"tree_size": ledger.log.tree_size(), "checkpoint_size": size,
+            "checkpoint": cosigned_note(ledger, size), "cosigners": cosigners(ledger, size)}
 
 
 def verification(args: dict[str, Any]) -> dict[str, Any]:
@@ -108,6 +110,7 @@ AUDIT: tuple[Endpoint, ...] = (
                        "properties": {"subject_id": TEXT, "log_position": {"type": "integer"},
                                       "valid_at": NULLABLE_TEXT, "checkpoint": NULLABLE_TEXT,
                                       "checkpoint_size": {"type": "integer", "nullable": True},
+                                      "checkpoint_cosigners": {"type": "array", "items": TEXT},
                                       "items": {"type": "array", "items": {"type": "object"}}}}),
     Endpoint("replay", "GET", "/replay/{item_id}", "Replay the signed history of an item, e.g. a sanction loop "
              "(JY-21)", AUDITORS, replay, "audit", path_fields=(Field("item_id", UUID_, "JY-21"),),
@@ -122,13 +125,14 @@ AUDIT: tuple[Endpoint, ...] = (
                                                       "checkpoint_signed", "included"],
                        "properties": {"position": {"type": "integer"}, "tree_size": {"type": "integer"},
                                       "leaf_hash": TEXT, "proof": {"type": "array", "items": TEXT},
-                                      "checkpoint": TEXT, "checkpoint_signed": {"type": "boolean"},
+                                      "checkpoint": TEXT, "cosigners": {"type": "array", "items": TEXT},
+                                      "checkpoint_signed": {"type": "boolean"},
                                       "included": {"type": "boolean"}, "problem": NULLABLE_TEXT}}),
     Endpoint("checkpoint", "GET", "/checkpoints/latest", "The newest signed checkpoint (C2SP signed note)",
              AUDITORS, checkpoint, "audit",
              response={"type": "object", "required": ["tree_size", "checkpoint_size", "checkpoint"],
                        "properties": {"tree_size": {"type": "integer"}, "checkpoint_size": {"type": "integer"},
-                                      "checkpoint": TEXT}}),
+                                      "checkpoint": TEXT, "cosigners": {"type": "array", "items": TEXT}}}),
     Endpoint("verification", "POST", "/verification", "Verify the whole ledger now (NT-PCI-37)", AUDITORS,
              verification, "audit",
              response={"type": "object", "required": ["intact", "tree_size", "problems"],

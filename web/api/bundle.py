@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Response
 
-from ledger.bundle.export import AccessRequest, export_bundle
 from projections.base import ProjectionError
+from projections.bundle.export import AccessRequest, export_bundle
 from web.api.audit import AUDITORS, SUBJECT_PATH
 from web.api.errors import ApiError
 from web.api.spec import DATES, INTEGER, MOMENT, STRING, Endpoint, Field
@@ -53,7 +53,8 @@ def bundle(args: dict[str, Any]) -> Response:
 BUNDLE = Endpoint(
     "subject_bundle", "GET", "/subjects/{subject_id}/bundle",
     "The subject's court bundle (ZIP): exact signed events, inclusion and consistency proofs, key history, "
-    "profiles, state, a bilingual report and the exporting unit's completeness attestation; check it offline "
-    "with `ledger verify-bundle` (issue 6; the export is registered, HA-5.2)", AUDITORS, bundle, "audit",
+    "profiles, state, a bilingual report, the exporting unit's completeness attestation and the witnesses' "
+    "cosignatures of its checkpoints; check it offline with `ledger verify-bundle --witness NAME=VKEY --quorum k` "
+    "(issues 6 and 13; the export is registered, HA-5.2)", AUDITORS, bundle, "audit",
     path_fields=SUBJECT_PATH, query=QUERY, registers_read=True, media_type="application/zip",
     response={"type": "string", "format": "binary"})

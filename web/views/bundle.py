@@ -14,8 +14,8 @@ from flask.typing import ResponseReturnValue
 
 from domain.clock import CHINA_TIME
 from domain.errors import RuleViolation
-from ledger.bundle.export import AccessRequest, export_bundle
 from projections.base import ProjectionError
+from projections.bundle.export import AccessRequest, export_bundle
 from web import forms
 from web.access import stated_purpose
 from web.context import services

@@ -24,16 +24,17 @@ from domain.errors import RuleViolation
 from domain.profile_aggregate import PublishedProfile
 from ledger import merkle
 from ledger.app import LedgerApplication
-from ledger.bundle import attestation, checks, layout
+from ledger.bundle import attestation, checks, layout, witnesses
 from ledger.bundle.contents import Contents, read_events
 from ledger.bundle.reducer import decode
-from ledger.bundle.server_state import stated_state
+from projections.bundle.state import stated_state
 from ledger.bundle.verify import expected_report
 from ledger.checkpoint import SignedCheckpoint
 from ledger.envelope import unpack
 from ledger.errors import LedgerError
 from ledger.keyregistry import REGISTRY_ID
 from ledger.transparency import create_checkpoint, latest_checkpoint
+from ledger.witnessing import cosigned_note, submit
 from projections.timetravel import resolve_position
 
 ACCESS_TOPIC = "domain.access_log:AccessRecord.Recorded"
@@ -156,11 +157,22 @@ def _covering(app: LedgerApplication, last_position: int) -> SignedCheckpoint:
 
 
 def _latest(app: LedgerApplication) -> SignedCheckpoint:
-    """The latest checkpoint, new if the log has grown since (so it covers every event and the attesting key)."""
+    """The latest checkpoint, new if the log has grown since (so it covers every event and the attesting key).
+
+    It is offered to each configured witness that has not cosigned it yet (a witness that is down or refuses
+    delays nothing: the bundle carries whichever cosignatures are stored, and the checker counts them).
+    """
     latest = latest_checkpoint(app)
     if latest is None or latest.checkpoint.size < app.log.tree_size():
-        return create_checkpoint(app)
+        latest = create_checkpoint(app)
+    if app.settings.witnessing.witnesses:
+        submit(app, latest.checkpoint.size)
     return latest
+
+
+def _cosigned(app: LedgerApplication, signed: SignedCheckpoint) -> bytes:
+    """The checkpoint as stored, with the stored cosignature lines of the witnesses that countersigned it."""
+    return cosigned_note(app, signed.checkpoint.size).encode()
 
 
 def _collect(app: LedgerApplication, subject_id: UUID, position: int, as_of: datetime | int | None,
@@ -173,8 +185,8 @@ def _collect(app: LedgerApplication, subject_id: UUID, position: int, as_of: dat
     size = covering.checkpoint.size
     rows += _rows(app, "key", REGISTRY_ID, new)
     rows.sort(key=lambda r: r.position)
-    files = {layout.README: layout.README_TEXT.encode("utf-8"), layout.COVERING: covering.to_text().encode(),
-             layout.LATEST: latest.to_text().encode()}
+    files = {layout.README: layout.README_TEXT.encode("utf-8"), layout.COVERING: _cosigned(app, covering),
+             layout.LATEST: _cosigned(app, latest)}
     root = app.keystore.pinned_root()
     assert root is not None
     files[layout.ROOT_KEY] = (root.hex() + "\n").encode()
@@ -209,7 +221,8 @@ def _report(files: dict[str, bytes], state: dict[str, Any]) -> bytes:
     keys = checks.key_history(c, events, checks.root_key(c, None))
     profiles = checks.profiles(c, events)
     statement = json.loads(files[layout.ATTESTATION])["statement"]
-    report = expected_report(json.loads(files[layout.BUNDLE]), state, events, keys, profiles, statement)
+    report = expected_report(json.loads(files[layout.BUNDLE]), state, events, keys, profiles, statement,
+                             witnesses.report_rows(witnesses.carried(c)))
     if c.findings or report is None:
         raise LedgerError(f"the bundle being exported does not read back: {c.findings[:1]}")
     return report
