@@ -69,6 +69,18 @@ def main() -> None:
                   f"{got['plain'] / got['anchored']:.3f} (target ≥ 0.95); gapless check {got['versions'] * 1000:.0f} ms "
                   f"({got['versions'] / got['plain']:.1%} of verify)")
             app.close()
+            _drop_schema(app.settings.database_url)
+
+
+def _drop_schema(url: str) -> None:
+    """Drop the benchmark's PostgreSQL schema (a SQLite file goes with the temporary directory)."""
+    if "?schema=" not in url:
+        return
+    import psycopg
+
+    base, schema = url.split("?schema=", 1)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 if __name__ == "__main__":

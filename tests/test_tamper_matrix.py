@@ -6,7 +6,8 @@ most one unit's key (never the root key). `verify_ledger` runs as `ledger verify
 checkpoint read from its file by the CLI's own reader). With the external checkpoint every class is detected
 and the position or the checkpoint is named. Without it, the classes in UNDETECTABLE_WITHOUT_ANCHOR pass as
 INTACT once the stored checkpoints are gone: the test asserts exactly that, so the limit is written down (and
-README's trust-model section lists it) rather than hidden.
+README's trust-model section lists it) rather than hidden. A property test adds random deletions and swaps
+(every hash recomputed, stored checkpoints deleted): the external checkpoint names each of them.
 """
 
 from __future__ import annotations
