@@ -364,3 +364,20 @@ def test_any_rewrite_of_the_covered_history_is_named_against_the_external_checkp
     finally:
         sql.restore(led.app, led.pristine)
     assert_intact(led)
+
+
+def test_worker_processes_report_what_one_process_reports_against_the_external_checkpoint(led: Ledger) -> None:
+    """The chunks are checked in two worker processes; the external checkpoint's root is compared where the
+    chunks are joined: the same problems as in one process."""
+    anchors = ExternalAnchors([read_checkpoint_file(str(led.external))])
+    try:
+        delete_checkpoints(led.app)
+        resign("dept-a", edit_payload=True)(led)
+        one = verify(led, anchored=True)
+        pooled = verify_ledger(led.app, workers=2, chunk=4, anchors=anchors)
+        assert [str(p) for p in pooled.problems] == [str(p) for p in one.problems]
+        assert any(p.what.startswith(f"root of external checkpoint (tree size {SIZE}") for p in pooled.problems), \
+            describe(pooled)
+    finally:
+        sql.restore(led.app, led.pristine)
+    assert_intact(led)
