@@ -81,6 +81,31 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_logs(args: argparse.Namespace) -> int:
+    """List the trusted logs with their keys and latest cosigned sizes."""
+    from nacl.signing import VerifyKey
+
+    from ledger.witness.store import WitnessStore
+
+    store = WitnessStore(args.db)
+    try:
+        logs = store.logs()
+    finally:
+        store.close()
+    for log, state in logs:
+        root = base64.b64encode(state.root).decode("ascii") if state.root else "-"
+        print(f"{log.origin} size={state.size} root={root} key={vkey_string(log.key_name, VerifyKey(log.public_key))}")
+    print(f"{len(logs)} trusted logs")
+    return 0
+
+
+def _threads(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"expected 1..64, got {value}")
+    return value
+
+
 def _port(text: str) -> int:
     value = int(text)
     if not 0 <= value <= 65535:
@@ -109,8 +134,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--key", required=True, help="witness key file")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8405, help="0 picks a free port")
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--threads", type=_threads, default=8)
     p.set_defaults(func=cmd_serve)
+    p = witness.add_parser("logs", help="list trusted logs and their latest cosigned sizes")
+    p.add_argument("--db", required=True, help="the witness's own database")
+    p.set_defaults(func=cmd_logs)
     p = witness.add_parser("evidence", help="list refused log-signed requests (fork evidence)")
     p.add_argument("--db", required=True, help="the witness's own database")
     p.set_defaults(func=cmd_evidence)

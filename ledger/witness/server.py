@@ -106,8 +106,8 @@ class WitnessApp:
 
     def _checkpoint(self, environ: dict[str, Any]) -> Response:
         origins = parse_qs(environ.get("QUERY_STRING", "")).get("origin", [])
-        if len(origins) != 1:
-            return Response(400, "origin: expected one ?origin= query parameter\n")
+        if len(origins) != 1 or len(origins[0]) > 1024 or any(c < " " or c == "\x7f" for c in origins[0]):
+            return Response(400, "origin: expected one ?origin= query parameter without control characters\n")
         state = self.store.latest(origins[0])
         if state is None:
             return Response(404, f"unknown origin {origins[0]!r}\n")

@@ -118,14 +118,32 @@ class WitnessStore:
     def _transaction(self, *, write: bool) -> Iterator[Callable[..., list[tuple[Any, ...]]]]:
         """One transaction; SQLite writers take the database lock up front (BEGIN IMMEDIATE)."""
         conn = self._conn()
-        begin = "BEGIN IMMEDIATE" if self._backend == "sqlite" and write else "BEGIN"
-        conn.execute(begin)
+        with self._dropping_broken(conn):
+            conn.execute("BEGIN IMMEDIATE" if self._backend == "sqlite" and write else "BEGIN")
         try:
             yield lambda sql, params=(): self._run(conn, sql, params)
         except BaseException:
-            conn.execute("ROLLBACK")
+            with self._dropping_broken(conn):
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        with self._dropping_broken(conn):
+            conn.execute("COMMIT")  # if this fails the caller answers 503: no cosignature leaves
+
+    @contextmanager
+    def _dropping_broken(self, conn: Any) -> Iterator[None]:
+        """On a database error, forget this thread's connection so that the next request reconnects."""
+        try:
+            yield
+        except DATABASE_ERRORS:
+            self._local.conn = None
+            with self._lock:
+                if conn in self._connections:
+                    self._connections.remove(conn)
+            try:
+                conn.close()
+            except DATABASE_ERRORS:
+                pass
+            raise
 
     def _run(self, conn: Any, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         cursor = conn.execute(sql.replace("?", self._mark), params)

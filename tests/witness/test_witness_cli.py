@@ -111,6 +111,8 @@ def test_serve_cosigns_keeps_state_across_restarts_and_lists_evidence(witness_db
         assert conflict.value.size == s1
         add_checkpoint(url, s1, history.proof(s1, s4), history.notes[s4])
         assert latest_checkpoint(url, history.origin).startswith(history.notes[s4])
+    logs = ledger("witness", "logs", "--db", witness_db)
+    assert f"{history.origin} size={s4} " in logs.stdout and "1 trusted logs" in logs.stdout, logs.stderr
     listed = ledger("witness", "evidence", "--db", witness_db)
     assert listed.returncode == 0, listed.stderr
     assert f"old=0 new={s4}" in listed.stdout and "1 evidence rows" in listed.stdout

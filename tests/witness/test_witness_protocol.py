@@ -177,6 +177,9 @@ def test_restart_keeps_state(witness: ServedWitness, history: LedgerHistory) -> 
 def test_read_endpoint_and_routing(witness: ServedWitness, history: LedgerHistory) -> None:
     assert raw_request(witness.url, "GET", "/checkpoint?origin=nobody.example")[0] == 404
     assert raw_request(witness.url, "GET", "/checkpoint")[0] == 400
+    assert raw_request(witness.url, "GET", "/checkpoint?origin=a%00b")[0] == 400  # PostgreSQL text has no NUL
+    assert raw_request(witness.url, "GET", "/checkpoint?origin=a&origin=b")[0] == 400
+    assert raw_request(witness.url, "GET", "/checkpoint?origin=%ff%fe")[0] == 404
     origin = history.origin.replace("/", "%2F")
     assert raw_request(witness.url, "GET", f"/checkpoint?origin={origin}")[0] == 404  # nothing cosigned yet
     assert raw_request(witness.url, "GET", "/add-checkpoint")[0] == 405
