@@ -81,6 +81,8 @@ def run() -> None:
         host, port = os.environ.get("LEDGER_WEB_HOST", "127.0.0.1"), os.environ.get("LEDGER_WEB_PORT", "8000")
         print(f"open http://{host}:{port}/ and log in with one of the demo logins above", flush=True)
         sh(*ledger, "serve", "--host", host, "--port", port, env=env)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
     finally:
         stop_process(witness)
 

@@ -11,6 +11,10 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator, Mapping
 
+from eventsourcing.persistence import PersistenceError
+
+from ledger.errors import NotInitialisedError
+
 COSIGNATURES = "ledger_cosignatures"
 WITNESS_SIZES = "ledger_witness_sizes"
 
@@ -35,8 +39,14 @@ class WitnessStore:
 
     @contextmanager
     def _cursor(self, commit: bool) -> Iterator[Any]:
-        with self.log.datastore.transaction(commit=commit) as cursor:
-            yield cursor
+        try:
+            with self.log.datastore.transaction(commit=commit) as cursor:
+                yield cursor
+        except PersistenceError as exc:
+            if COSIGNATURES in str(exc) or WITNESS_SIZES in str(exc):  # a database from before the witness tables
+                raise NotInitialisedError("this ledger database has no witness tables yet (run `ledger init` "
+                                          "again: it adds them)") from None
+            raise
 
     def add_cosignature(self, size: int, witness: str, line: str) -> None:
         """Store a verified cosignature line and remember `size` as the witness's last, in one transaction

@@ -19,6 +19,7 @@ from ledger.audit import verify_ledger
 from ledger.checkpoint import SignedCheckpoint
 from ledger.config import Settings
 from ledger.cosignature import verify_cosignatures
+from ledger.errors import NotInitialisedError
 from ledger.transparency import create_checkpoint, prove_inclusion
 from ledger.witness_store import WitnessStore
 from ledger.witnessing import (
@@ -230,3 +231,15 @@ def test_cli_checkpoint_prints_the_cosigned_note_and_the_answers_and_requires_th
     assert f"witness {witnesses[1].name}: unavailable" in short.stderr and "quorum 2 NOT reached" in short.stderr
     enough = subprocess.run(cli, env={**env, "LEDGER_WITNESS_QUORUM": "1"}, capture_output=True, text=True, timeout=60)
     assert enough.returncode == 0 and "quorum 1 reached" in enough.stderr and enough.stdout == short.stdout
+
+
+def test_a_database_from_before_the_witness_tables_asks_for_ledger_init_and_init_adds_them(base) -> None:
+    create_checkpoint(base)
+    cursor_sql = {"sqlite": "DROP TABLE ledger_cosignatures", "postgres": "DROP TABLE {schema}.ledger_cosignatures"}
+    schema = base.settings.database_url.partition("schema=")[2]
+    with base.log.datastore.transaction(commit=True) as cursor:
+        cursor.execute(cursor_sql[base.settings.backend].format(schema=schema))
+    with pytest.raises(NotInitialisedError, match="run `ledger init`"):
+        cosigned_note(base, base.log.tree_size())
+    LedgerApplication(base.settings, create_tables=True).initialise()  # what `ledger init` does
+    assert cosigned_note(base, base.log.tree_size()) == base.log.checkpoints()[-1]["note"]
