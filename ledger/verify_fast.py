@@ -12,6 +12,8 @@ thorough path, which names every problem; so the two paths can only differ in sp
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from typing import Any, NamedTuple, Sequence
 
 from nacl.bindings import crypto_sign_open
@@ -30,22 +32,26 @@ from ledger.envelope import (
     verification_hashes,
     verify_signature,
 )
+from ledger.accountbook import AccountBook
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import HASH_SIZE
 from ledger.verifier import ChunkTree, RowResult, actor_pair, chunk_tree
 
 _EVENT_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"{BATCH_V1}1\n"
+_ACTOR_USER = re.compile(rb'"actor_user":"((?:[^"\\]|\\.)*)"')
+_ABSENT = ""  # no "actor_user" in the payload (a user name is never empty: the registry refuses it)
 
 
 def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
-               checkpoint_sizes: Sequence[int] = ()) -> tuple[RowResult, ChunkTree] | None:
+               checkpoint_sizes: Sequence[int] = (), accounts: AccountBook | None = None,
+               ) -> tuple[RowResult, ChunkTree] | None:
     """RowResult and ChunkTree of a chunk [start, end) that holds no problem, or None when the chunk must be
     checked on the thorough path (a problem, or rows that are not exactly the chunk's positions)."""
     size = end - start
     if size < 1 or len(rows) != size:
         return None
     try:
-        leaves = _checked_leaves(rows, book, start)
+        leaves = _checked_leaves(rows, book, start, accounts)
     except (EnvelopeError, KeyProblem, BadSignatureError, ValueError, TypeError, IndexError, AttributeError):
         return None
     if leaves is None:
@@ -68,7 +74,8 @@ def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: in
     return result, ChunkTree(start, end, [nodes[0]], {}, blobs[-1][(level + 1) * HASH_SIZE:], [], [])
 
 
-def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) -> list[bytes] | None:
+def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int,
+                    accounts: AccountBook | None = None) -> list[bytes] | None:
     """Each row's recomputed leaf hash, or None at the first row that fails a check (see verifier._check_row)."""
     sha256, signers = hashlib.sha256, _signers(book)
     leaves: list[bytes] = []
@@ -109,7 +116,24 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) ->
         first = state.find(b'"actor_unit"', payload_start)
         if first >= 0 and (not state.startswith(signer.actor_pair, first) or state.find(b'"actor_unit"', first + 1) >= 0):
             return None  # not exactly one "actor_unit", naming the signer's unit: decided on the slow path
+        if accounts is not None and accounts.checks(position):
+            user = _actor_user(state, payload_start)
+            if user is None or (user != _ABSENT and not accounts.allowed(user, signer.unit, position)):
+                return None
     return leaves
+
+
+def _actor_user(state: bytes, payload_start: int) -> str | None:
+    """The one "actor_user" name of a payload; _ABSENT when it has none; None (decide on the slow path) when it
+    has more than one, or one that is not a plain JSON string."""
+    count = state.count(b'"actor_user"', payload_start)
+    if count == 0:
+        return _ABSENT
+    found = _ACTOR_USER.search(state, payload_start)
+    if count > 1 or found is None or not found.group(1):
+        return None
+    raw = found.group(1)
+    return json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
 
 
 class _Signer(NamedTuple):
@@ -121,6 +145,7 @@ class _Signer(NamedTuple):
     tail: str  # "\n<key id>\n", the end of the event and batch encodings
     actor_pair: bytes  # '"actor_unit":"<unit>"' as the ledger's JSON writes it
     is_root: bool
+    unit: str
 
 
 def _signers(book: KeyBook) -> dict[bytes, _Signer]:
@@ -134,5 +159,5 @@ def _signers(book: KeyBook) -> dict[bytes, _Signer]:
             low -= 1
         high = float("inf") if record.ended_position is None else record.ended_position
         signers[key_id.encode("utf-8")] = _Signer(low, high, record.public_key, f"\n{key_id}\n",
-                                                  actor_pair(record.unit), is_root)
+                                                  actor_pair(record.unit), is_root, record.unit)
     return signers
