@@ -124,7 +124,7 @@ def cmd_system(args: argparse.Namespace) -> int:
     accounts = _accounts()
     try:
         if not accounts.registry.declare_system_users({args.username: args.unit}, args.purpose):
-            return _fail(f"user {args.username} already exists")
+            return _fail(f"HA-5.2 [username]: user {args.username} already exists")
     except AccountRegistryError as exc:
         return _fail(f"HA-5.2 [{exc.field}]: {exc}")
     accounts.sync()
