@@ -116,6 +116,10 @@ class AccountBook:
             self._by_hash[token.token_hash] = token.token_id
         elif int(fields["token_id"]) in self.tokens:
             self.tokens[int(fields["token_id"])] = replace(self.tokens[int(fields["token_id"])], active=False)
+        owner = self.tokens[int(fields["token_id"])].username if int(fields["token_id"]) in self.tokens else None
+        if owner in self.accounts:  # a token event is part of its user's history (acting rights unchanged)
+            change = Change(position, event_time(fields), kind, str(fields.get("actor_user", "")), self.accounts[owner])
+            self.history[owner].append(change)
 
     def _set(self, name: str, new: Account, change: Change) -> None:
         old = self.accounts.get(name)

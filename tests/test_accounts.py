@@ -119,7 +119,7 @@ def test_rows_written_deleted_or_changed_by_sql_grant_nothing_ha_5_2(world: Worl
     assert accounts.authenticate("boss", "boss-password-1") is not None
     with pytest.raises(RuleViolation) as refused:  # the SQL row makes nobody an administrator
         accounts.add_user("eve", "eve-password-1", "admin", unit=ADMIN_UNIT, by="mallory")
-    assert (refused.value.rule_id, refused.value.field) == ("HA-5.2", "username")
+    assert (refused.value.rule_id, refused.value.field) == ("HA-5.2", "actor_user")
     accounts.sync()
     with world.engine.connect() as conn:
         names = {r.username: (r.role, r.unit) for r in conn.execute(select(users))}

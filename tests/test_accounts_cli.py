@@ -86,7 +86,7 @@ def test_cli_account_commands_write_registry_events_and_verify_stays_intact(cli:
     assert re.search(r"^clerk +recording_unit +nt-tax-bureau +no ", listed, re.M), listed
     assert re.search(r"^sweeper +\(system\) +nt-credit-office +yes +nightly sweep", listed, re.M), listed
     history = cli.ok("users", "history", "clerk")
-    assert list(positions(history)) == ["UserCreated", "PasswordChanged", "Deactivated"]
+    assert list(positions(history)) == ["UserCreated", "TokenIssued", "TokenRevoked", "PasswordChanged", "Deactivated"]
     assert "by ledger-operator" in history
     verify = cli.run("verify", "--workers", "1")
     assert verify.returncode == 0 and "INTACT" in verify.stdout, verify.stdout

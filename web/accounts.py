@@ -132,8 +132,8 @@ class AccountStore:
             start_account_registry(self.registry.app)
             book = self.book()
         if book.admin_unit not in book.units_of(book.accounts.get(by)):
-            raise RuleViolation(RULE, "username", f"{by} does not act for {book.admin_unit}, the unit that "
-                                                  "administers accounts")
+            raise RuleViolation(RULE, "actor_user", f"{by} does not act for {book.admin_unit}, the unit that "
+                                                    "administers accounts")
         try:
             result = self.registry.change(command)
         except AccountRegistryError as exc:
