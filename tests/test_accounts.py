@@ -234,3 +234,46 @@ def test_a_ledger_without_the_registry_is_noted_and_deleting_the_genesis_is_repo
         assert any("before the registry's genesis" in p for p in problems), problems
     finally:
         app.close()
+
+
+def test_the_fast_path_of_verify_is_never_more_lenient_on_actor_users(world: World) -> None:
+    from ledger.account_audit import account_history
+    from ledger.audit import VerifyReport, _key_history
+    from ledger.verifier import check_rows
+    from ledger.verify_fast import fast_chunk
+
+    world.accounts.registry.declare_system_users({"王五": [TAX]}, "a system user with a non-ASCII name")
+    world.act("clerk")
+    world.act("王五")
+    intact = world.size()
+    world.act("赵六")  # never declared
+    world.act("mallory")
+    report = VerifyReport()
+    keys = _key_history(world.app, world.app.keystore.pinned_root(), report)
+    accounts = account_history(world.app.log.aggregate_rows(ACCOUNTS_ID), keys, world.app.mapper.transcoder.decode,
+                               report.problems, report.notes)
+    rows = world.app.log.log_tuples(0, world.size())
+    assert fast_chunk(rows[:intact], keys, 0, intact, (), accounts) is not None
+    assert check_rows(rows[:intact], keys, 0, intact, accounts).problems == []
+    for position in (intact, intact + 1):
+        assert fast_chunk(rows[:position + 1], keys, 0, position + 1, (), accounts) is None
+    slow = check_rows(rows, keys, 0, world.size(), accounts).problems
+    assert [(p.position, p.what) for p in slow] == [(intact, f"user 赵六 acting for unit {TAX}"),
+                                                    (intact + 1, f"user mallory acting for unit {TAX}")]
+    assert fast_chunk(rows, keys, 0, world.size()) is not None  # without the account book: not checked
+
+
+def test_a_domain_command_by_an_unknown_user_with_the_real_unit_key_is_reported(world: World) -> None:
+    import random
+
+    from domain.identifiers import synthetic_resident_id
+
+    service = CreditService(world.app, load_all(), world.app.keystore.subject_secret())
+    before = world.size()
+    service.register_person(Actor(TAX, "clerk"), name="王小明", id_number=synthetic_resident_id(random.Random(1)))
+    allowed_end = world.size()
+    service.register_person(Actor(TAX, "mallory"), name="李小红", id_number=synthetic_resident_id(random.Random(2)))
+    problems = verify_ledger(world.app, workers=1).problems
+    assert allowed_end > before and problems
+    assert {p.position for p in problems} == set(range(allowed_end, world.size()))
+    assert all(p.what == f"user mallory acting for unit {TAX}" for p in problems)
