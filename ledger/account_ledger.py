@@ -15,9 +15,13 @@ from ledger.accountbook import AccountBook
 from ledger.accounts_registry import ACCOUNTS_ID, OPERATOR, AccountRegistry, AccountRegistryError
 from ledger.app import LedgerApplication
 from ledger.envelope import unpack
-from ledger.errors import SignatureInvalidError
+from ledger.errors import LedgerError, SignatureInvalidError
 
 T = TypeVar("T")
+
+
+class ActorNotAllowedError(LedgerError):
+    """The named user holds no right to act for the unit in the account registry (HA-5.2)."""
 
 
 class AccountLedger:
@@ -60,6 +64,18 @@ class AccountLedger:
             self.app.register_key(registry.admin_unit)
         self.app.save_as(registry.admin_unit, registry)
         return result
+
+    def require_actor(self, unit: str, user: str) -> None:
+        """ActorNotAllowedError unless `user` may act for `unit` now (checked before a command-line read or export
+        records its signed AccessRecord, so nothing is stored that `verify` would report); no check on a ledger
+        without the account registry."""
+        book = self.book()
+        if not book.started:
+            return
+        decision = book.decide_at_position(user, unit, self.app.log.tree_size() + 1)
+        if not decision.allowed:
+            raise ActorNotAllowedError(f"HA-5.2 [user]: {decision.reason} (add the user "
+                                       "with `ledger users add`, or declare it with `ledger users system`)")
 
     def declare_system_users(self, users: Mapping[str, Iterable[str]], purpose: str, by: str = OPERATOR) -> int:
         """Declare the system users not yet in the registry (user -> units), in one save; how many were new."""

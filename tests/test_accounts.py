@@ -277,3 +277,16 @@ def test_a_domain_command_by_an_unknown_user_with_the_real_unit_key_is_reported(
     assert allowed_end > before and problems
     assert {p.position for p in problems} == set(range(allowed_end, world.size()))
     assert all(p.what == f"user mallory acting for unit {TAX}" for p in problems)
+
+
+def test_command_line_readers_must_be_in_the_registry_before_their_read_is_recorded(world: World) -> None:
+    from ledger.account_ledger import AccountLedger, ActorNotAllowedError
+
+    registry = AccountLedger(world.app)
+    with pytest.raises(ActorNotAllowedError, match=r"HA-5.2 \[user\]: no account or system user nobody"):
+        registry.require_actor(TAX, "nobody")
+    with pytest.raises(ActorNotAllowedError, match="boss acts for ledger-admin, not for nt-tax-bureau"):
+        registry.require_actor(TAX, "boss")
+    registry.require_actor(TAX, "clerk")
+    registry.declare_system_users({"cli-reader": [TAX]}, "reads at the command line")
+    registry.require_actor(TAX, "cli-reader")
