@@ -89,3 +89,12 @@ def test_an_admin_of_another_unit_cannot_change_accounts(app: Flask) -> None:
     assert response.status_code == 422 and "administers accounts" in response.get_data(as_text=True)
     with app.app_context():
         assert services().accounts.registry.version() == version
+
+
+def test_an_auditor_replays_the_account_registry_without_its_hashes(app: Flask) -> None:
+    auditor = Api(app, "auditor")
+    answer = auditor.get(f"/replay/{ACCOUNTS_ID}")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    text = answer.get_data(as_text=True)
+    assert "UserCreated" in text and "TokenIssued" in text
+    assert "$argon2" not in text and "password_hash" not in text and "token_hash" not in text
