@@ -142,7 +142,10 @@ class AccountBook:
 
     def allowed(self, user: str, unit: str, position: int) -> bool:
         """Whether `user` held an active account (or system declaration) acting for `unit` at `position`."""
-        return any(low < position <= high for low, high in self._windows.get((user, unit), ()))
+        for low, high in self._windows.get((user, unit), ()):
+            if low < position <= high:
+                return True
+        return False
 
     def checks(self, position: int) -> bool:
         """Whether actor users are checked at this position (strictly after the registry's genesis)."""

@@ -12,8 +12,6 @@ thorough path, which names every problem; so the two paths can only differ in sp
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from typing import Any, NamedTuple, Sequence
 
 from nacl.bindings import crypto_sign_open
@@ -38,7 +36,7 @@ from ledger.merkle import HASH_SIZE
 from ledger.verifier import ChunkTree, RowResult, actor_pair, chunk_tree
 
 _EVENT_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"{BATCH_V1}1\n"
-_ACTOR_USER = re.compile(rb'"actor_user":"((?:[^"\\]|\\.)*)"')
+_ACTOR_USER_KEY = b'"actor_user":"'
 _ABSENT = ""  # no "actor_user" in the payload (a user name is never empty: the registry refuses it)
 
 
@@ -125,15 +123,16 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int,
 
 def _actor_user(state: bytes, payload_start: int) -> str | None:
     """The one "actor_user" name of a payload; _ABSENT when it has none; None (decide on the slow path) when it
-    has more than one, or one that is not a plain JSON string."""
-    count = state.count(b'"actor_user"', payload_start)
-    if count == 0:
+    has more than one, or one that is not a plain JSON string without escapes."""
+    first = state.find(b'"actor_user"', payload_start)
+    if first < 0:
         return _ABSENT
-    found = _ACTOR_USER.search(state, payload_start)
-    if count > 1 or found is None or not found.group(1):
+    if not state.startswith(_ACTOR_USER_KEY, first) or state.find(b'"actor_user"', first + 12) >= 0:
         return None
-    raw = found.group(1)
-    return json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
+    start = first + len(_ACTOR_USER_KEY)
+    end = state.find(b'"', start)
+    raw = state[start:end]
+    return None if end < 0 or not raw or b"\\" in raw else raw.decode("utf-8")
 
 
 class _Signer(NamedTuple):
