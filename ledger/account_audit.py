@@ -29,13 +29,11 @@ def account_history(rows: list[Mapping[str, Any]], keys: KeyBook, decode: Callab
             _check_signer(kind, env.key_id, record.unit, book, keys)
             message = signed_message(row["originator_id"], int(row["originator_version"]), row["topic"], env)
             verify_signature(record.public_key, message, env.signature, env.batch_size)
-            fields = decode(env.payload)
+            book.apply(kind, decode(env.payload), pos)
         except (EnvelopeError, KeyProblem, BadSignatureError, ValueError, TypeError, KeyError) as exc:
             problems.append(Problem(pos, f"account registry event v{row['originator_version']} ({kind})",
                                     f"an event signed by {_signer_wanted(kind, book)}",
                                     f"{type(exc).__name__} {exc}".strip()))
-            continue
-        book.apply(kind, fields, pos)
     if not book.started:
         notes.append(NO_REGISTRY)
     elif (book.genesis_position or 0) > 1:

@@ -120,7 +120,15 @@ def cmd_grant(args: argparse.Namespace) -> int:
 def cmd_system(args: argparse.Namespace) -> int:
     """Declare a system user (no login) that acts for the named units, e.g. a scheduled sweep."""
     from ledger.accounts_registry import AccountRegistryError
+    from ledger.keys import KeyStoreError, check_unit_name
+    from web.accounts import USERNAME
 
+    if not USERNAME.match(args.username):
+        return _fail("HA-5.2 [username]: 2-40 characters: lower-case letters, digits, '_', '.', '-'")
+    try:
+        args.unit = [check_unit_name(unit) for unit in args.unit]
+    except KeyStoreError as exc:
+        return _fail(f"HA-5.2 [unit]: {exc}")
     accounts = _accounts()
     try:
         if not accounts.registry.declare_system_users({args.username: args.unit}, args.purpose):
