@@ -290,3 +290,32 @@ def test_command_line_readers_must_be_in_the_registry_before_their_read_is_recor
     registry.require_actor(TAX, "clerk")
     registry.declare_system_users({"cli-reader": [TAX]}, "reads at the command line")
     registry.require_actor(TAX, "cli-reader")
+
+
+def test_accounts_of_a_database_from_before_the_registry_are_imported_as_events(backend_settings: Settings) -> None:
+    app = initialised_ledger(backend_settings, (TAX,))
+    engine = make_engine(backend_settings)
+    ensure_tables(engine)
+    now, hasher = datetime.now(timezone.utc), PasswordHasher()
+    with engine.begin() as conn:  # an upgraded deployment: the old tables, no registry yet
+        for name, role, unit, active in (("old-admin", "admin", ADMIN_UNIT, True), ("old-clerk", "recording_unit",
+                                                                                    TAX, False)):
+            conn.execute(insert(users).values(username=name, password_hash=hasher.hash(f"{name}-password"), role=role,
+                                              unit=unit, subject_id=None, display_name=name, active=active,
+                                              created_at=now))
+        conn.execute(insert(api_tokens).values(id=7, token_hash=hash_token("clt_old"), username="old-clerk",
+                                               label="old system", active=True, created_at=now))
+    try:
+        accounts = AccountStore(engine, app)
+        assert accounts.authenticate("old-admin", "old-admin-password") is None  # SQL rows alone grant nothing
+        assert accounts.import_legacy_rows() == (2, 1)
+        assert accounts.authenticate("old-admin", "old-admin-password") is not None
+        assert accounts.get("old-clerk").active is False  # type: ignore[union-attr]
+        assert accounts.user_for_token("clt_old") is None  # its user is deactivated
+        accounts.set_active("old-clerk", True)
+        assert accounts.user_for_token("clt_old").username == "old-clerk"  # type: ignore[union-attr]
+        assert accounts.import_legacy_rows() == (0, 0)
+        assert verify_ledger(app, workers=1).ok
+    finally:
+        engine.dispose()
+        app.close()

@@ -12,12 +12,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 from uuid import UUID
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, Column, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table, delete, insert, text
+from sqlalchemy import (Boolean, Column, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table, delete, insert,
+                        select, text)
 
 from domain.errors import RuleViolation
 from ledger.account_ledger import AccountLedger
@@ -227,6 +228,21 @@ class AccountStore:
         account = book.accounts.get(found.username) if found is not None and found.active else None
         return _user(account) if account is not None and account.active else None
 
+    def import_legacy_rows(self, by: str = OPERATOR) -> tuple[int, int]:
+        """Record, in one save, the accounts and tokens of a database from before the registry (rows of the two
+        tables the registry does not know, as they stand: argon2 and SHA-256 hashes, active or not), so that an
+        operator's deliberate import is itself a signed fact; (users, tokens) imported."""
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(select(users).order_by(users.c.username)))
+            tokens = list(conn.execute(select(api_tokens).order_by(api_tokens.c.id)))
+        known = self.book()
+        new = [r for r in rows if r.username not in known.accounts]
+        names = {r.username for r in new}
+        new_tokens = [t for t in tokens if t.username in names]
+        if new:
+            self._change(by, lambda r: _import(r, by, new, new_tokens))
+        return len(new), len(new_tokens)
+
     def sync(self) -> None:
         """Rewrite the projection tables from the registry's fold (for SQL readers; never read for access)."""
         book = self.book()
@@ -243,6 +259,20 @@ class AccountStore:
                        "active": t.active, "created_at": t.issued_at or now} for t in book.tokens.values()]
             if tokens:
                 conn.execute(insert(api_tokens), tokens)
+
+
+def _import(registry: AccountRegistry, by: str, rows: list[Any], tokens: list[Any]) -> None:
+    """Users first, then their tokens (revoked ones revoked again), then the deactivations."""
+    for row in rows:
+        registry.create_user(by, username=row.username, role=row.role, unit=row.unit, subject_id=row.subject_id,
+                             display_name=row.display_name, password_hash=row.password_hash)
+    for token in tokens:
+        token_id = registry.issue_token(by, username=token.username, token_hash=token.token_hash, label=token.label)
+        if not token.active:
+            registry.revoke_token(by, token_id=token_id)
+    for row in rows:
+        if not row.active:
+            registry.set_active(by, username=row.username, active=False)
 
 
 def _user_row(account: Account, book: AccountBook, now: datetime) -> dict[str, object]:

@@ -140,6 +140,15 @@ def cmd_system(args: argparse.Namespace) -> int:
     return 0
 
 
+@_refusals
+def cmd_import(args: argparse.Namespace) -> int:
+    """Record the accounts and tokens of a database from before the account registry (the SQL rows as they
+    stand) as registry events, signed by the admin unit and attributed to the ledger's operator."""
+    imported, tokens = _accounts().import_legacy_rows()
+    print(f"imported {imported} accounts and {tokens} API tokens into the account registry")
+    return 0
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     """Every registry event about a user, with its log position (prove each with `ledger prove inclusion`)."""
     book = _accounts().book()
@@ -226,6 +235,8 @@ def register(users: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", action="append", required=True, help="a unit it acts for (repeat for more)")
     p.add_argument("--purpose", required=True, help="what it does, e.g. the nightly sweep")
     p.set_defaults(func=cmd_system)
+    users.add_parser("import-sql", help="record pre-registry account rows as registry events (once, after "
+                     "an upgrade)").set_defaults(func=cmd_import)
     p = users.add_parser("history", help="every registry event about a user, with log positions")
     p.add_argument("username")
     p.set_defaults(func=cmd_history)

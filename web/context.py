@@ -51,7 +51,8 @@ def build_services(settings: Settings, today: Callable[[], date] = office_today)
     create_views(engine)
     credit = CreditService(ledger, profiles, ledger.keystore.subject_secret(), today=today)
     accounts = AccountStore(engine, ledger)
-    accounts.sync()  # the projection tables agree with the registry from the start (rows written by hand go)
+    if accounts.book().started:
+        accounts.sync()  # the tables agree with the registry from the start (rows written by hand go)
     return Services(ledger, credit, engine, accounts, profiles)
 
 
