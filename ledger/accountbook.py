@@ -147,6 +147,10 @@ class AccountBook:
                 return True
         return False
 
+    def byte_windows(self) -> dict[tuple[bytes, str], list[list[float]]]:
+        """The acting windows ((low, high] positions) by (user name as UTF-8 bytes, unit): verify's fast path."""
+        return {(user.encode("utf-8"), unit): spans for (user, unit), spans in self._windows.items()}
+
     def checks(self, position: int) -> bool:
         """Whether actor users are checked at this position (strictly after the registry's genesis)."""
         return self.started and self.genesis_position is not None and position > self.genesis_position

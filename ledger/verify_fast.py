@@ -37,7 +37,6 @@ from ledger.verifier import ChunkTree, RowResult, actor_pair, chunk_tree
 
 _EVENT_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"{BATCH_V1}1\n"
 _ACTOR_USER_KEY = b'"actor_user":"'
-_ABSENT = ""  # no "actor_user" in the payload (a user name is never empty: the registry refuses it)
 
 
 def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
@@ -76,6 +75,7 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int,
                     accounts: AccountBook | None = None) -> list[bytes] | None:
     """Each row's recomputed leaf hash, or None at the first row that fails a check (see verifier._check_row)."""
     sha256, signers = hashlib.sha256, _signers(book)
+    windows, checked_after = _account_windows(accounts)
     leaves: list[bytes] = []
     append = leaves.append
     expected = start
@@ -114,25 +114,39 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int,
         first = state.find(b'"actor_unit"', payload_start)
         if first >= 0 and (not state.startswith(signer.actor_pair, first) or state.find(b'"actor_unit"', first + 1) >= 0):
             return None  # not exactly one "actor_unit", naming the signer's unit: decided on the slow path
-        if accounts is not None and accounts.checks(position):
+        if position > checked_after:
             user = _actor_user(state, payload_start)
-            if user is None or (user != _ABSENT and not accounts.allowed(user, signer.unit, position)):
+            if user is None:
                 return None
+            if user:
+                for low, high in windows.get((user, signer.unit), ()):
+                    if low < position <= high:
+                        break
+                else:
+                    return None
     return leaves
 
 
-def _actor_user(state: bytes, payload_start: int) -> str | None:
-    """The one "actor_user" name of a payload; _ABSENT when it has none; None (decide on the slow path) when it
-    has more than one, or one that is not a plain JSON string without escapes."""
+def _account_windows(accounts: AccountBook | None) -> tuple[dict[tuple[bytes, str], Any], float]:
+    """The account book's acting windows keyed by the user name's UTF-8 bytes, and the position after which actor
+    users are checked (infinity: not checked)."""
+    if accounts is None or not accounts.started or accounts.genesis_position is None:
+        return {}, float("inf")
+    return accounts.byte_windows(), accounts.genesis_position
+
+
+def _actor_user(state: bytes, payload_start: int) -> bytes | None:
+    """The one "actor_user" name of a payload as stored; b"" when it has none; None (decide on the slow path) when
+    it has more than one, or one that is not a plain JSON string without escapes."""
     first = state.find(b'"actor_user"', payload_start)
     if first < 0:
-        return _ABSENT
+        return b""
     if not state.startswith(_ACTOR_USER_KEY, first) or state.find(b'"actor_user"', first + 12) >= 0:
         return None
     start = first + len(_ACTOR_USER_KEY)
     end = state.find(b'"', start)
     raw = state[start:end]
-    return None if end < 0 or not raw or b"\\" in raw else raw.decode("utf-8")
+    return None if end < 0 or not raw or b"\\" in raw else raw
 
 
 class _Signer(NamedTuple):
