@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import RecordConflictError, StoredEvent
 
 from ledger.accountbook import AccountBook
 from ledger.accounts_registry import ACCOUNTS_ID, OPERATOR, AccountRegistry, AccountRegistryError
@@ -53,17 +53,24 @@ class AccountLedger:
 
     def change(self, command: Callable[[AccountRegistry], T]) -> T:
         """Run a command on the registry and store its events signed by the admin unit (its key is registered
-        by the root first if it has none); AccountRegistryError before anything is written."""
-        try:
-            registry: AccountRegistry = self.app.get(ACCOUNTS_ID)
-        except KeyError:
-            raise AccountRegistryError("registry", "the account registry has not been started") from None
-        result = command(registry)
-        self.app.refresh_keys()
-        if self.app.keybook.active_for(registry.admin_unit) is None:
-            self.app.register_key(registry.admin_unit)
-        self.app.save_as(registry.admin_unit, registry)
-        return result
+        by the root first if it has none); AccountRegistryError before anything is written. When another
+        process changed the registry meanwhile, the command runs once more on the registry as it now is."""
+        for attempt in (1, 2):
+            try:
+                registry: AccountRegistry = self.app.get(ACCOUNTS_ID)
+            except KeyError:
+                raise AccountRegistryError("registry", "the account registry has not been started") from None
+            result = command(registry)
+            self.app.refresh_keys()
+            if self.app.keybook.active_for(registry.admin_unit) is None:
+                self.app.register_key(registry.admin_unit)
+            try:
+                self.app.save_as(registry.admin_unit, registry)
+                return result
+            except RecordConflictError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def require_actor(self, unit: str, user: str) -> None:
         """ActorNotAllowedError unless `user` may act for `unit` now (checked before a command-line read or export

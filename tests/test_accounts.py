@@ -319,3 +319,26 @@ def test_accounts_of_a_database_from_before_the_registry_are_imported_as_events(
     finally:
         engine.dispose()
         app.close()
+
+
+def test_two_processes_changing_accounts_at_once_both_land_in_order(world: World, backend_settings: Settings) -> None:
+    other_app = LedgerApplication(backend_settings)
+    other = AccountStore(world.engine, other_app)
+    attempts: list[int] = []
+    digest = PasswordHasher().hash("second-password")
+
+    def create_second(registry: AccountRegistry) -> None:
+        attempts.append(registry.version)
+        if len(attempts) == 1:  # the first process writes between this one's read and its save
+            world.accounts.add_user("first", "first-password", "auditor", unit="nt-discipline-supervision")
+        registry.create_user(OPERATOR, username="second", role="auditor", unit="nt-discipline-supervision",
+                             subject_id=None, display_name="second", password_hash=digest)
+    try:
+        other.registry.change(create_second)
+        assert attempts[1] == attempts[0] + 1  # refused once (version conflict), then run on the newer registry
+        kinds = [r["topic"].rsplit(".", 1)[1] for r in registry_rows(world.app)]
+        assert kinds[-2:] == ["UserCreated", "UserCreated"]
+        assert {u.username for u in world.accounts.all()} == {"boss", "clerk", "first", "second"}
+        assert world.problems() == []
+    finally:
+        other_app.close()
