@@ -79,6 +79,20 @@ def set_active(active: bool) -> Any:
     return run
 
 
+def set_password(args: dict[str, Any]) -> dict[str, Any]:
+    """A new password for the user (a new argon2 hash recorded in the account registry)."""
+    _existing(args["username"])
+    services().accounts.set_password(args["username"], args["password"], by=_by())
+    return _user_json(_existing(args["username"]))
+
+
+def grant_role(args: dict[str, Any]) -> dict[str, Any]:
+    """A new role and unit for the user: its right to act for the old unit ends at this log position."""
+    _existing(args["username"])
+    services().accounts.grant_role(args["username"], args["role"], args.get("unit"), by=_by())
+    return _user_json(_existing(args["username"]))
+
+
 def issue_token(args: dict[str, Any]) -> dict[str, Any]:
     """A new API token acting as the user; shown once, only its hash is stored."""
     _existing(args["username"])
@@ -155,6 +169,17 @@ ADMIN_ENDPOINTS: tuple[Endpoint, ...] = (
              "admin", path_fields=(USERNAME,), response=USER_SCHEMA),
     Endpoint("activate_user", "POST", "/admin/users/{username}/activation", "Activate an account again", ADMINS,
              set_active(True), "admin", path_fields=(USERNAME,), response=USER_SCHEMA),
+    Endpoint("set_password", "POST", "/admin/users/{username}/password",
+             "Set a user's password (a new argon2 hash in the account registry)", ADMINS, set_password, "admin",
+             path_fields=(USERNAME,), body=(Field("password", STRING, RULE, description="at least 8 characters"),),
+             response=USER_SCHEMA),
+    Endpoint("grant_role", "POST", "/admin/users/{username}/role",
+             "Give a user a new role and unit (its right to act for the old unit ends here)", ADMINS, grant_role,
+             "admin", path_fields=(USERNAME,),
+             body=(Field("role", ENUM, RULE, choices=ACCOUNT_ROLES),
+                   Field("unit", STRING, RULE, False, "the unit whose key signs (staff and admin roles)",
+                         max_length=64)),
+             response=USER_SCHEMA),
     Endpoint("issue_token", "POST", "/admin/users/{username}/tokens",
              "Issue an API token acting as the user (shown once; stored as SHA-256)", ADMINS, issue_token, "admin",
              path_fields=(USERNAME,),

@@ -98,3 +98,22 @@ def test_an_auditor_replays_the_account_registry_without_its_hashes(app: Flask) 
     text = answer.get_data(as_text=True)
     assert "UserCreated" in text and "TokenIssued" in text
     assert "$argon2" not in text and "password_hash" not in text and "token_hash" not in text
+
+
+def test_the_api_sets_a_password_and_grants_a_role_as_registry_events(any_app: Flask) -> None:
+    admin = Api(any_app, "admin")
+    assert admin.ok("/admin/users/dept/password", {"password": "dept-new-password"})["username"] == "dept"
+    assert last_registry_event(any_app) == ("PasswordChanged", "admin")
+    moved = admin.ok("/admin/users/dept/role", {"role": "recording_unit", "unit": "nt-tax-bureau"})
+    assert (moved["role"], moved["unit"]) == ("recording_unit", "nt-tax-bureau")
+    assert last_registry_event(any_app) == ("RoleGranted", "admin")
+    with any_app.app_context():
+        assert services().accounts.authenticate("dept", "dept-new-password").unit == "nt-tax-bureau"  # type: ignore[union-attr]
+        version = services().accounts.registry.version()
+    short = admin.post("/admin/users/dept/password", {"password": "short"})
+    assert short.status_code == 422 and error_of(short)["field"] == "password"
+    no_unit = admin.post("/admin/users/dept/role", {"role": "auditor"})
+    assert no_unit.status_code == 422 and error_of(no_unit)["field"] == "unit"
+    assert admin.post("/admin/users/ghost/role", {"role": "auditor", "unit": "u"}).status_code == 404
+    with any_app.app_context():
+        assert services().accounts.registry.version() == version
