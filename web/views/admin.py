@@ -20,7 +20,7 @@ from web.roles import ACCOUNT_ROLES
 from web.views.common import done, form_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-USER_STEPS = ("add", "token", "revoke_token", "deactivate", "activate")
+USER_STEPS = ("add", "token", "revoke_token", "password", "grant", "deactivate", "activate")
 
 
 def _user_step() -> ResponseReturnValue:
@@ -41,6 +41,12 @@ def _user_step() -> ResponseReturnValue:
         if subject:
             services().credit.subject(UUID(subject))
         done(_("User added:"), username)
+    elif step == "password":
+        accounts.set_password(username, forms.text("password", "HA-5.2"), by=by)
+        done(_("Password changed:"), username)
+    elif step == "grant":
+        accounts.grant_role(username, forms.choice("role", ACCOUNT_ROLES, "HA-5.2"), forms.optional_text("unit"), by=by)
+        done(_("Role granted:"), username)
     elif step == "token":
         token = accounts.issue_token(username, forms.text("label", "HA-5.2"), by=by)
         done(_("API token (shown once, store it now):"), token)

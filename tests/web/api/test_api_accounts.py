@@ -117,3 +117,21 @@ def test_the_api_sets_a_password_and_grants_a_role_as_registry_events(any_app: F
     assert admin.post("/admin/users/ghost/role", {"role": "auditor", "unit": "u"}).status_code == 404
     with any_app.app_context():
         assert services().accounts.registry.version() == version
+
+
+def test_the_admin_forms_set_a_password_and_grant_a_role(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "admin")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "设置密码" in page and "授予角色和单位" in page and "撤销接口令牌" in page
+    assert post(client, "/admin/users", {"step": "password", "username": "office",
+                                         "password": "office-new-password"}).status_code == 302
+    assert post(client, "/admin/users", {"step": "grant", "username": "office", "role": "auditor",
+                                         "unit": "nt-discipline-supervision"}).status_code == 302
+    assert last_registry_event(app) == ("RoleGranted", "admin")
+    other = app.test_client()
+    assert other.post("/login", data={"username": "office", "password": "office-new-password",
+                                      "csrf_token": csrf_token(other)}).status_code == 302
+    assert other.get("/api/v1/me").get_json()["role"] == "auditor"
+    refused = post(client, "/admin/users", {"step": "grant", "username": "office", "role": "auditor", "unit": ""})
+    assert refused.status_code == 422 and 'id="error-unit"' in refused.get_data(as_text=True)
