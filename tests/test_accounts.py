@@ -193,6 +193,7 @@ def test_bad_account_input_names_field_and_rule_and_stores_nothing(world: World)
                         (lambda: accounts.set_password("ghost", "long-enough-1"), "username"),
                         (lambda: accounts.grant_role("clerk", "king", TAX), "role"),
                         (lambda: accounts.grant_role("clerk", "auditor", None), "unit"),
+                        (lambda: accounts.grant_role("clerk", "subject", None), "role"),
                         (lambda: accounts.issue_token("clerk", " "), "label"),
                         (lambda: accounts.set_password(OPERATOR, "long-enough-1"), "username")):
         with pytest.raises(RuleViolation) as refused:
@@ -215,7 +216,7 @@ def test_a_registry_event_signed_by_another_unit_is_refused_by_login_and_reporte
                "a key of the admin unit ledger-admin" in p for p in problems), problems
 
 
-def test_a_ledger_without_the_registry_is_noted_and_deleting_the_genesis_is_reported(backend_settings: Settings) -> None:
+def test_a_ledger_without_the_registry_is_noted_and_a_deleted_genesis_is_reported(backend_settings: Settings) -> None:
     app = initialised_ledger(backend_settings, (TAX,))
     try:
         report = verify_ledger(app, workers=1)

@@ -156,6 +156,9 @@ class AccountStore:
         """Give an account a new role and unit (rights for the old unit end at this position)."""
         if role not in ACCOUNT_ROLES:
             raise RuleViolation(RULE, "role", f"role {role!r} is not one of {', '.join(ACCOUNT_ROLES)}")
+        current = self.get(username)
+        if SUBJECT in (role, current.role if current else None):
+            raise RuleViolation(RULE, "role", "a subject account is tied to its subject: create a new account")
         self._change(by, lambda r: r.grant_role(by, username=username, role=role, unit=unit or None))
 
     def set_password(self, username: str, password: str, by: str = OPERATOR) -> None:

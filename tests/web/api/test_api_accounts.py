@@ -108,7 +108,8 @@ def test_the_api_sets_a_password_and_grants_a_role_as_registry_events(any_app: F
     assert (moved["role"], moved["unit"]) == ("recording_unit", "nt-tax-bureau")
     assert last_registry_event(any_app) == ("RoleGranted", "admin")
     with any_app.app_context():
-        assert services().accounts.authenticate("dept", "dept-new-password").unit == "nt-tax-bureau"  # type: ignore[union-attr]
+        user = services().accounts.authenticate("dept", "dept-new-password")
+        assert user is not None and user.unit == "nt-tax-bureau"
         version = services().accounts.registry.version()
     short = admin.post("/admin/users/dept/password", {"password": "short"})
     assert short.status_code == 422 and error_of(short)["field"] == "password"
