@@ -23,7 +23,8 @@ from domain.identifiers import synthetic_credit_code, synthetic_resident_id
 from domain.sanction import LIFT_PUSHED
 from domain.service import CreditService
 
-ADMIN = Actor("ledger-admin", "admin")
+CLERK = "clerk"  # confirms lifts for whichever department a measure names
+ADMIN = Actor("ledger-admin", "demo-publisher")  # not "admin": that is the demo admin login (`ledger users demo`)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁沈"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
@@ -276,7 +277,7 @@ def _confirm_lifts(s: CreditService, ids: list[UUID], on: date) -> None:
     for subject in ids:
         for sanction in s.sanctions_of(subject):
             if sanction.status == LIFT_PUSHED:
-                s.confirm_lift(actor(sanction.department, "clerk"), sanction_id=sanction.id, confirmed_on=on)
+                s.confirm_lift(actor(sanction.department, CLERK), sanction_id=sanction.id, confirmed_on=on)
 
 
 # --- LYG (tests/domain/test_domain_narrative_lyg.py) -----------------------------------------------

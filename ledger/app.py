@@ -235,6 +235,11 @@ class LedgerApplication(Application):
         self.refresh_keys(force=True)
         return signer
 
+    def save_as_root(self, *aggregates: Any) -> None:
+        """Store the aggregates' pending events signed with the root key (a registry's genesis)."""
+        self.refresh_keys(force=True)
+        self._save_signed(self.root_signer(), *aggregates)
+
     def revoke_key(self, key_id: str, reason: str) -> None:
         """Revoke a key: its signatures after this point are rejected."""
         self.refresh_keys(force=True)

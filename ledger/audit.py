@@ -13,6 +13,8 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 from tqdm import tqdm
 
+from ledger.account_audit import account_history, registry_rows
+from ledger.accountbook import AccountBook
 from ledger.aggregate_versions import version_problems
 from ledger.anchors import AnchoredTreeChecker, ExternalAnchors, accept_anchors, stored_tree_problems
 from ledger.app import LedgerApplication
@@ -26,6 +28,7 @@ from ledger.verifier import ChunkTree, Problem, RowResult, check_rows, chunk_tre
 from ledger.witnessing import quorum_notes
 
 _BOOK: KeyBook | None = None
+_ACCOUNTS: AccountBook | None = None
 
 
 @dataclass
@@ -59,6 +62,7 @@ def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, work
     report = VerifyReport(tree_size=app.log.tree_size())
     pinned = root_key or app.keystore.pinned_root()
     book = _key_history(app, pinned, report)
+    accounts = account_history(registry_rows(app), book, app.mapper.transcoder.decode, report.problems, report.notes)
     root = _root_verify_key(pinned, book)
     accepted, refused = accept_anchors(anchors or ExternalAnchors(), app.settings.origin, root)
     report.problems.extend(refused)
@@ -66,7 +70,7 @@ def verify_ledger(app: LedgerApplication, *, root_key: bytes | None = None, work
     checker = AnchoredTreeChecker(_checkpoints(app, book, report), accepted)
     bar = tqdm(total=report.tree_size, unit="ev", disable=not progress, desc="verify")
     previous: int | None = None
-    for result in _checked_chunks(app, book, workers, chunk, checker.sizes()):
+    for result in _checked_chunks(app, book, workers, chunk, checker.sizes(), accounts):
         report.problems.extend(result.rows.problems)
         report.signatures += result.rows.signatures
         previous = _check_chunk_order(result, previous, report)
@@ -156,33 +160,33 @@ READ_AHEAD_FROM = 8192  # positions; below this a reader thread (and its connect
 Span = tuple[int, int, tuple[int, ...]]  # positions [start, end) and the checkpoint sizes in (start, end]
 
 
-def _init_worker(settings: Any, book: KeyBook) -> None:
+def _init_worker(settings: Any, book: KeyBook, accounts: AccountBook | None = None) -> None:
     """Each worker process opens its own database connections."""
-    global _APP, _BOOK
-    _APP, _BOOK = LedgerApplication(settings), book
+    global _APP, _BOOK, _ACCOUNTS
+    _APP, _BOOK, _ACCOUNTS = LedgerApplication(settings), book, accounts
 
 
 def _work(span: Span) -> ChunkResult:
     assert _APP is not None and _BOOK is not None
-    return check_chunk(_APP, _BOOK, *span)
+    return check_chunk(_APP, _BOOK, *span, accounts=_ACCOUNTS)
 
 
 def check_chunk(app: LedgerApplication, book: KeyBook, start: int, end: int,
-                checkpoint_sizes: Sequence[int] = ()) -> ChunkResult:
-    """Read and check positions [start, end): rows, signatures, leaves, stored hashes, the chunk's subtree
-    and log order."""
-    return check_fetched_chunk(app.log.log_tuples(start, end), book, start, end, checkpoint_sizes)
+                checkpoint_sizes: Sequence[int] = (), accounts: AccountBook | None = None) -> ChunkResult:
+    """Read and check positions [start, end): rows, signatures, leaves, stored hashes, the chunk's subtree,
+    log order (and, with `accounts`, each event's actor user)."""
+    return check_fetched_chunk(app.log.log_tuples(start, end), book, start, end, checkpoint_sizes, accounts)
 
 
 def check_fetched_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
-                        checkpoint_sizes: Sequence[int] = ()) -> ChunkResult:
+                        checkpoint_sizes: Sequence[int] = (), accounts: AccountBook | None = None) -> ChunkResult:
     """Check the rows already read for positions [start, end) (see check_chunk): on the fast path if the chunk
     holds no problem, else on the thorough path that names every problem."""
-    fast = fast_chunk(rows, book, start, end, checkpoint_sizes)
+    fast = fast_chunk(rows, book, start, end, checkpoint_sizes, accounts)
     if fast is not None:
         result, tree = fast
     else:
-        result = check_rows(rows, book, start, end)
+        result = check_rows(rows, book, start, end, accounts)
         tree = chunk_tree(start, result, checkpoint_sizes)
         result.leaves, result.blobs = [], []  # built into the tree; not sent back to the joining process
     nids = [int(r[1]) for r in rows]
@@ -192,7 +196,7 @@ def check_fetched_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int
 
 
 def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, chunk: int,
-                    checkpoint_sizes: Sequence[int]) -> Iterator[ChunkResult]:
+                    checkpoint_sizes: Sequence[int], accounts: AccountBook | None = None) -> Iterator[ChunkResult]:
     size = app.log.tree_size()
     workers = workers or os.cpu_count() or 1
     if workers > 1:
@@ -201,11 +205,11 @@ def _checked_chunks(app: LedgerApplication, book: KeyBook, workers: int | None, 
                          for a in range(0, size, chunk)]
     if workers == 1 or len(spans) <= 1:
         if size >= READ_AHEAD_FROM:
-            yield from _read_ahead(app, book, spans)
+            yield from _read_ahead(app, book, spans, accounts)
         else:
-            yield from (check_chunk(app, book, *span) for span in spans)
+            yield from (check_chunk(app, book, *span, accounts=accounts) for span in spans)
         return
-    with get_context("fork").Pool(workers, initializer=_init_worker, initargs=(app.settings, book)) as pool:
+    with get_context("fork").Pool(workers, initializer=_init_worker, initargs=(app.settings, book, accounts)) as pool:
         pending: deque = deque()
         for span in spans:
             pending.append(pool.apply_async(_work, (span,)))
@@ -223,7 +227,8 @@ def _chunk_for_workers(size: int, workers: int, chunk: int) -> int:
     return chunk
 
 
-def _read_ahead(app: LedgerApplication, book: KeyBook, spans: Sequence[Span]) -> Iterator[ChunkResult]:
+def _read_ahead(app: LedgerApplication, book: KeyBook, spans: Sequence[Span],
+                accounts: AccountBook | None = None) -> Iterator[ChunkResult]:
     """Check the chunks in this process, reading each next chunk in a thread meanwhile (the database's
     work and the wait for it overlap the checks; both drivers release the GIL while they wait)."""
     with ThreadPoolExecutor(1) as reader:
@@ -232,7 +237,7 @@ def _read_ahead(app: LedgerApplication, book: KeyBook, spans: Sequence[Span]) ->
             assert ahead is not None
             rows = ahead.result()
             ahead = reader.submit(app.log.log_tuples, *spans[i + 1][:2]) if i + 1 < len(spans) else None
-            yield check_fetched_chunk(rows, book, start, end, sizes)
+            yield check_fetched_chunk(rows, book, start, end, sizes, accounts)
 
 
 def _check_chunk_order(chunk: ChunkResult, previous: int | None, report: VerifyReport) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from eventsourcing.persistence import PersistenceError
 
@@ -35,9 +35,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Create tables, the root key and the key registry (idempotent)."""
     app = open_ledger(create_tables=True, check=False)
     root = app.initialise()
+    _start_account_registry(app)
     print(f"ledger initialised: {app.settings.backend} database, root key {root}, "
           f"{app.event_count()} events, keys in {app.settings.keys_dir}")
     return 0
+
+
+def _start_account_registry(app: Any) -> None:
+    """Every new ledger gets the account registry's genesis right after the key registry's (see web/accounts.py)."""
+    from web.accounts import start_account_registry
+
+    start_account_registry(app)
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:

@@ -21,8 +21,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from domain.errors import DomainError
     from projections.bundle.export import AccessRequest, export_bundle
 
+    from ledger.account_ledger import AccountLedger
+
     app = open_ledger()
     try:
+        AccountLedger(app).require_actor(args.unit, args.user)
         service = _service(app)
         access = AccessRequest(Actor(args.unit, args.user), args.purpose, args.basis)
         out = export_bundle(app, service, resolve_subject(app, args.subject), args.out, as_of=args.as_of,

@@ -29,8 +29,24 @@ def demo_service(app: Any, clock: Callable[[], date]) -> Any:
     for unit in acting_units(service):
         if app.keybook.active_for(unit) is None:
             app.register_key(unit)
+    declare_demo_actors(app, acting_units(service))
     prepare(service)
     return service
+
+
+def declare_demo_actors(app: Any, units_of_clerk: list[str]) -> int:
+    """Declare the demo's acting users as system users of the account registry (if the ledger has one) before they
+    act, so that `verify` finds every demo event's actor_user allowed for its unit; how many were new."""
+    from domain.demo import ACTORS, ADMIN, CLERK
+    from ledger.account_ledger import AccountLedger
+
+    registry = AccountLedger(app)
+    if not registry.book().started:
+        return 0
+    units: dict[str, set[str]] = {CLERK: set(units_of_clerk)}
+    for actor in (*ACTORS, ADMIN):
+        units.setdefault(actor.user, set()).add(actor.unit)
+    return registry.declare_system_users(units, "demo actor of `ledger demo` (made-up data)")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

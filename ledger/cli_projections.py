@@ -100,6 +100,9 @@ def register_read(app: Any, args: argparse.Namespace, subject_id: UUID, what: st
     from domain.errors import DomainError
     from projections.base import ProjectionError
 
+    from ledger.account_ledger import AccountLedger
+
+    AccountLedger(app).require_actor(args.unit, args.user)
     try:
         _service(app).record_access(Actor(args.unit, args.user), subject_id=subject_id, purpose=args.purpose,
                               basis=args.basis, channel="cli", what=what)

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from nacl.exceptions import BadSignatureError
 
+from ledger.accountbook import AccountBook
 from ledger.envelope import (
     Envelope,
     EnvelopeError,
@@ -59,9 +60,11 @@ class RowResult:
     missing: list[int] = field(default_factory=list)
 
 
-def check_rows(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int) -> RowResult:
+def check_rows(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
+               accounts: AccountBook | None = None) -> RowResult:
     """Check each stored row (LOG_COLUMNS order: position, notification id, originator id, version, topic,
-    state, merkle) of positions [start, end); a position without a row is reported missing."""
+    state, merkle) of positions [start, end); a position without a row is reported missing. With `accounts`,
+    each event's actor_user must have held the right to act for its unit at its position."""
     result = RowResult([], [], 0)
     expected = start
     for row in rows:
@@ -73,7 +76,7 @@ def check_rows(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: in
         blob = None if row[6] is None else bytes(row[6])
         result.blobs.append(blob)
         try:
-            result.leaves.append(_check_row(row, blob, book, result))
+            result.leaves.append(_check_row(row, blob, book, result, accounts))
         except Exception as exc:  # a verifier reports damaged rows, it never crashes on them
             result.problems.append(Problem(position, "unreadable event row", "a well-formed row",
                                            f"{type(exc).__name__}: {exc}"))
@@ -91,7 +94,8 @@ def _missing(result: RowResult, position: int) -> None:
     result.missing.append(position)
 
 
-def _check_row(row: Sequence[Any], blob: bytes | None, book: KeyBook, out: RowResult) -> bytes | None:
+def _check_row(row: Sequence[Any], blob: bytes | None, book: KeyBook, out: RowResult,
+               accounts: AccountBook | None = None) -> bytes | None:
     pos, _, originator_id, version, topic, state, _ = row
     if blob is not None and len(blob) != HASH_SIZE * hash_count(pos):
         out.problems.append(Problem(pos, "stored Merkle hashes", f"{hash_count(pos)} hashes of 32 bytes",
@@ -115,6 +119,8 @@ def _check_row(row: Sequence[Any], blob: bytes | None, book: KeyBook, out: RowRe
                                     f"{short(blob[:HASH_SIZE])} (stored leaf)", f"{short(computed)} (recomputed from event)"))
     if envelope is not None and message is not None:
         problem = _check_signature(pos, topic, envelope, message, book)
+        if problem is None and accounts is not None and accounts.checks(pos):
+            problem = check_actor_user(pos, envelope.payload, book.records[envelope.key_id].unit, accounts)
     out.signatures += 1
     if problem is not None:
         out.problems.append(problem)
@@ -151,6 +157,26 @@ def _check_actor(pos: int, payload: bytes, signer_unit: str) -> Problem | None:
     if actor != signer_unit:
         return Problem(pos, "signer is not the acting unit", f"a key of unit {actor}", f"a key of unit {signer_unit}")
     return None
+
+
+def check_actor_user(pos: int, payload: bytes, signer_unit: str, accounts: AccountBook) -> Problem | None:
+    """An event's top-level actor_user must have held an active account (or system declaration) acting for its
+    actor_unit (the signer's unit when it names none) at this position of the log (HA-5.2)."""
+    if b'"actor_user"' not in payload:
+        return None
+    try:
+        fields = json.loads(payload.decode("utf-8"))
+    except ValueError:
+        return Problem(pos, "payload", "JSON", "undecodable bytes")
+    if not isinstance(fields, dict) or "actor_user" not in fields:
+        return None
+    unit = fields["actor_unit"] if isinstance(fields.get("actor_unit"), str) else signer_unit
+    user = fields["actor_user"]
+    reason = accounts.actor_problem(user, unit, pos)
+    if reason is None:
+        return None
+    return Problem(pos, f"user {user} acting for unit {unit}",
+                   f"an active account of {user} with a role for {unit} (account registry)", reason)
 
 
 @lru_cache(maxsize=256)

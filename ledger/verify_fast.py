@@ -30,22 +30,25 @@ from ledger.envelope import (
     verification_hashes,
     verify_signature,
 )
+from ledger.accountbook import AccountBook
 from ledger.keybook import REGISTRY_TOPIC_PREFIX, KeyBook, KeyProblem
 from ledger.merkle import HASH_SIZE
 from ledger.verifier import ChunkTree, RowResult, actor_pair, chunk_tree
 
 _EVENT_HEAD, _BATCH_HEAD = f"\0{EVENT_V1}", f"{BATCH_V1}1\n"
+_ACTOR_USER_KEY = b'"actor_user":"'
 
 
 def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: int,
-               checkpoint_sizes: Sequence[int] = ()) -> tuple[RowResult, ChunkTree] | None:
+               checkpoint_sizes: Sequence[int] = (), accounts: AccountBook | None = None,
+               ) -> tuple[RowResult, ChunkTree] | None:
     """RowResult and ChunkTree of a chunk [start, end) that holds no problem, or None when the chunk must be
     checked on the thorough path (a problem, or rows that are not exactly the chunk's positions)."""
     size = end - start
     if size < 1 or len(rows) != size:
         return None
     try:
-        leaves = _checked_leaves(rows, book, start)
+        leaves = _checked_leaves(rows, book, start, accounts)
     except (EnvelopeError, KeyProblem, BadSignatureError, ValueError, TypeError, IndexError, AttributeError):
         return None
     if leaves is None:
@@ -68,9 +71,11 @@ def fast_chunk(rows: Sequence[Sequence[Any]], book: KeyBook, start: int, end: in
     return result, ChunkTree(start, end, [nodes[0]], {}, blobs[-1][(level + 1) * HASH_SIZE:], [], [])
 
 
-def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) -> list[bytes] | None:
+def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int,
+                    accounts: AccountBook | None = None) -> list[bytes] | None:
     """Each row's recomputed leaf hash, or None at the first row that fails a check (see verifier._check_row)."""
     sha256, signers = hashlib.sha256, _signers(book)
+    windows, checked_after = _account_windows(accounts)
     leaves: list[bytes] = []
     append = leaves.append
     expected = start
@@ -109,7 +114,39 @@ def _checked_leaves(rows: Sequence[Sequence[Any]], book: KeyBook, start: int) ->
         first = state.find(b'"actor_unit"', payload_start)
         if first >= 0 and (not state.startswith(signer.actor_pair, first) or state.find(b'"actor_unit"', first + 1) >= 0):
             return None  # not exactly one "actor_unit", naming the signer's unit: decided on the slow path
+        if position > checked_after:
+            user = _actor_user(state, payload_start)
+            if user is None:
+                return None
+            if user:
+                for low, high in windows.get((user, signer.unit), ()):
+                    if low < position <= high:
+                        break
+                else:
+                    return None
     return leaves
+
+
+def _account_windows(accounts: AccountBook | None) -> tuple[dict[tuple[bytes, str], Any], float]:
+    """The account book's acting windows keyed by the user name's UTF-8 bytes, and the position after which actor
+    users are checked (infinity: not checked)."""
+    if accounts is None or not accounts.started or accounts.genesis_position is None:
+        return {}, float("inf")
+    return accounts.byte_windows(), accounts.genesis_position
+
+
+def _actor_user(state: bytes, payload_start: int) -> bytes | None:
+    """The one "actor_user" name of a payload as stored; b"" when it has none; None (decide on the slow path) when
+    it has more than one, or one that is not a plain JSON string without escapes."""
+    first = state.find(b'"actor_user"', payload_start)
+    if first < 0:
+        return b""
+    if not state.startswith(_ACTOR_USER_KEY, first) or state.find(b'"actor_user"', first + 12) >= 0:
+        return None
+    start = first + len(_ACTOR_USER_KEY)
+    end = state.find(b'"', start)
+    raw = state[start:end]
+    return None if end < 0 or not raw or b"\\" in raw else raw
 
 
 class _Signer(NamedTuple):
@@ -121,6 +158,7 @@ class _Signer(NamedTuple):
     tail: str  # "\n<key id>\n", the end of the event and batch encodings
     actor_pair: bytes  # '"actor_unit":"<unit>"' as the ledger's JSON writes it
     is_root: bool
+    unit: str
 
 
 def _signers(book: KeyBook) -> dict[bytes, _Signer]:
@@ -134,5 +172,5 @@ def _signers(book: KeyBook) -> dict[bytes, _Signer]:
             low -= 1
         high = float("inf") if record.ended_position is None else record.ended_position
         signers[key_id.encode("utf-8")] = _Signer(low, high, record.public_key, f"\n{key_id}\n",
-                                                  actor_pair(record.unit), is_root)
+                                                  actor_pair(record.unit), is_root, record.unit)
     return signers

@@ -116,10 +116,10 @@ def test_cli_init_keys_checkpoint_prove_verify_round_trip(fresh: Cli) -> None:
     assert "ledger initialised" in cli.ok("init")
     for unit in ("dept-a", "dept-b"):
         assert re.match(rf"registered {unit}:[0-9a-f]{{16}} for unit {unit}\n", cli.ok("keys", "create", unit))
-    # init is idempotent
-    assert cli.count() == 3
+    # init is idempotent (it writes the key registry's and the account registry's genesis)
+    assert cli.count() == 4
     second = cli.ok("init")
-    assert "3 events" in second and cli.count() == 3
+    assert "4 events" in second and cli.count() == 4
     # keys list / rotate / revoke
     keys = key_ids(cli.ok("keys", "list"))
     assert sorted(unit for unit, _ in keys.values()) == ["dept-a", "dept-b", "ledger"]
@@ -127,7 +127,7 @@ def test_cli_init_keys_checkpoint_prove_verify_round_trip(fresh: Cli) -> None:
     old_a = next(k for k, (unit, _) in keys.items() if unit == "dept-a")
     first_note = cli.ok("checkpoint")
     size1, root1 = signed_root(cli, first_note)
-    assert size1 == 3
+    assert size1 == 4
     rotated = cli.ok("keys", "rotate", "dept-a")
     new_a = KEY_ID.search(rotated.split("signs with", 1)[1]).group(1)  # type: ignore[union-attr]
     assert new_a != old_a and new_a.startswith("dept-a:")
@@ -137,7 +137,7 @@ def test_cli_init_keys_checkpoint_prove_verify_round_trip(fresh: Cli) -> None:
     assert "laptop stolen" in cli.outputs[-2]
     second_note = cli.ok("checkpoint")
     size2, root2 = signed_root(cli, second_note)
-    assert size2 == 5 == cli.count()
+    assert size2 == 6 == cli.count()
     assert cli.ok("checkpoint") == second_note  # nothing new: the same checkpoint
     # inclusion proofs parse as JSON and verify with ledger.merkle against the signed root
     app = cli.open()
@@ -153,17 +153,17 @@ def test_cli_init_keys_checkpoint_prove_verify_round_trip(fresh: Cli) -> None:
             merkle.verify_inclusion(leaf, position, size2, [base64.b64decode(p) for p in proof["proof"]], root2)
     finally:
         app.close()
-    old = json.loads(cli.ok("prove", "inclusion", "1", "--tree-size", "3"))
-    merkle.verify_inclusion(base64.b64decode(old["leaf_hash"]), 1, 3,
+    old = json.loads(cli.ok("prove", "inclusion", "1", "--tree-size", "4"))
+    merkle.verify_inclusion(base64.b64decode(old["leaf_hash"]), 1, 4,
                             [base64.b64decode(p) for p in old["proof"]], root1)
-    consistency = json.loads(cli.ok("prove", "consistency", "3", "5"))
-    assert signed_root(cli, consistency["old_checkpoint"]) == (3, root1)
-    assert signed_root(cli, consistency["new_checkpoint"]) == (5, root2)
-    merkle.verify_consistency(3, 5, root1, root2, [base64.b64decode(p) for p in consistency["proof"]])
+    consistency = json.loads(cli.ok("prove", "consistency", "4", "6"))
+    assert signed_root(cli, consistency["old_checkpoint"]) == (4, root1)
+    assert signed_root(cli, consistency["new_checkpoint"]) == (6, root2)
+    merkle.verify_consistency(4, 6, root1, root2, [base64.b64decode(p) for p in consistency["proof"]])
     # verify
     done = cli.run("verify", "--workers", "1")
     assert done.returncode == 0, done.stdout
-    assert "INTACT: 5 events, 5 signatures, 2 checkpoints, 4 keys checked" in done.stdout
+    assert "INTACT: 6 events, 6 signatures, 2 checkpoints, 4 keys checked" in done.stdout
     assert "FAIL" not in done.stdout
     done = cli.run("verify", "--root-key", str(cli.settings.keys_dir / "root.pub"))
     assert done.returncode == 0, done.stdout

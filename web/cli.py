@@ -1,21 +1,14 @@
-"""`ledger serve` (waitress) and `ledger users add | list | token | demo` (accounts of the web service)."""
+"""`ledger serve` (waitress), `ledger users demo` and the other `ledger users` commands (web/cli_users.py)."""
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
-import sys
-from uuid import UUID
 
 from ledger.cli import open_ledger
+from web.cli_users import register as register_users
 
 LOOPBACK_NAMES = ("localhost",)
-
-
-def _fail(message: object) -> int:
-    """One line on stderr and exit status 2, like every other `ledger` user error."""
-    print(f"ledger: error: {message}", file=sys.stderr)
-    return 2
 
 
 def _engine_and_accounts():  # type: ignore[no-untyped-def]
@@ -25,7 +18,7 @@ def _engine_and_accounts():  # type: ignore[no-untyped-def]
     app = open_ledger()
     engine = make_engine(app.settings)
     ensure_tables(engine)
-    return app, engine, AccountStore(engine)
+    return app, engine, AccountStore(engine, app)
 
 
 def _is_loopback(host: str) -> bool:
@@ -53,45 +46,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users_add(args: argparse.Namespace) -> int:
-    """Add an account."""
-    from domain.errors import RuleViolation
-
-    _, engine, accounts = _engine_and_accounts()
-    try:
-        subject = UUID(args.subject_id) if args.subject_id else None
-    except ValueError:
-        return _fail(f"--subject-id {args.subject_id!r} is not an id")
-    try:
-        user = accounts.add_user(args.username, args.password, args.role, unit=args.unit, subject_id=subject,
-                                 display_name=args.display_name or args.username)
-    except RuleViolation as exc:
-        return _fail(exc)
-    print(f"added {user.username} ({user.role}{', unit ' + user.unit if user.unit else ''})")
-    return 0
-
-
-def cmd_users_list(args: argparse.Namespace) -> int:
-    """List the accounts."""
-    _, _, accounts = _engine_and_accounts()
-    print(f"{'USER':20} {'ROLE':16} {'UNIT':28} {'ACTIVE':6} SUBJECT")
-    for u in accounts.all():
-        print(f"{u.username:20} {u.role:16} {u.unit or '-':28} {'yes' if u.active else 'no':6} {u.subject_id or '-'}")
-    return 0
-
-
-def cmd_users_token(args: argparse.Namespace) -> int:
-    """Issue an API token for a user (printed once; only its hash is stored)."""
-    from domain.errors import RuleViolation
-
-    _, _, accounts = _engine_and_accounts()
-    try:
-        print(accounts.issue_token(args.username, args.label))
-    except RuleViolation as exc:
-        return _fail(exc)
-    return 0
-
-
 def cmd_users_demo(args: argparse.Namespace) -> int:
     """Create the demo logins (one per role, idempotent) and print them with their passwords."""
     from web.demo_users import ensure_demo_users
@@ -110,17 +64,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     p.set_defaults(func=cmd_serve)
     users = sub.add_parser("users", help="web accounts").add_subparsers(dest="users_command", required=True)
-    p = users.add_parser("add", help="add an account")
-    p.add_argument("username")
-    p.add_argument("--password", required=True)
-    p.add_argument("--role", required=True)
-    p.add_argument("--unit", default=None, help="the unit the user acts for (signs with)")
-    p.add_argument("--subject-id", default=None, help="subject accounts: the subject id")
-    p.add_argument("--display-name", default=None)
-    p.set_defaults(func=cmd_users_add)
-    users.add_parser("list", help="list the accounts").set_defaults(func=cmd_users_list)
-    p = users.add_parser("token", help="issue an API token for a user")
-    p.add_argument("username")
-    p.add_argument("--label", required=True, help="what the token is for, e.g. the department's system")
-    p.set_defaults(func=cmd_users_token)
+    register_users(users)
     users.add_parser("demo", help="create the demo logins, one per role (idempotent)").set_defaults(func=cmd_users_demo)

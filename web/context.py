@@ -50,7 +50,10 @@ def build_services(settings: Settings, today: Callable[[], date] = office_today)
     ensure_tables(engine)
     create_views(engine)
     credit = CreditService(ledger, profiles, ledger.keystore.subject_secret(), today=today)
-    return Services(ledger, credit, engine, AccountStore(engine), profiles)
+    accounts = AccountStore(engine, ledger)
+    if accounts.book().started:
+        accounts.sync()  # the tables agree with the registry from the start (rows written by hand go)
+    return Services(ledger, credit, engine, accounts, profiles)
 
 
 def install(app: Flask, services_: Services) -> None:

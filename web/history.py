@@ -11,7 +11,7 @@ from ledger.app import LedgerApplication
 from ledger.envelope import unpack
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor_unit", "actor_user",
-          "policy_hash"}
+          "policy_hash", "password_hash", "token_hash"}  # the account registry's hashes are never shown
 NOT_BUSINESS_DATES = {"birth_date"}  # a subject's birth date is personal data, not the date of a step
 
 

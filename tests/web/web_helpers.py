@@ -40,7 +40,7 @@ def build_ledger(settings: Settings) -> UUID:
         person = service.register_person(Actor("nt-tax-bureau", "recorder"), name="王小明", id_number=valid_id())
         engine = make_engine(settings)
         ensure_tables(engine)
-        accounts = AccountStore(engine)
+        accounts = AccountStore(engine, app)
         for login in DEMO:
             accounts.add_user(login.username, login.password, login.role, unit=login.unit,
                               subject_id=person if login.role == "subject" else None,

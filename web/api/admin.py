@@ -12,7 +12,7 @@ from web.accounts import RULE, User, check_account
 from web.api.commands import PROFILES, command
 from web.api.errors import ApiError
 from web.api.serialize import plain
-from web.api.spec import ENUM, ID_RESPONSE, STRING, UUID_, Endpoint, Field
+from web.api.spec import ENUM, ID_RESPONSE, INTEGER, STRING, UUID_, Endpoint, Field
 from web.context import services
 from web.principal import current_principal
 from web.roles import ACCOUNT_ROLES, ADMIN
@@ -62,7 +62,7 @@ def add_user(args: dict[str, Any]) -> dict[str, Any]:
         services().credit.subject(args["subject_id"])  # 404 when unknown
     user = services().accounts.add_user(args["username"], args["password"], args["role"], unit=args.get("unit"),
                                         subject_id=args.get("subject_id"),
-                                        display_name=args.get("display_name", ""))
+                                        display_name=args.get("display_name", ""), by=_by())
     return _user_json(user)
 
 
@@ -73,23 +73,51 @@ def set_active(active: bool) -> Any:
         _existing(username)
         if not active and username == current_principal().username:
             raise ApiError(422, "an administrator cannot deactivate the account it is using", "username", RULE)
-        services().accounts.set_active(username, active)
+        services().accounts.set_active(username, active, by=_by())
         return _user_json(_existing(username))
     run.__name__ = "activate_user" if active else "deactivate_user"
     return run
 
 
+def set_password(args: dict[str, Any]) -> dict[str, Any]:
+    """A new password for the user (a new argon2 hash recorded in the account registry)."""
+    _existing(args["username"])
+    services().accounts.set_password(args["username"], args["password"], by=_by())
+    return _user_json(_existing(args["username"]))
+
+
+def grant_role(args: dict[str, Any]) -> dict[str, Any]:
+    """A new role and unit for the user: its right to act for the old unit ends at this log position."""
+    _existing(args["username"])
+    services().accounts.grant_role(args["username"], args["role"], args.get("unit"), by=_by())
+    return _user_json(_existing(args["username"]))
+
+
 def issue_token(args: dict[str, Any]) -> dict[str, Any]:
     """A new API token acting as the user; shown once, only its hash is stored."""
     _existing(args["username"])
-    token = services().accounts.issue_token(args["username"], args["label"])
+    token = services().accounts.issue_token(args["username"], args["label"], by=_by())
     return {"username": args["username"], "label": args["label"], "token": token}
 
 
 def revoke_tokens(args: dict[str, Any]) -> dict[str, Any]:
     """Revoke every API token of the user (its systems must be given a new one)."""
     _existing(args["username"])
-    return {"username": args["username"], "revoked": services().accounts.revoke_tokens(args["username"])}
+    return {"username": args["username"], "revoked": services().accounts.revoke_tokens(args["username"], by=_by())}
+
+
+def revoke_token(args: dict[str, Any]) -> dict[str, Any]:
+    """Revoke one API token by its id (the user's other tokens keep working)."""
+    token_id = args["token_id"]
+    if not any(t.token_id == token_id and t.active for t in services().accounts.tokens()):
+        raise ApiError(404, f"no active token {token_id}", "token_id", RULE)
+    services().accounts.revoke_token(token_id, by=_by())
+    return {"token_id": token_id, "revoked": 1}
+
+
+def _by() -> str:
+    """The acting administrator (recorded as actor_user of the registry event)."""
+    return current_principal().username or ""
 
 
 def key_history(args: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +169,17 @@ ADMIN_ENDPOINTS: tuple[Endpoint, ...] = (
              "admin", path_fields=(USERNAME,), response=USER_SCHEMA),
     Endpoint("activate_user", "POST", "/admin/users/{username}/activation", "Activate an account again", ADMINS,
              set_active(True), "admin", path_fields=(USERNAME,), response=USER_SCHEMA),
+    Endpoint("set_password", "POST", "/admin/users/{username}/password",
+             "Set a user's password (a new argon2 hash in the account registry)", ADMINS, set_password, "admin",
+             path_fields=(USERNAME,), body=(Field("password", STRING, RULE, description="at least 8 characters"),),
+             response=USER_SCHEMA),
+    Endpoint("grant_role", "POST", "/admin/users/{username}/role",
+             "Give a user a new role and unit (its right to act for the old unit ends here)", ADMINS, grant_role,
+             "admin", path_fields=(USERNAME,),
+             body=(Field("role", ENUM, RULE, choices=ACCOUNT_ROLES),
+                   Field("unit", STRING, RULE, False, "the unit whose key signs (staff and admin roles)",
+                         max_length=64)),
+             response=USER_SCHEMA),
     Endpoint("issue_token", "POST", "/admin/users/{username}/tokens",
              "Issue an API token acting as the user (shown once; stored as SHA-256)", ADMINS, issue_token, "admin",
              path_fields=(USERNAME,),
@@ -151,6 +190,11 @@ ADMIN_ENDPOINTS: tuple[Endpoint, ...] = (
              "Revoke every API token of the user", ADMINS, revoke_tokens, "admin", path_fields=(USERNAME,),
              response={"type": "object", "required": ["username", "revoked"], "additionalProperties": False,
                        "properties": {"username": TEXT, "revoked": {"type": "integer"}}}),
+    Endpoint("revoke_token", "POST", "/admin/tokens/{token_id}/revocation",
+             "Revoke one API token (a signed event of the account registry)", ADMINS, revoke_token, "admin",
+             path_fields=(Field("token_id", INTEGER, RULE, description="the token's id"),),
+             response={"type": "object", "required": ["token_id", "revoked"], "additionalProperties": False,
+                       "properties": {"token_id": {"type": "integer"}, "revoked": {"type": "integer"}}}),
     Endpoint("key_history", "GET", "/admin/keys", "The key history (every key, when it ended and why) and the units "
              "the profiles name", ADMINS, key_history, "admin",
              response={"type": "object", "required": ["keys", "units"],

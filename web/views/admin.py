@@ -20,35 +20,51 @@ from web.roles import ACCOUNT_ROLES
 from web.views.common import done, form_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-USER_STEPS = ("add", "token", "deactivate", "activate")
+USER_STEPS = ("add", "token", "revoke_token", "password", "grant", "deactivate", "activate")
 
 
 def _user_step() -> ResponseReturnValue:
-    accounts = services().accounts
+    accounts, by = services().accounts, current_principal().username or ""
     step = forms.choice("step", USER_STEPS, "HA-5.2")
+    if step == "revoke_token":
+        token_id = forms.choice("token_id", {str(t.token_id) for t in accounts.tokens() if t.active}, "HA-5.2")
+        accounts.revoke_token(int(token_id), by=by)
+        done(_("API token revoked:"), token_id)
+        return redirect(url_for("admin.users"))
     username = forms.text("username", "HA-5.2")
     if step == "add":
         subject = forms.optional_text("subject_id")
         accounts.add_user(username, forms.text("password", "HA-5.2"), forms.choice("role", ACCOUNT_ROLES, "HA-5.2"),
                           unit=forms.optional_text("unit"),
                           subject_id=forms.ident("subject_id", "HA-5.2") if subject else None,
-                          display_name=forms.text("display_name", "HA-5.2", required=False))
+                          display_name=forms.text("display_name", "HA-5.2", required=False), by=by)
         if subject:
             services().credit.subject(UUID(subject))
         done(_("User added:"), username)
+    elif step == "password":
+        accounts.set_password(username, forms.text("password", "HA-5.2"), by=by)
+        done(_("Password changed:"), username)
+    elif step == "grant":
+        accounts.grant_role(username, forms.choice("role", ACCOUNT_ROLES, "HA-5.2"), forms.optional_text("unit"), by=by)
+        done(_("Role granted:"), username)
     elif step == "token":
-        token = accounts.issue_token(username, forms.text("label", "HA-5.2"))
+        token = accounts.issue_token(username, forms.text("label", "HA-5.2"), by=by)
         done(_("API token (shown once, store it now):"), token)
     else:
-        accounts.set_active(username, step == "activate")
+        accounts.set_active(username, step == "activate", by=by)
         done(_("Account updated:"), username)
     return redirect(url_for("admin.users"))
 
 
 @bp.route("/users", methods=["GET", "POST"])
 def users() -> ResponseReturnValue:
-    """Accounts: add, issue an API token, deactivate or activate (accounts are never deleted)."""
-    return form_page("admin/users.html", _user_step, users=services().accounts.all(), roles=ACCOUNT_ROLES)
+    """Accounts: add, issue or revoke an API token, deactivate or activate (accounts are never deleted); every
+    change is a signed event of the account registry."""
+    accounts = services().accounts
+    tokens = accounts.tokens()
+    options = [(str(t.token_id), f"{t.token_id} — {t.username} — {t.label}") for t in tokens if t.active]
+    return form_page("admin/users.html", _user_step, users=accounts.all(), roles=ACCOUNT_ROLES, tokens=tokens,
+                     token_options=options)
 
 
 def _unit_step() -> ResponseReturnValue:

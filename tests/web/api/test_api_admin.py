@@ -113,7 +113,7 @@ def test_unit_keys_are_registered_rotated_and_listed_jy_5(app: Flask) -> None:
 
 
 def test_publishing_a_profile_again_is_a_no_op_and_a_checkpoint_is_signed_jy_16(app: Flask) -> None:
-    admin, before = Api(app, "admin"), event_total(app)
+    admin, auditor, before = Api(app, "admin"), Api(app, "auditor"), event_total(app)  # tokens are ledger events
     published = admin.ok("/profiles", {"profile_id": "NT"})["id"]
     assert admin.ok("/profiles", {"profile_id": "NT"})["id"] == published and event_total(app) == before
     unknown = admin.post("/profiles", {"profile_id": "XX"})
@@ -126,7 +126,7 @@ def test_publishing_a_profile_again_is_a_no_op_and_a_checkpoint_is_signed_jy_16(
     assert pinned is not None
     checked = SignedCheckpoint.from_text(signed["checkpoint"]).verify({origin: VerifyKey(pinned)})
     assert signed["tree_size"] == size == checked.size
-    assert Api(app, "auditor").read("/checkpoints/latest")["checkpoint"] == signed["checkpoint"]
+    assert auditor.read("/checkpoints/latest")["checkpoint"] == signed["checkpoint"]
     assert admin.ok("/checkpoints") == signed  # unchanged log: the stored checkpoint
 
 
