@@ -70,7 +70,7 @@ def public(setup: Setup, step: str, valid_at: date | None) -> list[tuple[str, bo
     ("RB_flagged", date(2025, 2, 15), [(A, False), (B, True)]),  # one year from 2024-03-01 as then recorded
     ("RB_corrected", date(2025, 2, 15), [(A, False)]),  # one year from 2024-02-01 after the correction
     ("swept", None, [(A, False)]),  # NT-PCI-30: expired, no longer public
-    ("RB_corrected", None, [(A, False), (B, False)]),
+    ("RB_corrected", None, [(A, False)]),  # None is today: B's validity ended 2025-02-01, unswept or not (issue 14)
     ("swept", date(2025, 1, 15), [(A, False), (B, False)]),  # the archive still answers for a past date
 ])
 def test_nt_pci_30_32_public_view_as_of_and_valid_at(scenario_ledger: Setup, step: str, valid_at: date | None,

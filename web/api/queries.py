@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.effective import item_in_force, item_published
 from domain.errors import RuleViolation
 from projections.public import public_list_query
 from web.api.errors import ApiError
@@ -78,11 +79,12 @@ def public_query(args: dict[str, Any]) -> dict[str, Any]:
     subject = _lookup(args["q"])
     if subject is None:
         return {"found": False, "masked": None, "records": [], "list_entries": []}
+    today = credit.today()  # NT-PCI-30, JY-20: in force on the business day, swept or not
     records = [{"behaviour_code": r.behaviour_code, "tier": r.tier, "valid_until": plain(r.valid_until),
                 "determination_date": plain(r.determination_date)}
-               for r in credit.records_of(subject.id) if r.published and r.in_force]
+               for r in credit.records_of(subject.id) if item_published(r, today)]
     entries = [{"list_code": e.list_code, "status": e.status, "valid_until": plain(getattr(e, "valid_until", None))}
-               for e in credit.list_entries_of(subject.id) if e.in_force and e.list_code in PUBLIC_LISTS]
+               for e in credit.list_entries_of(subject.id) if e.list_code in PUBLIC_LISTS and item_in_force(e, today)]
     return {"found": True, "masked": subject.masked(), "records": records, "list_entries": entries}
 
 
@@ -91,7 +93,7 @@ def public_lists(args: dict[str, Any]) -> dict[str, Any]:
     svc = services()
     svc.follower().run_once()
     with svc.engine.connect() as conn:
-        return {code: [plain(dict(r)) for r in conn.execute(public_list_query(code)).mappings()]
+        return {code: [plain(dict(r)) for r in conn.execute(public_list_query(code, svc.credit.today())).mappings()]
                 for code in PUBLIC_LISTS}
 
 
