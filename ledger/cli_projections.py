@@ -37,6 +37,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 def cmd_follow(args: argparse.Namespace) -> int:
     """Bring every projection up to date (once), or keep following the log by polling."""
+    from ledger.cli_sweep import start_daily_sweep
     from projections.db import make_engine
     from projections.follower import Follower
 
@@ -45,6 +46,7 @@ def cmd_follow(args: argparse.Namespace) -> int:
     if args.once:
         print(f"applied {follower.run_once()} events; tracked: {follower.positions()}")
     else:
+        start_daily_sweep(_service(app))  # NT-PCI-30, LYG-18: the sweep runs by itself
         follower.follow(args.poll)
     return 0
 
