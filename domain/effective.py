@@ -95,9 +95,10 @@ def item_status(item: Any, day: date) -> str:
 
 def check_item_in_force(item: Any, day: date, rule_id: str, field: str) -> None:
     """Refuse a step that needs the item in force on `day` (NT-PCI-30: no sanction beyond validity)."""
-    if item_in_force(item, day):
-        return
     period = period_of(item)
-    if item.in_force and standing(day, period.valid_from, period.valid_until, None) is Standing.PAST_LAST_DAY:
-        raise RuleViolation(rule_id, field, f"validity ended on {period.valid_until}: not in force on {day}")
-    raise RuleViolation(rule_id, field, f"{item_status(item, day)}, not in force on {day}")
+    where = standing(day, period.valid_from, period.valid_until, period.ended_on)
+    if where is Standing.IN_FORCE:
+        return
+    reason = {Standing.PAST_LAST_DAY: f"validity ended on {period.valid_until}",
+              Standing.NOT_STARTED: f"in force only from {period.valid_from}"}.get(where, item.status)
+    raise RuleViolation(rule_id, field, f"{reason}: not in force on {day}")
