@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from api_support import Api
 from casework_support import basis, run
 from flask import Flask
 from web_helpers import login, new_person_id, post
@@ -29,6 +30,12 @@ def _history(app: Flask) -> tuple[str, str, str]:
     objection = run(app, "file_objection", "nt-credit-office", record_id=current, grounds="wrong_or_incomplete",
                     statement="金额有误", filed_on=date(2025, 5, 20))  # NT-PCI-32: 10 working days
     return str(person), str(ended), str(objection)
+
+
+def _history_record(app: Flask, person: str, ended: str) -> str:
+    """The person's other record (still in force)."""
+    with app.app_context():
+        return next(str(r.id) for r in services().credit.records_of(person) if str(r.id) != ended)
 
 
 def _row_links(page: str, table: str) -> dict[str, str]:
@@ -56,6 +63,9 @@ def test_dashboard_lists_overdue_and_unswept_expiries_with_links_nt_pci_30_32(ap
         subject_page = client.get(f"/subjects/{person}").get_data(as_text=True)
     row = subject_page[subject_page.index(f'id="item-{ended}"'):]
     assert 'class="muted"' in row[:60] and '<td class="status">expired' in row[:row.index("</tr>")]  # shown expired before the sweep
+
+    status_on = Api(app, "credit_office").read(f"/subjects/{person}")["status_on"]  # the JSON subject file
+    assert (status_on[ended], status_on[_history_record(app, person, ended)]) == ("expired", "in_force")
 
     with app.app_context():
         services().credit.sweep(Actor("ledger-admin", "daily-sweep"), daily=True)
