@@ -78,7 +78,7 @@ class SweepThread(threading.Thread):
     def run(self) -> None:
         """Sweep now if due, then wait for the next scheduled moment (or a retry after a failure)."""
         ok = self.attempt()
-        while not self.stopped.wait(self._wait(ok)):
+        while not self.stopped.wait(self.seconds_to_wait(ok)):
             ok = self.attempt()
 
     def stop(self) -> None:
@@ -99,7 +99,8 @@ class SweepThread(threading.Thread):
         print(f"ledger: daily sweep of {day}: {state} (NT-PCI-30, LYG-18)", file=sys.stderr, flush=True)
         return True
 
-    def _wait(self, ok: bool) -> float:
+    def seconds_to_wait(self, ok: bool) -> float:
+        """Until the next scheduled moment; after a failure at most RETRY_SECONDS."""
         seconds = (next_run(self.now(), self.schedule.at) - self.now()).total_seconds()
         return max(1.0, seconds if ok else min(seconds, RETRY_SECONDS))
 

@@ -136,7 +136,7 @@ def test_a_failed_sweep_is_one_line_and_retried_sooner(tmp_path: Path, capsys: p
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"ledger: daily sweep of {T} failed: ")
     assert service.record(record_id).status == "in_force" and not service.swept_on(T)
-    assert thread._wait(False) == 300.0 and thread._wait(True) == pytest.approx(15 * 3600 + 300)
+    assert thread.seconds_to_wait(False) == 300.0 and thread.seconds_to_wait(True) == pytest.approx(15 * 3600 + 300)
     good = SweepThread(service, SweepSchedule(time(0, 5), "ledger-admin"), now=lambda: moment)
     good.start()
     deadline = clock.monotonic() + 60
@@ -167,3 +167,22 @@ def test_schedule_from_the_environment() -> None:
         with pytest.raises(ConfigError, match="LEDGER_SWEEP_AT"):
             SweepSchedule.from_env({"LEDGER_SWEEP_AT": bad})
     assert date.today() - T <= timedelta(days=1)  # T is the business day in China (within a day of the host's)
+
+
+def test_the_loop_sweeps_the_next_day_at_the_scheduled_time(tmp_path: Path) -> None:
+    from ledger_support.backends import sqlite_settings
+
+    app, service, record_id = _ledger_with_an_ended_record(sqlite_settings(tmp_path))
+    started, start = clock.monotonic(), datetime.combine(T - timedelta(days=1), time(23, 59, 58), tzinfo=CHINA)
+    thread = SweepThread(service, SweepSchedule(time(0, 0), "ledger-admin"),
+                         now=lambda: start + timedelta(seconds=clock.monotonic() - started))  # yesterday, 2 s to go
+    thread.start()
+    deadline = clock.monotonic() + 60
+    while not service.swept_on(T) and clock.monotonic() < deadline:
+        clock.sleep(0.2)
+    thread.stop()
+    thread.join(timeout=30)
+    assert service.swept_on(T - timedelta(days=1)) and service.swept_on(T) and thread.attempts == 2
+    assert service.record(record_id).status == "expired"  # its last day was yesterday: today's sweep expired it
+    assert app.get(DailySweep.create_id(T - timedelta(days=1))).expired == []  # on its last day it was in force
+    app.close()
