@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.effective import item_in_force, item_status
+from domain.effective import EXPIRED, item_in_force, item_status
 from web.charts import Period, periods_svg
 from web.context import services
 from web.history import Step, steps_of
@@ -18,7 +18,8 @@ def _periods(records: list[Any], entries: list[Any], sanctions: list[Any], today
     for e in entries:
         start = e.decision["confirmed_on"] if e.decision else e.drafted_on
         end = (e.closing or {}).get("on") or getattr(e, "valid_until", None)
-        found.append(Period("list_entry", f"{e.list_code} ({e.status})", start, end, not e.active))
+        closed = not e.active or item_status(e, today) == EXPIRED  # past its last day, swept or not (JY-20)
+        found.append(Period("list_entry", f"{e.list_code} ({e.status})", start, end, closed))
     for c in sanctions:
         lift = c.lift or {}
         found.append(Period("sanction", f"{c.measure_id} {c.department}", c.pushed_on,
