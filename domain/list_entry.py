@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.common import check_date, check_not_before, check_text, compute, is_late, stamp
 from domain.documents import document
+from domain.effective import check_item_in_force
 from domain.errors import RuleViolation
 from domain.policy import ListRule, PolicyProfile
 from domain.privacy import check_no_forbidden_data
@@ -24,7 +25,7 @@ ACTIVE = (DRAFTED, NOTICED, PUBLICISED, CONFIRMED)
 
 
 def check_basis_records(rule: ListRule, profile: PolicyProfile, subject: Subject,
-                        records: Sequence[DishonestyRecord], list_field: str | None) -> None:
+                        records: Sequence[DishonestyRecord], list_field: str | None, today: date) -> None:
     """A tiered list (black) rests on the subject's in-force records of that tier (HA-2.3, JY-4, LYG-13b)."""
     if rule.tier and not records:
         raise RuleViolation(rule.rule_ids[0], "record_ids", f"a {rule.code} entry rests on {rule.tier} records")
@@ -32,6 +33,7 @@ def check_basis_records(rule: ListRule, profile: PolicyProfile, subject: Subject
         if record.subject_id != subject.id or record.policy_id != profile.id:
             raise RuleViolation(rule.rule_ids[0], "record_ids", f"record {record.id} is another subject's or profile's")
         record.check_in_force("NT-PCI-30")
+        check_item_in_force(record, today, "NT-PCI-30", "record_ids")
         if rule.tier and record.tier != rule.tier:
             raise RuleViolation(rule.rule_ids[0], "record_ids", f"record {record.id} is {record.tier}, not {rule.tier}")
         act_field = profile.behaviours[record.behaviour_code].list_field
@@ -51,7 +53,7 @@ class ListEntry(Aggregate):
         rule = profile.list_rule(list_code)
         if rule.allowed_fields or list_field is not None:
             rule.check_field(list_field or "")
-        check_basis_records(rule, profile, subject, records, list_field)
+        check_basis_records(rule, profile, subject, records, list_field, today)
         check_date(drafted_on, today, rule.rule_ids[0], "drafted_on")
         check_no_forbidden_data({"reason": reason})
         return cls(

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from domain import effective
 from domain.errors import RuleViolation
 from domain.policy_content import build, canonical_json, check_keys, check_references, deadline_rule, jsonable, keyed
 from domain.policy_model import (
@@ -180,9 +181,8 @@ class PolicyProfile:
 
     def in_force_on(self, determination_date: date, tier_code: str, day: date) -> bool:
         """Whether a record is in force on `day`; tiers without a validity period never lapse by time."""
-        if not self.tier(tier_code).has_validity:
-            return day >= determination_date
-        return determination_date <= day <= self.validity_end(determination_date, tier_code)
+        last = self.validity_end(determination_date, tier_code) if self.tier(tier_code).has_validity else None
+        return effective.in_force_on(day, determination_date, last, None)  # the one decision (NT-PCI-30)
 
     def check_act_date(self, act_date: date, field: str = "act_date") -> None:
         """LYG-21: no retroactivity; an act before the profile took effect is not sanctioned."""

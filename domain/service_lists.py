@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.common import check_date, check_unit, credit_office
+from domain.effective import item_in_force
 from domain.errors import RuleViolation
 from domain.list_entry import ACTIVE, ListEntry
 from domain.policy import ListRule, PolicyProfile
@@ -47,7 +48,7 @@ class ListCommands(ServiceBase):
     def _check_excluded(self, uow: UnitOfWork, rule: ListRule, subject: Subject) -> None:
         """JY-6.1: a subject on a list this one excludes (red excludes black) is never entered."""
         for entry in self._entries(uow, subject):
-            if entry.in_force and entry.list_code in rule.excludes:
+            if entry.list_code in rule.excludes and item_in_force(entry, self.today()):  # JY-20: past its last day, off
                 raise RuleViolation("JY-6.1", "subject_id", f"subject is on the {entry.list_code} list ({entry.id})")
 
     def _entry_step(self, actor: Actor, list_entry_id: UUID, step: str, **fields: Any) -> UUID:

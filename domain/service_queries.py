@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.effective import awaiting_sweep
 from domain.errors import RuleViolation
 from domain.identifiers import CreditCode, ResidentId
 from domain.list_entry import ListEntry
@@ -17,9 +18,11 @@ from domain.repair import RepairApplication
 from domain.sanction import SanctionCase
 from domain.service_base import ServiceBase
 from domain.subject import PERSON, Subject, subject_id_for
+from domain.sweep_marker import DailySweep
 from domain.unit_of_work import UnitOfWork
 
 OVERDUE_INDEXES = {"objections": Objection, "repairs": RepairApplication, "sanctions": SanctionCase}
+EXPIRING_INDEXES = {"records": DishonestyRecord, "list_entries": ListEntry}
 
 
 class Queries(ServiceBase):
@@ -119,6 +122,27 @@ class Queries(ServiceBase):
                 found += [{"kind": cls.__name__, "id": item.id, **step, "days_late": (day - step["due"]).days}
                           for step in item.overdue(day)]
         return sorted(found, key=lambda s: (s["due"], str(s["id"])))
+
+    def awaiting_sweep(self, today: date | None = None) -> list[dict[str, Any]]:
+        """Records and list entries past their last day in force whose `Expired` event is not stored yet.
+
+        They are already shown and treated as expired (domain.effective, NT-PCI-30, JY-20); the sweep still
+        has to record the expiry, the automatic repair (LYG-18) and push the lifts.
+        """
+        day = today or self.today()
+        uow = self._read()
+        found = []
+        for name, cls in EXPIRING_INDEXES.items():
+            for item_id in self._due_items(uow, name, day):
+                item = uow.get(item_id, cls, "id")
+                if awaiting_sweep(item.in_force, item.valid_until, day):
+                    found.append({"kind": cls.__name__, "id": item.id, "subject_id": item.subject_id,
+                                  "step": "expire", "due": item.valid_until, "days_late": (day - item.valid_until).days})
+        return sorted(found, key=lambda s: (s["due"], str(s["id"])))
+
+    def swept_on(self, day: date) -> bool:
+        """Whether the daily sweep of `day` has run (its signed `DailySweep` marker exists)."""
+        return self._read().find(DailySweep.create_id(day), DailySweep) is not None
 
     def as_of(self, aggregate_id: UUID, version: int) -> Any:
         """An aggregate as it stood at `version` (transaction-time history, NT-PCI-35/36)."""

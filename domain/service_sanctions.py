@@ -8,11 +8,13 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.common import check_date, check_unit, credit_office
+from domain.effective import check_item_in_force
 from domain.errors import RuleViolation
 from domain.list_entry import ListEntry
 from domain.record import DishonestyRecord
 from domain.sanction import SanctionCase
 from domain.service_base import ServiceBase
+from domain.sweep_marker import DailySweep
 
 
 class SanctionCommands(ServiceBase):
@@ -33,10 +35,12 @@ class SanctionCommands(ServiceBase):
                 rule_id = "JY-6.2" if source.active else "JY-17"
                 raise RuleViolation(rule_id, "source_id", f"{source.list_code} entry is {source.status}, not confirmed")
             kind, trigger = "list_entry", source.list_code
+        today = self.today()
+        for day in sorted({today} | ({pushed_on} if isinstance(pushed_on, date) else set())):
+            check_item_in_force(source, day, "NT-PCI-30" if kind == "record" else "JY-20", "source_id")
         subject = self._subject(uow, source.subject_id)
         if uow.find(SanctionCase.create_id(source.id, subject.id, measure_id), SanctionCase) is not None:
             raise RuleViolation("JY-21", "measure_id", f"measure {measure_id} was already pushed for this source")
-        today = self.today()
         case = SanctionCase.push(actor, profile, today, source_kind=kind, source_id=source.id, subject_id=subject.id,
                                  trigger=trigger, target=subject.kind, measure_id=measure_id, pushed_on=pushed_on)
         self._file(uow, subject, "sanction", "sanctions", case)
@@ -93,10 +97,16 @@ class SanctionCommands(ServiceBase):
         return self._case_step(actor, sanction_id, "confirm_lift", confirmed_on=confirmed_on).id
 
     # --- NT-PCI-30, LYG-18: expiry ---------------------------------------------------------------
-    def sweep(self, actor: Actor, *, today: date | None = None) -> list[UUID]:
-        """Record expiry of everything whose validity ended and push the lifts; idempotent, run daily."""
+    def sweep(self, actor: Actor, *, today: date | None = None, daily: bool = False) -> list[UUID]:
+        """Record expiry of everything whose validity ended and push the lifts; idempotent, run daily.
+
+        `daily`: the scheduled sweep, saved with the day's signed `DailySweep` marker; nothing is done when
+        the day's marker exists (another process swept it).
+        """
         day = check_date(today or self.today(), self.today(), "NT-PCI-30", "today")
         uow = self._uow(actor)
+        if daily and uow.find(DailySweep.create_id(day), DailySweep) is not None:
+            return []
         expired: list[UUID] = []
         for record_id in self._due_items(uow, "records", day):
             record = uow.get(record_id, DishonestyRecord, "record_id")
@@ -115,5 +125,7 @@ class SanctionCommands(ServiceBase):
                 self._lift_sanctions(uow, subject, [entry.id], "validity ended (JY-20, LYG-18)", day)
                 self._withdraw_warnings(uow, subject, day)  # NT-JRP-3
                 expired.append(entry.id)
+        if daily:
+            uow.add(DailySweep.mark(actor, day, expired))
         uow.commit()
         return expired

@@ -38,6 +38,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def cmd_follow(args: argparse.Namespace) -> int:
     """Bring every projection up to date (once), or keep following the log by polling."""
     from ledger.checkpointer import start_checkpointer
+    from ledger.cli_sweep import start_daily_sweep
     from projections.db import make_engine
     from projections.follower import Follower
 
@@ -47,18 +48,21 @@ def cmd_follow(args: argparse.Namespace) -> int:
         print(f"applied {follower.run_once()} events; tracked: {follower.positions()}")
     else:
         start_checkpointer(app.settings)  # signs and witnesses checkpoints every N events / T seconds
+        start_daily_sweep(_service(app))  # NT-PCI-30, LYG-18: the sweep runs by itself
         follower.follow(args.poll)
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print a subject's status (JSON), as of a moment and/or in force on a date; the read is registered."""
+    from projections.asof import business_day
     from projections.timetravel import status
 
     app = open_ledger()
     subject_id = resolve_subject(app, args.subject)
-    answer = status(app, subject_id, args.position, valid_at=args.valid_at, as_of=args.as_of)
-    what = f"status at log position {answer.log_position}" + (f" valid at {args.valid_at}" if args.valid_at else "")
+    day = business_day(args.valid_at, args.as_of)  # in force on the day asked about, swept or not (NT-PCI-30)
+    answer = status(app, subject_id, args.position, valid_at=day, as_of=args.as_of)
+    what = f"status at log position {answer.log_position} valid at {day}"
     register_read(app, args, subject_id, what)
     print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     return 0

@@ -15,12 +15,13 @@ from typing import Any, Iterator
 
 from sqlalchemy import ColumnElement, Engine, Select, Table, and_, or_, select
 
+from domain.clock import office_today
 from ledger.app import LedgerApplication
 from projections.base import ProjectionError
 from projections.db import create_views, list_entry_versions, record_versions, subjects, tracking
 from projections.follower import Follower
 from projections.registry import projection
-from projections.status import IN_FORCE_STATUSES, OBJECTION_PENDING, PUBLIC_CLASS
+from projections.status import OBJECTION_PENDING, PUBLIC_CLASS, in_force_clause
 from projections.timetravel import covering, resolve_position
 
 STREAM_ROWS = 1000
@@ -39,11 +40,13 @@ class ViewAnswer:
     checkpoint_size: int | None
     rows: Iterator[dict[str, Any]]
     checkpoint_cosigners: tuple[str, ...] = ()  # witnesses whose cosignatures the note carries
+    day: date | None = None  # the business day the rows are in force on (valid_at, or as of's day, or today)
 
     def header(self) -> dict[str, Any]:
         """JSON-ready header (everything but the rows)."""
         return {"view": self.view, "list": self.list_code, "profile": self.profile,
                 "log_position": self.log_position, "valid_at": self.valid_at.isoformat() if self.valid_at else None,
+                "day": self.day.isoformat() if self.day else None,
                 "checkpoint": self.checkpoint, "checkpoint_size": self.checkpoint_size,
                 "checkpoint_cosigners": list(self.checkpoint_cosigners)}
 
@@ -54,36 +57,38 @@ def at_position(versions: Table, position: int) -> ColumnElement[bool]:
                 or_(versions.c.superseded_position.is_(None), versions.c.superseded_position > position))
 
 
-def in_force_on(versions: Table, day: date) -> ColumnElement[bool]:
-    """In force on `day` (valid time), as `projections.status.in_force_on` decides it."""
-    return and_(versions.c.valid_from <= day,
-                or_(versions.c.valid_until.is_(None), versions.c.valid_until >= day),
-                or_(versions.c.ended_on.is_(None), versions.c.ended_on > day))
+def business_day(valid_at: date | None, as_of: datetime | str | None = None) -> date:
+    """The day an answer is about: `valid_at`, else the business day of the `as_of` moment, else today."""
+    if valid_at is not None:
+        return valid_at
+    if as_of is not None:
+        return office_today(datetime.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
+    return office_today()
 
 
-def list_query(list_code: str, position: int, valid_at: date | None, profile: str | None = None) -> Select[Any]:
-    """Entries of a list at `position`: in force on `valid_at`, or confirmed and not ended when none is given."""
+def list_query(list_code: str, position: int, valid_at: date, profile: str | None = None) -> Select[Any]:
+    """Entries of a list at `position` in force on `valid_at` (NT-PCI-30, JY-20: swept or not)."""
     v = list_entry_versions
     query = (select(v.c.list_entry_id, subjects.c.masked_name, subjects.c.masked_id, v.c.list_code, v.c.policy_id,
                     v.c.list_field, v.c.status, v.c.valid_from, v.c.valid_until, v.c.ended_on,
                     v.c.recorded_position)
              .join(subjects, subjects.c.subject_id == v.c.subject_id)
              .where(v.c.list_code == list_code, at_position(v, position),
-                    in_force_on(v, valid_at) if valid_at else v.c.in_force.is_(True)))
+                    in_force_clause(v, valid_at)))
     if profile is not None:
         query = query.where(v.c.policy_id == profile)
     return query.order_by(v.c.valid_from, v.c.list_entry_id)
 
 
-def public_query(position: int, valid_at: date | None) -> Select[Any]:
-    """Public-class records at `position` in force on `valid_at` (or now), masked (NT-PCI-19/30, HA-3.2)."""
+def public_query(position: int, valid_at: date) -> Select[Any]:
+    """Public-class records at `position` in force on `valid_at`, masked (NT-PCI-19/30, HA-3.2)."""
     v = record_versions
     return (select(v.c.record_id, subjects.c.masked_name, subjects.c.masked_id, v.c.behaviour_code, v.c.tier,
                    v.c.determining_unit, v.c.determination_date, v.c.valid_from, v.c.valid_until, v.c.ended_on,
                    (v.c.status == OBJECTION_PENDING).label("objection_pending"), v.c.recorded_position)
             .join(subjects, subjects.c.subject_id == v.c.subject_id)
             .where(v.c.disclosure == PUBLIC_CLASS, at_position(v, position),
-                   in_force_on(v, valid_at) if valid_at else v.c.status.in_(IN_FORCE_STATUSES))
+                   in_force_clause(v, valid_at))
             .order_by(v.c.valid_from, v.c.record_id))
 
 
@@ -118,10 +123,10 @@ def list_as_of(app: LedgerApplication, engine: Engine, list_code: str, *, profil
                as_of_position: int | None = None, as_of: datetime | str | None = None,
                valid_at: date | None = None) -> Iterator[ViewAnswer]:
     """What the ledger showed at a position or moment about who was on `list_code` on `valid_at`."""
-    position = resolve_position(app, as_of_position, as_of)
-    query = list_query(list_code, position, valid_at, profile)
+    position, day = resolve_position(app, as_of_position, as_of), business_day(valid_at, as_of)
+    query = list_query(list_code, position, day, profile)
     with _answer(app, engine, "list", ("subjects", "list_entries"), position, query, list_code=list_code,
-                 profile=profile, valid_at=valid_at) as answer:
+                 profile=profile, valid_at=valid_at, day=day) as answer:
         yield answer
 
 
@@ -129,7 +134,7 @@ def list_as_of(app: LedgerApplication, engine: Engine, list_code: str, *, profil
 def public_as_of(app: LedgerApplication, engine: Engine, *, as_of_position: int | None = None,
                  as_of: datetime | str | None = None, valid_at: date | None = None) -> Iterator[ViewAnswer]:
     """What the public (masked) record view showed at a position or moment, in force on `valid_at`."""
-    position = resolve_position(app, as_of_position, as_of)
-    with _answer(app, engine, "public", ("subjects", "records"), position, public_query(position, valid_at),
-                 list_code=None, profile=None, valid_at=valid_at) as answer:
+    position, day = resolve_position(app, as_of_position, as_of), business_day(valid_at, as_of)
+    with _answer(app, engine, "public", ("subjects", "records"), position, public_query(position, day),
+                 list_code=None, profile=None, valid_at=valid_at, day=day) as answer:
         yield answer

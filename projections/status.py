@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import ColumnElement, Table, and_, or_
+
+from domain.effective import in_force_on as in_force_on  # the one decision (NT-PCI-30, JY-20), re-exported
+
 ACTIVE, OBJECTION_PENDING, CORRECTED = "active", "objection_pending", "corrected"
 REPAIRED, EXPIRED, REVOKED = "repaired", "expired", "revoked"
 RECORD_STATUSES = (ACTIVE, OBJECTION_PENDING, CORRECTED, REPAIRED, EXPIRED, REVOKED)
@@ -21,10 +25,8 @@ def record_status(closed: str | None, open_objections: int, corrections: int) ->
     return CORRECTED if corrections else ACTIVE
 
 
-def in_force_on(day: date, valid_from: date | None, valid_until: date | None, ended_on: date | None) -> bool:
-    """Whether a period is in force on `day`: started, not past its last valid day, not ended before."""
-    if valid_from is None or day < valid_from:
-        return False
-    if valid_until is not None and day > valid_until:
-        return False
-    return ended_on is None or day < ended_on
+def in_force_clause(table: Table, day: date) -> ColumnElement[bool]:
+    """`domain.effective.in_force_on` as a filter on a view's valid_from / valid_until / ended_on columns."""
+    return and_(table.c.valid_from.is_not(None), table.c.valid_from <= day,
+                or_(table.c.valid_until.is_(None), table.c.valid_until >= day),
+                or_(table.c.ended_on.is_(None), table.c.ended_on > day))

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.effective import effective_status, period_of
 from ledger.app import LedgerApplication
 from ledger.witnessing import newest_covering_checkpoint
 from projections.base import ProjectionError
@@ -32,6 +33,7 @@ class ItemStatus:
     ended_on: date | None
     in_force_at: bool | None  # on `valid_at`; None when no valid-time date was asked
     version: int
+    status_at: str | None = None  # the status word on `valid_at`: `expired` once past the last day, swept or not
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def _record(rec: Any, valid_at: date | None) -> ItemStatus:
     state = record_status(closed, len(rec.flags), len(rec.corrections))
     in_force = None if valid_at is None else in_force_on(valid_at, rec.determination_date, rec.valid_until, rec.closed_on)
     return ItemStatus("record", str(rec.id), f"{rec.behaviour_code} {rec.tier}", state, rec.determination_date,
-                      rec.valid_until, rec.closed_on, in_force, rec.version)
+                      rec.valid_until, rec.closed_on, in_force, rec.version, _status_at(rec, state, valid_at))
 
 
 def _entry(entry: Any, valid_at: date | None) -> ItemStatus:
@@ -135,7 +137,12 @@ def _entry(entry: Any, valid_at: date | None) -> ItemStatus:
     ended = entry.closing.get("on") if entry.closing else None
     in_force = None if valid_at is None else in_force_on(valid_at, start, entry.valid_until, ended)
     return ItemStatus("list_entry", str(entry.id), entry.list_code, entry.status, start, entry.valid_until,
-                      ended, in_force, entry.version)
+                      ended, in_force, entry.version, _status_at(entry, entry.status, valid_at))
+
+
+def _status_at(item: Any, state: str, valid_at: date | None) -> str | None:
+    """The held status word, `expired` when `valid_at` is past the last day (NT-PCI-30, swept or not)."""
+    return None if valid_at is None else effective_status(state, item.in_force, period_of(item), valid_at)
 
 
 def jsonable(value: Any) -> Any:

@@ -33,6 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import waitress
 
     from ledger.checkpointer import start_checkpointer
+    from ledger.cli_sweep import start_daily_sweep
     from ledger.config import Settings
     from web.app import create_app
 
@@ -40,6 +41,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     start_checkpointer(Settings.from_env())  # signs and witnesses checkpoints every N events / T seconds
     secure = not _is_loopback(args.host)
     app = create_app(Settings.from_env(), secure_cookies=secure)
+    start_daily_sweep(app.extensions["credit_ledger"].credit)  # NT-PCI-30, LYG-18: the sweep runs by itself
     print(f"serving the credit ledger on http://{args.host}:{args.port}/ "
           f"({'Secure cookies: put it behind HTTPS' if secure else 'loopback only'}; Ctrl-C stops)", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="credit-ledger")

@@ -6,18 +6,20 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.effective import EXPIRED, item_in_force, item_status
 from web.charts import Period, periods_svg
 from web.context import services
 from web.history import Step, steps_of
 
 
-def _periods(records: list[Any], entries: list[Any], sanctions: list[Any]) -> list[Period]:
+def _periods(records: list[Any], entries: list[Any], sanctions: list[Any], today: date) -> list[Period]:
     found = [Period("record", f"{r.behaviour_code} {r.tier}", r.determination_date,
-                    r.closed_on or r.valid_until, not r.in_force) for r in records]
+                    r.closed_on or r.valid_until, not item_in_force(r, today)) for r in records]
     for e in entries:
         start = e.decision["confirmed_on"] if e.decision else e.drafted_on
         end = (e.closing or {}).get("on") or getattr(e, "valid_until", None)
-        found.append(Period("list_entry", f"{e.list_code} ({e.status})", start, end, not e.active))
+        closed = not e.active or item_status(e, today) == EXPIRED  # past its last day, swept or not (JY-20)
+        found.append(Period("list_entry", f"{e.list_code} ({e.status})", start, end, closed))
     for c in sanctions:
         lift = c.lift or {}
         found.append(Period("sanction", f"{c.measure_id} {c.department}", c.pushed_on,
@@ -49,6 +51,7 @@ def subject_view(subject_id: UUID) -> dict[str, Any]:
     return {
         "subject": subject, "records": records, "entries": entries, "objections": objections, "repairs": repairs,
         "sanctions": sanctions, "today": today, "overdue": _due_items([*objections, *repairs, *sanctions], today),
-        "chart": periods_svg(_periods(records, entries, sanctions), today), "timeline": timeline(ids),
+        "chart": periods_svg(_periods(records, entries, sanctions, today), today), "timeline": timeline(ids),
+        "status_on": {str(i.id): item_status(i, today) for i in (*records, *entries)},  # NT-PCI-30, JY-20
         "persons": [(credit.subject(pid), role) for pid, role in subject.responsible_persons()],
     }

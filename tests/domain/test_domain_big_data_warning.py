@@ -55,8 +55,9 @@ def test_nt_jrp_3_warning_withdrawn_on_exit_once_and_given_again(service, ledger
 def test_nt_jrp_3_warning_withdrawn_when_a_repair_ends_the_basis_of_a_field(service, clock) -> None:
     clock.day = date(2025, 6, 16)
     person = service.register_person(TAX, name="赵六", id_number=person_id(date(1979, 9, 9), 52))
+    # serious (3 years): a general record's validity (1 year) ended 2025-01-10, before the listing (NT-PCI-30)
     record = service.record_dishonesty(TAX, profile_id="NT", subject_id=person, behaviour_code="NT-PCI-12.3",
-                                       tier="general", basis=basis(date(2024, 1, 8)), act_date=date(2023, 12, 1),
+                                       tier="serious", basis=basis(date(2024, 1, 8)), act_date=date(2023, 12, 1),
                                        determination_date=date(2024, 1, 10))
     key_attention(service, person, "tax", (record,))
     for field in FIELDS[1:]:

@@ -69,10 +69,12 @@ def test_list_entry_status(signed_ledger: LedgerApplication, engine: Engine) -> 
     h = followed(signed_ledger, engine)
     with engine.connect() as conn:
         row = conn.execute(select(list_entries)).mappings().one()
-        public = conn.execute(public_list_query("black")).mappings().all()
+        public = conn.execute(public_list_query("black", date(2026, 5, 1))).mappings().all()
+        after = conn.execute(public_list_query("black", date(2026, 5, 2))).mappings().all()
     assert (row["list_entry_id"], row["status"], row["in_force"]) == (str(h.entry), "confirmed", True)
     assert (row["valid_from"], row["valid_until"]) == (date(2023, 5, 1), date(2026, 5, 1))
     assert [(r["masked_name"], r["masked_id"]) for r in public] == [("张**", "320***********0016")]
+    assert after == []  # JY-20: past its last day the entry is off the public list, with no sweep (issue 14)
 
 
 def test_nt_pci_19_30_public_view_only_public_class_in_force(signed_ledger: LedgerApplication, engine: Engine) -> None:
@@ -87,5 +89,5 @@ def test_nt_pci_32_public_view_shows_flagged_record(signed_ledger: LedgerApplica
     while follower.positions()["records"] < _notification_at(signed_ledger, h.positions["flagged"]):
         follower.process_batch()
     with engine.connect() as conn:
-        rows = public_records(conn)
+        rows = public_records(conn, date(2024, 3, 1))  # its last day in force as then recorded (NT-PCI-30)
     assert [(r["record_id"], r["masked_name"], r["objection_pending"]) for r in rows] == [(str(h.r1), "张**", True)]

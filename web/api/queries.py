@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.effective import item_in_force, item_published, item_status
 from domain.errors import RuleViolation
 from projections.public import public_list_query
 from web.api.errors import ApiError
@@ -49,7 +50,11 @@ def subject_file(args: dict[str, Any]) -> dict[str, Any]:
     found = {name: [aggregate(i) for i in query(subject_id)] for name, query in kinds.items()}
     items = [i for name in ("objections", "repairs", "sanctions") for i in kinds[name](subject_id)]
     overdue = {str(i.id): plain(i.overdue(credit.today())) for i in items if i.overdue(credit.today())}
-    return {"subject": aggregate(subject), "masked": subject.masked(), **found, "overdue": overdue}
+    # NT-PCI-30, JY-20: each record's and list entry's status on the business day (`expired`, swept or not)
+    status_on = {str(i.id): item_status(i, credit.today()) for name in ("records", "list_entries")
+                 for i in kinds[name](subject_id)}
+    return {"subject": aggregate(subject), "masked": subject.masked(), **found, "overdue": overdue,
+            "status_on": status_on}
 
 
 def item_reader(kind: str, method: str) -> Any:
@@ -78,11 +83,12 @@ def public_query(args: dict[str, Any]) -> dict[str, Any]:
     subject = _lookup(args["q"])
     if subject is None:
         return {"found": False, "masked": None, "records": [], "list_entries": []}
+    today = credit.today()  # NT-PCI-30, JY-20: in force on the business day, swept or not
     records = [{"behaviour_code": r.behaviour_code, "tier": r.tier, "valid_until": plain(r.valid_until),
                 "determination_date": plain(r.determination_date)}
-               for r in credit.records_of(subject.id) if r.published and r.in_force]
+               for r in credit.records_of(subject.id) if item_published(r, today)]
     entries = [{"list_code": e.list_code, "status": e.status, "valid_until": plain(getattr(e, "valid_until", None))}
-               for e in credit.list_entries_of(subject.id) if e.in_force and e.list_code in PUBLIC_LISTS]
+               for e in credit.list_entries_of(subject.id) if e.list_code in PUBLIC_LISTS and item_in_force(e, today)]
     return {"found": True, "masked": subject.masked(), "records": records, "list_entries": entries}
 
 
@@ -91,7 +97,7 @@ def public_lists(args: dict[str, Any]) -> dict[str, Any]:
     svc = services()
     svc.follower().run_once()
     with svc.engine.connect() as conn:
-        return {code: [plain(dict(r)) for r in conn.execute(public_list_query(code)).mappings()]
+        return {code: [plain(dict(r)) for r in conn.execute(public_list_query(code, svc.credit.today())).mappings()]
                 for code in PUBLIC_LISTS}
 
 
@@ -130,7 +136,7 @@ QUERIES: tuple[Endpoint, ...] = (
                                       "records": list_of(RECORD_SCHEMA), "list_entries": list_of(LIST_ENTRY_SCHEMA),
                                       "sanctions": list_of(SANCTION_SCHEMA),
                                       **{k: list_of(AGGREGATE_SCHEMA) for k in ("objections", "repairs")},
-                                      "overdue": {"type": "object"}}}),
+                                      "overdue": {"type": "object"}, "status_on": {"type": "object"}}}),
     _item("record", "/records/{record_id}", "record", "NT-PCI-2", RECORD_SCHEMA),
     _item("list entry", "/list-entries/{list_entry_id}", "list_entry", "JY-6", LIST_ENTRY_SCHEMA),
     _item("objection", "/objections/{objection_id}", "objection", "NT-PCI-32"),

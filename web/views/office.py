@@ -14,6 +14,7 @@ from web import forms
 from web.context import services
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
+from web.office_dashboard import overdue_rows
 from web.worklists import open_count, open_items, open_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -23,12 +24,13 @@ GROUNDS = ("wrong_or_incomplete", "forbidden_information", "beyond_validity")
 
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
-    """Deadlines and overdue work (NT-PCI-32, JY-21), open items by kind."""
+    """Deadlines and overdue work (NT-PCI-32, JY-21, CS-2.7), expiries awaiting the sweep (NT-PCI-30)."""
     credit = services().credit
     counts = {name: open_count(name) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
     fed_back = [c for c in open_items("sanctions") if c.status == "fed_back"]
-    return render_template("office/dashboard.html", overdue=credit.overdue(), counts=counts, fed_back=fed_back,
-                           today=credit.today())
+    return render_template("office/dashboard.html", overdue=overdue_rows(credit), counts=counts, fed_back=fed_back,
+                           today=credit.today(), awaiting=credit.awaiting_sweep(),
+                           swept_today=credit.swept_on(credit.today()))
 
 
 def _lists_page(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
+from domain.effective import item_in_force, item_published
 from domain.errors import RuleViolation
 from projections.public import public_list_query
 from web.context import services
@@ -18,8 +19,10 @@ PUBLIC_LISTS = ("black", "red")  # key-attention lists are shared between depart
 def _disclosed(subject_id: Any) -> dict[str, Any]:
     """A subject's public, in-force records and list entries; nothing personal beyond the masked name and id."""
     credit = services().credit
-    records = [r for r in credit.records_of(subject_id) if r.published and r.in_force]
-    entries = [e for e in credit.list_entries_of(subject_id) if e.in_force and e.list_code in PUBLIC_LISTS]
+    today = credit.today()  # NT-PCI-30, JY-20: in force on the business day, swept or not
+    records = [r for r in credit.records_of(subject_id) if item_published(r, today)]
+    entries = [e for e in credit.list_entries_of(subject_id)
+               if e.list_code in PUBLIC_LISTS and item_in_force(e, today)]
     return {"records": records, "entries": entries}
 
 
@@ -46,5 +49,6 @@ def lists() -> ResponseReturnValue:
     svc = services()
     svc.follower().run_once()
     with svc.engine.connect() as conn:
-        rows = {code: [dict(r) for r in conn.execute(public_list_query(code)).mappings()] for code in PUBLIC_LISTS}
+        rows = {code: [dict(r) for r in conn.execute(public_list_query(code, svc.credit.today())).mappings()]
+                for code in PUBLIC_LISTS}
     return render_template("public/lists.html", rows=rows)

@@ -4,13 +4,17 @@ sweep (NT-PCI-30)."""
 from __future__ import annotations
 
 import random
+from datetime import date
 from uuid import UUID
 
 from api_support import Api, add_user, error_of, event_total
 from flask import Flask
 from test_api_workflows import _black_list, _record
 
+from domain.actor import Actor
 from domain.identifiers import synthetic_credit_code
+from domain.service import CreditService
+from web.context import services
 
 
 def test_the_monthly_list_report_is_due_then_submitted_nt_pci_17(app: Flask, subject_id: UUID) -> None:
@@ -81,12 +85,23 @@ def test_a_confirmed_black_entry_is_pushed_upward_jy_22(app: Flask) -> None:
         (["jiangsu-province"], "2025-05-21"), (["wuxi-city"], "2025-05-24")]
 
 
+def _listed_and_pushed_on(app: Flask, subject_id: UUID, record_id: str, day: date) -> str:
+    """Black-list the record and push a measure on `day` (a service whose business day is `day`)."""
+    with app.app_context():
+        svc = services()
+        then = CreditService(svc.ledger, svc.profiles, svc.ledger.keystore.subject_secret(), today=lambda: day)
+        recorder, office = Actor("nt-tax-bureau", "recorder"), Actor("nt-credit-office", "office")
+        entry = then.draft_list_entry(recorder, profile_id="NT", subject_id=subject_id, list_code="black",
+                                      record_ids=[UUID(record_id)], drafted_on=day, reason="严重失信")
+        then.confirm_list_entry(office, list_entry_id=entry, confirmed_on=day,
+                                decision={"number": "通信用认〔2025〕2号", "date": day})
+        return str(then.push_sanction(office, source_id=UUID(record_id), measure_id="NT-M-06", pushed_on=day))
+
+
 def test_the_sweep_records_expiry_and_pushes_the_lifts_nt_pci_30(app: Flask, subject_id: UUID) -> None:
     recorder, office = Api(app, "recording_unit"), Api(app, "credit_office")
-    record_id = _record(recorder, subject_id, determined="2022-06-10", act="2022-05-01")  # serious: 3 years
-    _black_list(recorder, office, subject_id, record_id)
-    case_id = office.ok("/sanctions", {"source_id": record_id, "measure_id": "NT-M-06",
-                                       "pushed_on": "2025-06-12"})["id"]
+    record_id = _record(recorder, subject_id, determined="2022-06-10", act="2022-05-01")  # serious: to 2025-06-10
+    case_id = _listed_and_pushed_on(app, subject_id, record_id, date(2025, 6, 9))  # NT-PCI-30: while in force
     before = event_total(app)
     future = office.post("/sweep", {"today": "2025-07-01"})
     assert (future.status_code, error_of(future)["field"], error_of(future)["rule_id"]) == (422, "today", "NT-PCI-30")

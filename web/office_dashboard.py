@@ -1,0 +1,17 @@
+"""Rows of the credit office's dashboard: each overdue step with the subject whose page shows the item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+READERS = {"Objection": "objection", "RepairApplication": "repair", "SanctionCase": "sanction"}
+
+
+def overdue_rows(credit: Any) -> list[dict[str, Any]]:
+    """`credit.overdue()` (objections, repairs, department responses and lift confirmations), each with its
+    subject id, so the row links to the subject page where the item is shown (NT-PCI-32, JY-21, CS-2.7)."""
+    rows = []
+    for step in credit.overdue():
+        item = getattr(credit, READERS[step["kind"]])(step["id"])
+        rows.append({**step, "subject_id": item.subject_id})
+    return rows
