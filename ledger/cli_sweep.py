@@ -110,6 +110,17 @@ def start_daily_sweep(credit: Any, environ: Mapping[str, str] | None = None) -> 
     schedule = SweepSchedule.from_env(environ)
     if schedule is None:
         return None
+    declare_sweep_user(credit.ledger, schedule.unit)
     thread = SweepThread(credit, schedule)
     thread.start()
     return thread
+
+
+def declare_sweep_user(app: Any, unit: str) -> None:
+    """Declare the sweep's acting user for `unit` in the account registry (when the ledger has one), so that
+    `verify` finds the automatic sweep's events acted by an allowed user (HA-5.2)."""
+    from ledger.account_ledger import AccountLedger
+
+    registry = AccountLedger(app)
+    if registry.book().started:
+        registry.declare_system_users({SWEEP_USER: [unit]}, "the automatic daily sweep (NT-PCI-30, LYG-18, JY-20)")
