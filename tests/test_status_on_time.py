@@ -34,7 +34,7 @@ from domain.policy import load_all
 from domain.service import CreditService
 from ledger.app import LedgerApplication
 from ledger.bundle import layout
-from ledger.bundle.export import export_bundle
+from projections.bundle.export import export_bundle
 from ledger.bundle.verify import verify_bundle
 from ledger.cli_sweep import SWEEP_USER, sweep_day
 from ledger.config import Settings
