@@ -121,6 +121,11 @@ def on_lift_confirmed(rows: Batch, e: Any, at: Logged) -> None:
     _close(rows, e, at, ("confirm_lift",), e.confirmed_on)
 
 
+def on_sanction_ended(rows: Batch, e: Any, at: Logged) -> None:
+    """Declined by the department (JY-21) or withdrawn by the credit office (JY-17): nothing stays pending."""
+    _close(rows, e, at, ("acknowledge", "feed_back"))
+
+
 HANDLERS: dict[str, Handler] = {
     "Objection.Filed": on_objection_filed,
     "Objection.Referred": on_objection_referred,
@@ -135,6 +140,8 @@ HANDLERS: dict[str, Handler] = {
     "SanctionCase.FedBack": on_sanction_fed_back,
     "SanctionCase.LiftPushed": on_lift_pushed,
     "SanctionCase.LiftConfirmed": on_lift_confirmed,
+    "SanctionCase.Declined": on_sanction_ended,
+    "SanctionCase.Withdrawn": on_sanction_ended,
 }
 
 PROJECTION = Projection("work_queue", (work_items,), HANDLERS, reads=((work_items, "item_id"),))

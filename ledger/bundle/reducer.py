@@ -23,7 +23,8 @@ SIMPLE_STEPS = {
     "objection": {"Filed": "filed", "Referred": "referred", "CorrectionApplied": "corrected"},
     "repair": {"Applied": "applied"},
     "sanction": {"Pushed": "pushed", "Acknowledged": "acknowledged", "Applied": "applied", "FedBack": "fed_back",
-                 "LiftPushed": "lift_pushed", "LiftConfirmed": "lifted"},
+                 "LiftPushed": "lift_pushed", "LiftConfirmed": "lifted",
+                 "Declined": "declined", "Withdrawn": "withdrawn"},
 }
 
 

@@ -137,6 +137,11 @@ REPAIRS = (
                                 _d("decided_on", "NT-PCI-35"))),
 )
 
+def push_due_lifts(args: dict[str, Any]) -> dict[str, list[str]]:
+    """The credit office ends every case whose basis left force (JY-17, CS-2.7)."""
+    return {"ids": [str(i) for i in services().credit.push_due_lifts(current_principal().actor(), **args)]}
+
+
 SANCTIONS = (
     _cmd("push_sanction", "/sanctions", "Push a listed measure to its department (HA-4.2, JY-21)", OFFICE,
          "sanctions", (_id("source_id", "JY-21"), _code("measure_id", "HA-4.2"), _d("pushed_on", "JY-21"))),
@@ -152,6 +157,17 @@ SANCTIONS = (
          DEPARTMENTS, "inbox", (_s("report", "CS-2.6"), _d("fed_back_on", "CS-2.6"))),
     _cmd("confirm_lift", "/sanctions/{sanction_id}/lift-confirmation", "Confirm a lift (JY-17, CS-2.7)",
          DEPARTMENTS, "inbox", (_d("confirmed_on", "CS-2.7"),)),
+    _cmd("decline_sanction", "/sanctions/{sanction_id}/declination",
+         "Decide not to apply, with the reason; closes the case (JY-21)", DEPARTMENTS, "inbox",
+         (_s("reason", "JY-21"), _d("declined_on", "JY-21"))),
+    _cmd("withdraw_sanction", "/sanctions/{sanction_id}/withdrawal",
+         "Withdraw a push never applied once its basis ended: no lift (JY-17)", OFFICE, "sanctions",
+         (_s("reason", "JY-17"), _d("withdrawn_on", "JY-17"))),
+    Endpoint("push_due_lifts", "POST", "/sanctions/due-lifts", "Lift every applied measure whose basis ended and "
+             "withdraw the pushes never applied (JY-17, CS-2.7)", OFFICE, push_due_lifts, "sanctions",
+             body=(_s("reason", "JY-17"), _d("pushed_on", "JY-17")),
+             response={"type": "object", "required": ["ids"],
+                       "properties": {"ids": {"type": "array", "items": {"type": "string", "format": "uuid"}}}}),
 )
 
 COMMANDS: tuple[Endpoint, ...] = (*SUBJECTS, *RECORDS, *LISTS, *OBJECTIONS, *REPAIRS, *SANCTIONS)
