@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.common import credit_office
 from domain.errors import DomainError
 from domain.identifiers import synthetic_credit_code, synthetic_resident_id
 from domain.sanction import LIFT_PUSHED
@@ -272,7 +273,16 @@ Flow = Callable[[CreditService, Clock, Case, list[UUID]], None]
 
 
 def _confirm_lifts(s: CreditService, ids: list[UUID], on: date) -> None:
-    """Each implementing department confirms the lifts pushed to it for the case's subjects (JY-21, CS-2.7)."""
+    """The credit office lifts the applied cases whose basis ended and withdraws the others (JY-17, CS-2.7);
+    each implementing department confirms the lifts pushed to it for the case's subjects (JY-21, CS-2.7)."""
+    for subject in ids:
+        for sanction in s.sanctions_of(subject):
+            if sanction.in_force and not s.source_in_force(sanction.id, on):
+                office = actor(credit_office(s.profiles[sanction.policy_id]), "clerk")
+                if sanction.applied:
+                    s.push_lift(office, sanction_id=sanction.id, reason="依据已失效，解除惩戒", pushed_on=on)
+                else:
+                    s.withdraw_sanction(office, sanction_id=sanction.id, reason="依据已失效，撤回推送", withdrawn_on=on)
     for subject in ids:
         for sanction in s.sanctions_of(subject):
             if sanction.status == LIFT_PUSHED:

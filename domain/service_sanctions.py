@@ -128,6 +128,11 @@ class SanctionCommands(ServiceBase):
                               "rule_id": "JY-17"})
         return found
 
+    def source_in_force(self, sanction_id: UUID, day: date | None = None) -> bool:
+        """Whether the record or list entry a case rests on is still in force on `day` (JY-17, NT-PCI-30)."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        return self._source_in_force(uow, uow.get(sanction_id, SanctionCase, "sanction_id"), day or self.today())
+
     def _source_in_force(self, uow: UnitOfWork, case: SanctionCase, day: date) -> bool:
         source = uow.find(case.source_id, DishonestyRecord) if case.source_kind == "record" else None
         source = source or uow.get(case.source_id, ListEntry, "source_id")

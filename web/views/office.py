@@ -94,10 +94,20 @@ def _measures() -> list[tuple[str, str]]:
 
 @bp.route("/sanctions", methods=["GET", "POST"])
 def sanctions() -> ResponseReturnValue:
-    """Push a measure (HA-4.2, JY-21) or a lift (JY-17, CS-2.7); review the departments' feedback (CS-2.6)."""
+    """Push a measure (HA-4.2, JY-21) or a lift (JY-17, CS-2.7), withdraw a push never applied, end every case whose
+    basis left force; review the departments' feedback (CS-2.6)."""
     def run() -> ResponseReturnValue:
         credit, actor = services().credit, current_principal().actor()
-        if forms.choice("step", ("push", "lift"), "JY-21") == "push":
+        step = forms.choice("step", ("push", "lift", "withdraw", "due_lifts"), "JY-21")
+        if step == "due_lifts":  # JY-17, CS-2.7: lift where applied, withdraw the rest
+            ended = credit.push_due_lifts(actor, reason=forms.text("due_reason", "JY-17"),
+                                          pushed_on=forms.required_day("due_pushed_on", "JY-17"))
+            done(_("Cases ended:"), len(ended))
+        elif step == "withdraw":
+            done(_("Push withdrawn:"), credit.withdraw_sanction(
+                actor, sanction_id=forms.ident("withdraw_id", "JY-17"), reason=forms.text("withdraw_reason", "JY-17"),
+                withdrawn_on=forms.required_day("withdrawn_on", "JY-17")))
+        elif step == "push":
             case_id = credit.push_sanction(actor, source_id=forms.ident("source_id", "JY-21"),
                                            measure_id=forms.text("measure_id", "HA-4.2"),
                                            pushed_on=forms.required_day("pushed_on", "JY-21"))
@@ -111,7 +121,7 @@ def sanctions() -> ResponseReturnValue:
     credit = services().credit
     page = open_page("sanctions")
     return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
-                     overdue={str(s["id"]) for s in credit.overdue()})
+                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=credit.lifts_due())
 
 
 @bp.route("/objections", methods=["GET", "POST"])
