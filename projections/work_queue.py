@@ -59,6 +59,11 @@ def on_objection_referred(rows: Batch, e: Any, at: Logged) -> None:
     _open(rows, "objection", e, at, "provider_verification", e.provider_unit, e.deadline)
 
 
+def on_objection_verified(rows: Batch, e: Any, at: Logged) -> None:
+    """The provider verified and fed back (NT-PCI-32: 5 working days)."""
+    _close(rows, e, at, ("provider_verification",), e.verified_on, e.late)
+
+
 def on_objection_decided(rows: Batch, e: Any, at: Logged) -> None:
     """Answered; upheld → the correction is due (NT-PCI-32: 3 working days)."""
     _close(rows, e, at, ("decision", "provider_verification"), e.decided_on, e.late)
@@ -129,6 +134,7 @@ def on_sanction_ended(rows: Batch, e: Any, at: Logged) -> None:
 HANDLERS: dict[str, Handler] = {
     "Objection.Filed": on_objection_filed,
     "Objection.Referred": on_objection_referred,
+    "Objection.ProviderVerified": on_objection_verified,
     "Objection.Decided": on_objection_decided,
     "Objection.CorrectionApplied": on_objection_corrected,
     "RepairApplication.Applied": on_repair_applied,
