@@ -8,8 +8,8 @@ from typing import Any
 from domain.common import RESPONSIBLE_ROLES
 from domain.objection import APPEAL_BODIES, GROUNDS
 from domain.policy import load_all
-from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, OBJECT, STRING, STRINGS, UUID_, UUIDS, Endpoint, Field,
-                          doc_fields)
+from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, INTEGER, OBJECT, STRING, STRINGS, UUID_, UUIDS, Endpoint,
+                          Field, doc_fields)
 from web.context import services
 from web.principal import current_principal
 from web.roles import CREDIT_OFFICE, DEPARTMENT, RECORDING_UNIT
@@ -115,6 +115,10 @@ OBJECTIONS = (
     _cmd("refer_objection", "/objections/{objection_id}/referral",
          "Refer an objection to the information provider (NT-PCI-32)", RECORDERS, "objections",
          (_d("referred_on", "NT-PCI-32"),)),
+    _cmd("verify_objection", "/objections/{objection_id}/verification",
+         "The provider verifies a referred objection and feeds back (NT-PCI-32: 5 working days)", RECORDERS,
+         "objections", (Field("correct", BOOLEAN, "NT-PCI-32", description="whether the information was correct"),
+                        _s("findings", "NT-PCI-32"), _d("verified_on", "NT-PCI-32"))),
     _cmd("decide_objection", "/objections/{objection_id}/decision", "Decide an objection (NT-PCI-4, LYG-15)",
          RECORDERS, "objections", (Field("upheld", BOOLEAN, "NT-PCI-32"), _s("reasons", "NT-PCI-32"),
                                    _d("decided_on", "NT-PCI-32"))),
@@ -132,6 +136,13 @@ REPAIRS = (
          RECORDERS, "repairs", (Field("favourable", BOOLEAN, "NT-PCI-35"),
                                 Field("opinion", OBJECT, "NT-PCI-35", parts=doc_fields("NT-PCI-35", text=True)),
                                 _d("given_on", "NT-PCI-35"))),
+    _cmd("object_in_repair_publicity", "/repairs/{repair_id}/publicity-objections",
+         "Register an objection raised during the repair publicity (NT-PCI-35)", RECORDERS, "repairs",
+         (_s("statement", "NT-PCI-35"), _d("filed_on", "NT-PCI-35"))),
+    _cmd("verify_repair_objection", "/repairs/{repair_id}/publicity-objections/verification",
+         "The provider verifies a publicity objection, number 1 first (NT-PCI-35)", RECORDERS, "repairs",
+         (Field("number", INTEGER, "NT-PCI-35"), Field("founded", BOOLEAN, "NT-PCI-35"),
+          _s("opinion", "NT-PCI-35"), _d("verified_on", "NT-PCI-35"))),
     _cmd("decide_repair", "/repairs/{repair_id}/decision", "Decide a repair application (NT-PCI-35, HA-5.1)",
          RECORDERS, "repairs", (Field("approved", BOOLEAN, "NT-PCI-35"), _s("reasons", "NT-PCI-35"),
                                 _d("decided_on", "NT-PCI-35"))),
