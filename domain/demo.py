@@ -492,7 +492,8 @@ def _jy_red(s: CreditService, c: Clock, company: UUID) -> UUID:
     c.day = date(2024, 5, 13)
     red_id = s.draft_list_entry(JY_CREDIT, profile_id="JY", subject_id=company, list_code="red",
                                 drafted_on=date(2024, 5, 6), reason="纳税信用A级")
-    s.publicise_list_entry(JY_CREDIT, list_entry_id=red_id, channel=JY_CHANNEL, start=date(2024, 5, 6))
+    s.publicise_list_entry(JY_CREDIT, list_entry_id=red_id, channel=JY_CHANNEL, start=date(2024, 5, 6),
+                           end=date(2024, 5, 12))
     s.confirm_list_entry(JY_CREDIT, list_entry_id=red_id, confirmed_on=date(2024, 5, 13))
     return red_id
 

@@ -52,7 +52,8 @@ def test_jy_6_to_23_red_then_black_then_repaired(service, ledger, clock) -> None
     with pytest.raises(RuleViolation) as unpublicised:
         service.confirm_list_entry(CREDIT, list_entry_id=red_id, confirmed_on=date(2024, 5, 13))
     assert (unpublicised.value.rule_id, unpublicised.value.field) == ("JY-6.1", "publicity")
-    service.publicise_list_entry(CREDIT, list_entry_id=red_id, channel=CHANNEL, start=date(2024, 5, 6))
+    service.publicise_list_entry(CREDIT, list_entry_id=red_id, channel=CHANNEL, start=date(2024, 5, 6),
+                                 end=date(2024, 5, 12))
     service.confirm_list_entry(CREDIT, list_entry_id=red_id, confirmed_on=date(2024, 5, 13))
     assert service.list_entry(red_id).in_force
 

@@ -136,7 +136,8 @@ def _jy(s: Scenario, clock: Clock, mark: Any) -> None:
     s.ids["C"] = svc.register_organisation(JY_MARKET, name="江阴王伟食品有限公司", uscc=C_USCC)
     s.ids["C_red"] = svc.draft_list_entry(JY_CREDIT, profile_id="JY", subject_id=s.ids["C"], list_code="red",
                                           drafted_on=date(2024, 5, 6), reason="纳税信用A级")
-    svc.publicise_list_entry(JY_CREDIT, list_entry_id=s.ids["C_red"], channel=JY_CHANNEL, start=date(2024, 5, 6))
+    svc.publicise_list_entry(JY_CREDIT, list_entry_id=s.ids["C_red"], channel=JY_CHANNEL, start=date(2024, 5, 6),
+                             end=date(2024, 5, 12))
     svc.confirm_list_entry(JY_CREDIT, list_entry_id=s.ids["C_red"], confirmed_on=date(2024, 5, 13))
     mark("C_red")
     clock.day = date(2024, 6, 3)

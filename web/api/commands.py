@@ -93,7 +93,9 @@ LISTS = (
     _cmd("give_prior_notice", "/list-entries/{list_entry_id}/prior-notice", "Give prior notice (JY-6.2, HA-4.1)",
          RECORDERS, "lists", (_d("notice_on", "JY-6.2"), _s("content", "JY-6.2"))),
     _cmd("publicise_list_entry", "/list-entries/{list_entry_id}/publicity", "Publicise a draft (JY-6.1/6.2)",
-         RECORDERS, "lists", (_s("channel", "JY-6.1"), _d("start", "JY-6.1"))),
+         RECORDERS, "lists", (_s("channel", "JY-6.1"), _d("start", "JY-6.1"),
+                              Field("end", DATE, "JY-6.1", False, "the notice's last day, where the profile sets "
+                                                                  "no publicity period (JY-6.1)"))),
     _cmd("confirm_list_entry", "/list-entries/{list_entry_id}/confirmation",
          "Confirm with the decision document (JY-5, JY-6.2)", RECORDERS, "lists",
          (_d("confirmed_on", "JY-6.2"), Field("decision", OBJECT, "JY-6.2", False, parts=doc_fields("JY-6.2")))),

@@ -69,7 +69,8 @@ def _list_step() -> Any:
     entry_id = forms.ident("list_entry_id", "JY-6")
     if step == "publicise":
         return credit.publicise_list_entry(actor, list_entry_id=entry_id, channel=forms.text("channel", "JY-6.1"),
-                                           start=forms.required_day("start", "JY-6.1"))
+                                           start=forms.required_day("start", "JY-6.1"),
+                                           end=forms.day("end", "JY-6.1", required=False))
     if step == "confirm":
         decision = forms.document("decision", "JY-6.2") if forms.optional_text("decision_number") else None
         return credit.confirm_list_entry(actor, list_entry_id=entry_id, decision=decision,
