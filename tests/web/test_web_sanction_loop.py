@@ -61,3 +61,20 @@ def test_jy_17_cs_2_7_the_office_desk_lifts_where_applied_and_withdraws_the_rest
     with app.app_context():
         assert services().credit.sanction(UUID(case_id)).status == "withdrawn"
     assert 'id="no-lifts-due"' in client.get("/office/sanctions").get_data(as_text=True)
+
+
+def test_nt_jrp_q_the_office_issues_and_shows_the_quarterly_circular(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "office")
+    assert "季度通报" in client.get("/office/reports/circular").get_data(as_text=True)
+    before = event_count(app)
+    bad = post(client, "/office/reports/circular", {"step": "issue", "profile_id": "NT", "period": "2025-Q2",
+                                                    "issued_on": "2025-06-16"})
+    assert bad.status_code == 422 and 'id="error-period"' in bad.get_data(as_text=True)  # Q2 has not ended
+    assert event_count(app) == before
+    issued = post(client, "/office/reports/circular", {"step": "issue", "profile_id": "NT", "period": "2025-Q1",
+                                                       "issued_on": "2025-06-16"})
+    assert issued.status_code == 302 and event_count(app) == before + 1
+    shown = post(client, "/office/reports/circular", {"step": "show", "profile_id": "NT", "period": "2025-Q1"})
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and 'id="circular-check"' in page and "与已签名通报一致" in page
