@@ -574,6 +574,8 @@ def cs_sanctions_repair(s: CreditService, c: Clock, case: Case, ids: list[UUID])
                                     statement="积分计算有误", filed_on=date(2024, 5, 6))
     s.decide_objection(CS_UMO, objection_id=objection_id, upheld=False, reasons="积分无误", decided_on=date(2024, 5, 10))
     repair_id = s.apply_for_repair(CS_BUREAU, record_id=record_id, applied_on=date(2024, 5, 20))
+    s.review_repair(CS_BUREAU, repair_id=repair_id, approved=True, opinion="整改到位，审核通过",
+                    reviewed_on=date(2024, 5, 24))  # CS-2.7: the bureau reviews, the office adjusts
     s.give_repair_opinion(CS_UMO, repair_id=repair_id, favourable=True, given_on=date(2024, 5, 27),
                           opinion=doc(date(2024, 5, 27), f"常综执修〔2024〕{case.n}号", "整改到位，同意修复"))
     s.decide_repair(CS_UMO, repair_id=repair_id, approved=True, reasons="同意", decided_on=date(2024, 6, 3))

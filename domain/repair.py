@@ -84,6 +84,7 @@ class RepairApplication(Aggregate):
         self.opinion: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
         self.publicity_objections: list[dict[str, Any]] = []
+        self.review: dict[str, Any] | None = None
 
     @property
     def open(self) -> bool:
@@ -113,6 +114,8 @@ class RepairApplication(Aggregate):
         check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that penalised (谁处罚、谁修复)")
         if self.status != APPLIED:
             raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: the opinion was given")
+        if profile.repair.review_role and self.review is None:
+            raise RuleViolation("CS-2.7", "repair_id", "the application is reviewed first (综合执法局审核)")
         check_date(given_on, today, "NT-PCI-35", "given_on")
         check_not_before(given_on, self.applied_on, "NT-PCI-35", "given_on", "the application date")
         doc = document(opinion, today, "NT-PCI-35", "opinion", text=True)
@@ -209,3 +212,27 @@ class RepairApplication(Aggregate):
                 actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
         self.publicity_objections[number - 1] = {**self.publicity_objections[number - 1], "verification": {
             "founded": founded, "opinion": opinion, "on": verified_on}}
+
+    # --- CS-2.7: the enforcement bureau reviews before the office adjusts ------------------------
+    def review_application(self, actor: Actor, profile: PolicyProfile, today: date, *, approved: bool, opinion: str,
+                           reviewed_on: date) -> None:
+        """The reviewing unit (CS: the enforcement bureaus) reviews; a negative review refuses the application."""
+        role = profile.repair.review_role
+        if role is None:
+            raise RuleViolation("CS-2.7", "repair_id", f"{profile.label} sets no review step")
+        check_unit(actor, profile.role_units(role), "CS-2.7", "actor", f"the {role} unit")
+        if self.status != APPLIED or self.review is not None:
+            raise RuleViolation("CS-2.7", "repair_id", f"application is {self.status}: reviewed already or decided")
+        check_date(reviewed_on, today, "CS-2.7", "reviewed_on")
+        check_not_before(reviewed_on, self.applied_on, "CS-2.7", "reviewed_on", "the application date")
+        check_no_forbidden_data({"opinion": opinion})
+        self._review(approved=bool(approved), opinion=check_text(opinion, "CS-2.7", "opinion"), reviewed_on=reviewed_on,
+                     **stamp(actor, profile))
+
+    @event("Reviewed")
+    def _review(self, approved: bool, opinion: str, reviewed_on: date,
+                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.review = {"approved": approved, "opinion": opinion, "on": reviewed_on, "by": actor_unit}
+        if not approved:
+            self.status = REFUSED
+            self.decision = {"approved": False, "reasons": opinion, "on": reviewed_on}

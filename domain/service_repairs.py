@@ -18,7 +18,8 @@ from domain.unit_of_work import UnitOfWork
 
 
 class RepairCommands(ServiceBase):
-    """apply_for_repair, give_repair_opinion, object_in_repair_publicity, verify_repair_objection, decide_repair."""
+    """apply_for_repair, review_repair, give_repair_opinion, object_in_repair_publicity, verify_repair_objection,
+    decide_repair."""
 
     def apply_for_repair(self, actor: Actor, *, record_id: UUID, applied_on: date, corrected_on: date | None = None,
                          commitment: dict[str, Any] | None = None, public_service: Sequence[str] = ()) -> UUID:
@@ -46,6 +47,19 @@ class RepairCommands(ServiceBase):
         repair = uow.get(repair_id, RepairApplication, "repair_id")
         repair.give_opinion(actor, self._profile(repair.policy_id), self.today(), favourable=favourable,
                             opinion=opinion, given_on=given_on)
+        uow.commit()
+        return repair.id
+
+    def review_repair(self, actor: Actor, *, repair_id: UUID, approved: bool, opinion: str,
+                      reviewed_on: date) -> UUID:
+        """CS-2.7: the enforcement bureau reviews the application before the urban-management office adjusts;
+        a negative review refuses it."""
+        uow = self._uow(actor)
+        repair = uow.get(repair_id, RepairApplication, "repair_id")
+        repair.review_application(actor, self._profile(repair.policy_id), self.today(), approved=approved,
+                                  opinion=opinion, reviewed_on=reviewed_on)
+        if not repair.open:
+            self._close(uow, "repairs", repair.id)
         uow.commit()
         return repair.id
 

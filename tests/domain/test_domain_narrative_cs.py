@@ -75,6 +75,17 @@ def test_cs_2_1_to_2_7_points_to_joint_sanctions_and_lift(service, ledger, clock
     service.decide_objection(UMO, objection_id=objection_id, upheld=False, reasons="积分无误",
                              decided_on=date(2024, 5, 10))
     repair_id = service.apply_for_repair(BUREAU, record_id=record.id, applied_on=date(2024, 5, 20))
+    # CS-2.7: the enforcement bureau reviews, then the urban-management office adjusts
+    opinion = dict(repair_id=repair_id, favourable=True, given_on=date(2024, 5, 27),
+                   opinion=doc(date(2024, 5, 27), "常综执修〔2024〕1号", "整改到位，同意修复"))
+    with pytest.raises(RuleViolation) as unreviewed:
+        service.give_repair_opinion(UMO, **opinion)
+    assert (unreviewed.value.rule_id, unreviewed.value.field) == ("CS-2.7", "repair_id")
+    with pytest.raises(RuleViolation) as not_the_bureau:
+        service.review_repair(UMO, repair_id=repair_id, approved=True, opinion="审核通过", reviewed_on=date(2024, 5, 24))
+    assert (not_the_bureau.value.rule_id, not_the_bureau.value.field) == ("CS-2.7", "actor")
+    service.review_repair(BUREAU, repair_id=repair_id, approved=True, opinion="整改到位，审核通过",
+                          reviewed_on=date(2024, 5, 24))
     service.give_repair_opinion(UMO, repair_id=repair_id, favourable=True, given_on=date(2024, 5, 27),
                                 opinion=doc(date(2024, 5, 27), "常综执修〔2024〕1号", "整改到位，同意修复"))
     service.decide_repair(UMO, repair_id=repair_id, approved=True, reasons="同意", decided_on=date(2024, 6, 3))

@@ -154,3 +154,35 @@ def test_nt_pci_35_a_founded_publicity_objection_allows_only_a_refusal(service, 
                    decided_on=date(2025, 2, 13)) == ("NT-PCI-35", "approved")
     service.decide_repair(TAX, repair_id=repair, approved=False, reasons="公示期间异议成立", decided_on=date(2025, 2, 13))
     assert service.repair(repair).status == "refused"
+
+
+# --- CS-2.7 ------------------------------------------------------------------------------------
+def test_cs_2_7_a_negative_bureau_review_refuses_the_repair(service, ledger, clock) -> None:
+    assert load_profile("CS").repair.review_role == "collector"
+    assert load_profile("NT").repair.review_role is None  # NT-PCI-35: the provider gives the opinion directly
+    clock.day = date(2024, 6, 3)
+    bureau, umo = actor("cs-enforcement-bureaus"), actor("cs-urban-management-office")
+    person = service.register_person(bureau, name="钱七", id_number=person_id(date(1979, 4, 4), 88))
+    service.add_points(bureau, subject_id=person, points=12, reason="违规倾倒", act_date=date(2024, 3, 1),
+                       basis=basis(date(2024, 3, 5), "常综执罚〔2024〕88号", "常熟市综合行政执法局"))
+    service.grade_points(umo, subject_id=person, grade="serious", graded_on=date(2024, 4, 1),
+                         basis=basis(date(2024, 4, 1), "常城办定〔2024〕8号", "常熟市城管办", "other_statutory"))
+    [record] = service.records_of(person)
+    repair = service.apply_for_repair(bureau, record_id=record.id, applied_on=date(2024, 5, 20))
+    assert refused(ledger, service.review_repair, actor=bureau, repair_id=repair, approved=False, opinion=" ",
+                   reviewed_on=date(2024, 5, 24)) == ("CS-2.7", "opinion")
+    service.review_repair(bureau, repair_id=repair, approved=False, opinion="未整改到位", reviewed_on=date(2024, 5, 24))
+    assert (service.repair(repair).status, service.repair(repair).open) == ("refused", False)
+    assert refused(ledger, service.give_repair_opinion, actor=umo, repair_id=repair, favourable=True,
+                   given_on=date(2024, 5, 27), opinion=doc(date(2024, 5, 27), "意见", "同意")) == ("NT-PCI-35",
+                                                                                                  "repair_id")
+    assert service.record(record.id).in_force
+
+
+def test_cs_2_7_a_profile_without_the_review_step_refuses_it(service, ledger, clock) -> None:
+    clock.day = date(2025, 2, 13)
+    record = nt_record(service, 89)
+    repair = service.apply_for_repair(TAX, record_id=record, applied_on=date(2025, 2, 5), corrected_on=date(2024, 2, 1),
+                                      commitment=doc(date(2025, 2, 5), "承诺〔2025〕3号", "承诺不再失信"))
+    assert refused(ledger, service.review_repair, actor=CENTRE, repair_id=repair, approved=True, opinion="x",
+                   reviewed_on=date(2025, 2, 6)) == ("CS-2.7", "repair_id")

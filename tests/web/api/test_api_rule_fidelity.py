@@ -44,3 +44,15 @@ def test_nt_pci_35_a_publicity_objection_holds_the_repair_through_the_api(any_ap
                 {"number": 1, "founded": False, "opinion": "已补缴", "verified_on": "2025-06-13"})
     recorder.ok(f"/repairs/{repair}/decision", {"approved": True, "reasons": "异议不成立", "decided_on": "2025-06-16"})
     assert office.read(f"/records/{record_id}")["status"] == "repaired"
+
+
+def test_cs_2_7_the_review_step_is_refused_where_the_profile_has_none(app: Flask) -> None:
+    subject_id = person_of(app)
+    recorder, office = Api(app, "recording_unit"), Api(app, "credit_office")
+    record_id = _record(recorder, subject_id, determined="2024-01-10", act="2023-12-01")
+    repair = office.ok("/repairs", {"record_id": record_id, "applied_on": "2025-06-05", "corrected_on": "2024-02-01",
+                                    "commitment": {"number": "承诺〔2025〕3号", "date": "2025-06-05", "text": "承诺"}})["id"]
+    review = office.post(f"/repairs/{repair}/review", {"approved": True, "opinion": "审核通过",
+                                                       "reviewed_on": "2025-06-06"})
+    assert review.status_code == 422 and (error_of(review)["rule_id"], error_of(review)["field"]) == (
+        "CS-2.7", "repair_id")  # NT: the provider gives its opinion directly (NT-PCI-35)
