@@ -46,7 +46,11 @@ def test_jy_17_cs_2_7_the_credit_office_lifts_only_where_applied_after_an_exit(a
     lift = office.post(f"/sanctions/{pushed}/lift", {"reason": "移出", "pushed_on": "2025-06-16"})
     assert lift.status_code == 422 and (error_of(lift)["rule_id"], error_of(lift)["field"]) == ("JY-17", "sanction_id")
     assert dept.post("/sanctions/due-lifts", {"reason": "移出", "pushed_on": "2025-06-16"}).status_code == 403
+    before = dept.read("/inbox")["next"]
     assert office.ok("/sanctions/due-lifts", {"reason": "记录撤销", "pushed_on": "2025-06-16"}) == {"ids": [pushed]}
+    feed = dept.read("/inbox", since=before)["items"]  # the department learns the push is withdrawn
+    assert [(i["kind"], i["sanction_id"], i["on"], i["reason"]) for i in feed] == [
+        ("withdrawn", pushed, "2025-06-16", "记录撤销")]
     assert office.read(f"/sanctions/{pushed}")["status"] == "withdrawn"
     assert office.read(f"/sanctions/{applied}")["status"] == "applied" and office.read("/sanctions/due-lifts") == []
     office.ok(f"/sanctions/{applied}/lift", {"reason": "异议更正", "pushed_on": "2025-06-16"})
