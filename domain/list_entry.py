@@ -48,7 +48,8 @@ def publicity_period(profile: PolicyProfile, list_code: str, start: date, end: d
         return deadline
     if end is None:
         if profile.list_rule(list_code).publicity:
-            raise RuleViolation("JY-6.1", "end", f"{profile.label} sets no publicity length: state the notice's last day")
+            raise RuleViolation("JY-6.1", "end",
+                                f"{profile.label} sets no publicity length: state the notice's last day")
         return None
     if isinstance(end, datetime) or not isinstance(end, date):
         raise RuleViolation("JY-6.1", "end", f"end must be a calendar date, got {end!r}")

@@ -25,7 +25,8 @@ def issue(args: dict[str, Any]) -> dict[str, str]:
 def reproduce(args: dict[str, Any]) -> dict[str, Any]:
     """The issued circular with its contents recomputed at its log position (`matches`)."""
     svc = services()
-    return plain(reproduce_circular(svc.ledger, svc.engine, svc.credit, args["profile_id"], args["period"]))  # type: ignore[no-any-return]
+    answer = reproduce_circular(svc.ledger, svc.engine, svc.credit, args["profile_id"], args["period"])
+    return plain(answer)  # type: ignore[no-any-return]
 
 
 REPRODUCTION = {"type": "object", "required": ["id", "period", "log_position", "content_hash", "recomputed_hash",

@@ -21,7 +21,8 @@ def test_nt_jrp_q_circular_is_produced_signed_and_reproducible_as_of_its_positio
 
     early = office.post("/circulars", {"profile_id": "NT", "period": "2025-Q2", "issued_on": "2025-06-16"})
     assert early.status_code == 422 and (error_of(early)["rule_id"], error_of(early)["field"]) == ("NT-JRP-Q", "period")
-    assert dept.post("/circulars", {"profile_id": "NT", "period": "2025-Q1", "issued_on": "2025-06-16"}).status_code == 403
+    q1 = {"profile_id": "NT", "period": "2025-Q1", "issued_on": "2025-06-16"}
+    assert dept.post("/circulars", q1).status_code == 403
     office.ok("/circulars", {"profile_id": "NT", "period": "2025-Q1", "issued_on": "2025-06-16"})
     issued = Api(any_app, "auditor").read("/circulars/NT/2025-Q1")
     assert issued["matches"] and issued["issued_by"] == "nt-credit-office"

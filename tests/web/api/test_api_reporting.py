@@ -87,6 +87,10 @@ def test_the_sweep_records_expiry_and_pushes_the_lifts_nt_pci_30(app: Flask, sub
     _black_list(recorder, office, subject_id, record_id)
     case_id = office.ok("/sanctions", {"source_id": record_id, "measure_id": "NT-M-06",
                                        "pushed_on": "2025-06-12"})["id"]
+    dept = Api(app, "department")  # JY-17: the lift goes to a department that applied the measure
+    dept.ok(f"/sanctions/{case_id}/acknowledgement", {"acknowledged_on": "2025-06-12"})
+    dept.ok(f"/sanctions/{case_id}/application",
+            {"case": {"number": "贷审〔2025〕19号", "date": "2025-06-13", "description": "提高利率"}})
     before = event_total(app)
     future = office.post("/sweep", {"today": "2025-07-01"})
     assert (future.status_code, error_of(future)["field"], error_of(future)["rule_id"]) == (422, "today", "NT-PCI-30")

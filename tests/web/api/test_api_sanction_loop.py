@@ -73,5 +73,6 @@ def test_nt_pci_32_the_public_api_shows_the_under_objection_flag(app: Flask) -> 
     assert [r["under_objection"] for r in answer["records"]] == [True]  # flagged, still published (NT-PCI-32)
     assert [e["under_objection"] for e in answer["list_entries"]] == [False]
     spec = public.get("/api/v1/openapi.json").get_json()
-    schema = spec["paths"]["/api/v1/public/subjects"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    answer_200 = spec["paths"]["/api/v1/public/subjects"]["get"]["responses"]["200"]
+    schema = answer_200["content"]["application/json"]["schema"]
     assert "under_objection" in schema["properties"]["records"]["items"]["required"]
