@@ -113,14 +113,16 @@ class SanctionCommands(ServiceBase):
         return self._case_step(actor, sanction_id, "confirm_lift", confirmed_on=confirmed_on).id
 
     # --- JY-17, CS-2.7: the credit office's desk of lifts to push -------------------------------
-    def lifts_due(self, today: date | None = None) -> list[dict[str, Any]]:
+    def lifts_due(self, today: date | None = None, *, office: str | None = None) -> list[dict[str, Any]]:
         """Cases still in force whose basis (record or list entry) has left force: the credit office lifts
-        the applied ones and withdraws the others (JY-17, CS-2.7)."""
+        the applied ones and withdraws the others (JY-17, CS-2.7); `office` keeps those of its profiles."""
         day = today or self.today()
         uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
         found = []
         for case_id in self._open_ids(uow, "sanctions"):
             case = uow.get(case_id, SanctionCase, "sanction_id")
+            if office is not None and credit_office(self._profile(case.policy_id)) != office:
+                continue
             if case.in_force and not self._source_in_force(uow, case, day):
                 found.append({"sanction_id": case.id, "department": case.department, "measure_id": case.measure_id,
                               "subject_id": case.subject_id, "source_id": case.source_id,
@@ -142,7 +144,7 @@ class SanctionCommands(ServiceBase):
         """The credit office ends every case of `lifts_due`: lift the applied, withdraw the others (JY-17, CS-2.7)."""
         offices = tuple(sorted({credit_office(p) for p in self.profiles.values()}))
         check_unit(actor, offices, "CS-2.7", "actor", "a credit office")
-        due = [d for d in self.lifts_due(pushed_on) if actor.unit == credit_office(self._profile(d["policy_id"]))]
+        due = self.lifts_due(pushed_on, office=actor.unit)
         uow = self._uow(actor)
         reason = check_text(reason, "JY-17", "reason")
         for item in due:

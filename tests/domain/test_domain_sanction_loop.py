@@ -106,6 +106,9 @@ def test_cs_2_7_repair_by_the_provider_leaves_the_lift_to_the_credit_office(serv
     assert service.sanction(case).in_force  # the tax bureau pushed nothing: the lift is the credit office's
     assert [(d["sanction_id"], d["department"], d["action"], d["rule_id"]) for d in service.lifts_due()] == [
         (case, "nt-financial-institutions", "lift", "JY-17")]
+    assert service.lifts_due(office="jy-credit-office") == []  # another profile's credit office sees none
+    assert [d["sanction_id"] for d in service.lifts_due(office="nt-credit-office")] == [case]
+    assert service.push_due_lifts(actor("jy-credit-office"), reason="修复", pushed_on=date(2025, 2, 13)) == []
     assert refused(ledger, service.push_due_lifts, actor=TAX, reason="修复",
                    pushed_on=date(2025, 2, 13)) == ("CS-2.7", "actor")
     assert service.push_due_lifts(CREDIT, reason="信用修复", pushed_on=date(2025, 2, 13)) == [case]

@@ -74,7 +74,7 @@ def overdue(args: dict[str, Any]) -> list[Any]:
 
 def lifts_due(args: dict[str, Any]) -> list[Any]:
     """Cases whose basis left force, for the credit office to lift or withdraw (JY-17, CS-2.7)."""
-    return plain(services().credit.lifts_due())  # type: ignore[no-any-return]
+    return plain(services().credit.lifts_due(office=current_principal().unit))  # type: ignore[no-any-return]
 
 
 def public_query(args: dict[str, Any]) -> dict[str, Any]:

@@ -122,7 +122,7 @@ def sanctions() -> ResponseReturnValue:
     credit = services().credit
     page = open_page("sanctions")
     return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
-                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=credit.lifts_due())
+                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=credit.lifts_due(office=current_principal().unit))
 
 
 @bp.route("/objections", methods=["GET", "POST"])
