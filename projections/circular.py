@@ -4,6 +4,7 @@ ledger stood at one log position, so a circular can be recomputed later and comp
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -11,10 +12,10 @@ from sqlalchemy import Connection, and_, select
 
 from ledger.app import LedgerApplication
 from projections.asof import at_position, catch_up, in_force_on
-from projections.db import list_entry_versions, sanction_steps, sanctions
+from projections.db import list_entry_versions, record_versions, sanction_steps, sanctions
 from projections.timetravel import resolve_position
 
-VIEWS = ("list_entries", "sanctions")
+VIEWS = ("records", "list_entries", "sanctions")
 
 
 def _lists(conn: Connection, profile_id: str, first: date, last: date, position: int) -> dict[str, dict[str, int]]:
@@ -27,6 +28,19 @@ def _lists(conn: Connection, profile_id: str, first: date, last: date, position:
         counts = found.setdefault(row.list_code, {"confirmed": 0, "ended": 0, "in_force_at_end": 0})
         counts["confirmed"] += bool(row.valid_from and first <= row.valid_from <= last)
         counts["ended"] += bool(row.ended_on and first <= row.ended_on <= last)
+        counts["in_force_at_end"] += bool(row.in_force)
+    return dict(sorted(found.items()))
+
+
+def _records(conn: Connection, codes: Sequence[str], first: date, last: date, position: int) -> dict[str, Any]:
+    """Per tier: determinations of the profile's behaviours in the quarter, and those in force on its last day."""
+    v = record_versions
+    rows = conn.execute(select(v.c.tier, v.c.determination_date, in_force_on(v, last).label("in_force"))
+                        .where(v.c.behaviour_code.in_(list(codes)), at_position(v, position))).all()
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = found.setdefault(row.tier, {"determined": 0, "in_force_at_end": 0})
+        counts["determined"] += bool(first <= row.determination_date <= last)
         counts["in_force_at_end"] += bool(row.in_force)
     return dict(sorted(found.items()))
 
@@ -47,14 +61,15 @@ def _sanctions(conn: Connection, profile_id: str, first: date, last: date, posit
     return {unit: dict(sorted(counts.items())) for unit, counts in sorted(steps.items())}
 
 
-def circular_contents(app: LedgerApplication, engine: Any, profile_id: str, first: date, last: date,
-                      position: int | None = None) -> tuple[int, dict[str, Any]]:
-    """(log position, contents): the circular of `profile_id` for [first, last] as the ledger stood at `position`
-    (the last position when None); the views are brought up to it first."""
+def circular_contents(app: LedgerApplication, engine: Any, profile_id: str, codes: Sequence[str], first: date,
+                      last: date, position: int | None = None) -> tuple[int, dict[str, Any]]:
+    """(log position, contents): the circular of `profile_id` (whose behaviour codes are `codes`) for [first, last]
+    as the ledger stood at `position` (the last position when None); the views are brought up to it first."""
     at = resolve_position(app, position, None)
     catch_up(app, engine, VIEWS, at)
     with engine.connect() as conn:
         contents = {"profile_id": profile_id, "from": first.isoformat(), "to": last.isoformat(),
+                    "records": _records(conn, codes, first, last, at),
                     "lists": _lists(conn, profile_id, first, last, at),
                     "sanctions": _sanctions(conn, profile_id, first, last, at)}
     return at, contents

@@ -29,6 +29,7 @@ def test_nt_jrp_q_circular_is_produced_signed_and_reproducible_as_of_its_positio
     contents = issued["contents"]
     assert (contents["from"], contents["to"]) == ("2025-01-01", "2025-03-31")
     assert contents["lists"]["black"] == {"confirmed": 1, "ended": 0, "in_force_at_end": 1}
+    assert contents["records"] == {"serious": {"determined": 1, "in_force_at_end": 1}}
     assert contents["sanctions"] == {"nt-financial-institutions": {"acknowledged": 1, "pushed": 1}}
 
     # a later, back-dated step in the same quarter: the circular still reproduces at its own position
