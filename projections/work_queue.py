@@ -88,6 +88,12 @@ def on_repair_opinion(rows: Batch, e: Any, at: Logged) -> None:
     _open(rows, "repair", e, at, "repair_decision", _unit(rows, e), e.publicity_deadline)
 
 
+def on_repair_reviewed(rows: Batch, e: Any, at: Logged) -> None:
+    """CS-2.7: a negative review ends the application: no opinion is due any more."""
+    if not e.approved:
+        _close(rows, e, at, ("repair_opinion",), e.reviewed_on)
+
+
 def on_repair_decided(rows: Batch, e: Any, at: Logged) -> None:
     """Decided."""
     _close(rows, e, at, ("repair_decision",), e.decided_on)
@@ -140,6 +146,7 @@ HANDLERS: dict[str, Handler] = {
     "RepairApplication.Applied": on_repair_applied,
     "RepairApplication.OpinionGiven": on_repair_opinion,
     "RepairApplication.Decided": on_repair_decided,
+    "RepairApplication.Reviewed": on_repair_reviewed,
     "SanctionCase.Pushed": on_sanction_pushed,
     "SanctionCase.Acknowledged": on_sanction_acknowledged,
     "SanctionCase.Applied": on_sanction_applied,

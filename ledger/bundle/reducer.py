@@ -126,6 +126,8 @@ def _other(kind: str, events: Sequence[Event]) -> dict[str, Any]:
             yes = f["favourable"] if e.name == "OpinionGiven" else f["approved"]
             s["status"] = {"OpinionGiven": ("publicised", "opinion_against"), "Decided": ("approved", "refused")}[
                 e.name][0 if yes else 1]
+        elif kind == "repair" and e.name == "Reviewed" and not f["approved"]:
+            s["status"] = "refused"  # CS-2.7: a negative bureau review refuses the application
         elif kind == "points":
             s.update(_points(e, s))
     return s
