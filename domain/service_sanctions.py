@@ -144,9 +144,10 @@ class SanctionCommands(ServiceBase):
         """The credit office ends every case of `lifts_due`: lift the applied, withdraw the others (JY-17, CS-2.7)."""
         offices = tuple(sorted({credit_office(p) for p in self.profiles.values()}))
         check_unit(actor, offices, "CS-2.7", "actor", "a credit office")
+        check_date(pushed_on, self.today(), "JY-17", "pushed_on")
+        reason = check_text(reason, "JY-17", "reason")
         due = self.lifts_due(pushed_on, office=actor.unit)
         uow = self._uow(actor)
-        reason = check_text(reason, "JY-17", "reason")
         for item in due:
             case = uow.get(item["sanction_id"], SanctionCase, "sanction_id")
             case.end(actor, self._profile(case.policy_id), self.today(), reason=reason, on=pushed_on)

@@ -111,6 +111,10 @@ def test_cs_2_7_repair_by_the_provider_leaves_the_lift_to_the_credit_office(serv
     assert service.push_due_lifts(actor("jy-credit-office"), reason="修复", pushed_on=date(2025, 2, 13)) == []
     assert refused(ledger, service.push_due_lifts, actor=TAX, reason="修复",
                    pushed_on=date(2025, 2, 13)) == ("CS-2.7", "actor")
+    assert refused(ledger, service.push_due_lifts, actor=CREDIT, reason="修复",
+                   pushed_on=date(2025, 2, 14)) == ("JY-17", "pushed_on")  # in the future
+    assert refused(ledger, service.push_due_lifts, actor=CREDIT, reason=" ",
+                   pushed_on=date(2025, 2, 13)) == ("JY-17", "reason")
     assert service.push_due_lifts(CREDIT, reason="信用修复", pushed_on=date(2025, 2, 13)) == [case]
     assert service.sanction(case).status == LIFT_PUSHED and service.lifts_due() == []
 
