@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.common import credit_office
 from domain.errors import DomainError
 from domain.identifiers import synthetic_credit_code, synthetic_resident_id
 from domain.sanction import LIFT_PUSHED
@@ -273,7 +274,16 @@ Flow = Callable[[CreditService, Clock, Case, list[UUID]], None]
 
 
 def _confirm_lifts(s: CreditService, ids: list[UUID], on: date) -> None:
-    """Each implementing department confirms the lifts pushed to it for the case's subjects (JY-21, CS-2.7)."""
+    """The credit office lifts the applied cases whose basis ended and withdraws the others (JY-17, CS-2.7);
+    each implementing department confirms the lifts pushed to it for the case's subjects (JY-21, CS-2.7)."""
+    for subject in ids:
+        for sanction in s.sanctions_of(subject):
+            if sanction.in_force and not s.source_in_force(sanction.id, on):
+                office = actor(credit_office(s.profiles[sanction.policy_id]), "clerk")
+                if sanction.applied:
+                    s.push_lift(office, sanction_id=sanction.id, reason="依据已失效，解除惩戒", pushed_on=on)
+                else:
+                    s.withdraw_sanction(office, sanction_id=sanction.id, reason="依据已失效，撤回推送", withdrawn_on=on)
     for subject in ids:
         for sanction in s.sanctions_of(subject):
             if sanction.status == LIFT_PUSHED:
@@ -483,7 +493,8 @@ def _jy_red(s: CreditService, c: Clock, company: UUID) -> UUID:
     c.day = date(2024, 5, 13)
     red_id = s.draft_list_entry(JY_CREDIT, profile_id="JY", subject_id=company, list_code="red",
                                 drafted_on=date(2024, 5, 6), reason="纳税信用A级")
-    s.publicise_list_entry(JY_CREDIT, list_entry_id=red_id, channel=JY_CHANNEL, start=date(2024, 5, 6))
+    s.publicise_list_entry(JY_CREDIT, list_entry_id=red_id, channel=JY_CHANNEL, start=date(2024, 5, 6),
+                           end=date(2024, 5, 12))
     s.confirm_list_entry(JY_CREDIT, list_entry_id=red_id, confirmed_on=date(2024, 5, 13))
     return red_id
 
@@ -564,6 +575,8 @@ def cs_sanctions_repair(s: CreditService, c: Clock, case: Case, ids: list[UUID])
                                     statement="积分计算有误", filed_on=date(2024, 5, 6))
     s.decide_objection(CS_UMO, objection_id=objection_id, upheld=False, reasons="积分无误", decided_on=date(2024, 5, 10))
     repair_id = s.apply_for_repair(CS_BUREAU, record_id=record_id, applied_on=date(2024, 5, 20))
+    s.review_repair(CS_BUREAU, repair_id=repair_id, approved=True, opinion="整改到位，审核通过",
+                    reviewed_on=date(2024, 5, 24))  # CS-2.7: the bureau reviews, the office adjusts
     s.give_repair_opinion(CS_UMO, repair_id=repair_id, favourable=True, given_on=date(2024, 5, 27),
                           opinion=doc(date(2024, 5, 27), f"常综执修〔2024〕{case.n}号", "整改到位，同意修复"))
     s.decide_repair(CS_UMO, repair_id=repair_id, approved=True, reasons="同意", decided_on=date(2024, 6, 3))

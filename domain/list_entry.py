@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -39,6 +39,26 @@ def check_basis_records(rule: ListRule, profile: PolicyProfile, subject: Subject
         act_field = profile.behaviours[record.behaviour_code].list_field
         if rule.allowed_fields and act_field and act_field != list_field:
             raise RuleViolation(rule.rule_ids[0], "list_field", f"record {record.id} is in field {act_field}")
+
+
+def publicity_period(profile: PolicyProfile, list_code: str, start: date, end: date | None) -> dict[str, Any] | None:
+    """The publicity deadline: the profile's period, or the stated last day where the seed sets no length (JY-6.1)."""
+    deadline = compute(profile, "list_publicity", start, "start")
+    if deadline is not None:
+        if end is not None:
+            raise RuleViolation("JY-6.1", "end", f"{profile.label} sets the publicity period: due {deadline['due']}")
+        return deadline
+    if end is None:
+        if profile.list_rule(list_code).publicity:
+            raise RuleViolation("JY-6.1", "end",
+                                f"{profile.label} sets no publicity length: state the notice's last day")
+        return None
+    if isinstance(end, datetime) or not isinstance(end, date):
+        raise RuleViolation("JY-6.1", "end", f"end must be a calendar date, got {end!r}")
+    if end <= start:
+        raise RuleViolation("JY-6.1", "end", f"the publicity must last at least a day after {start}")
+    return {"start": start, "days": (end - start).days, "kind": "stated", "due": end, "calendar_version": None,
+            "rule_id": "JY-6.1"}
 
 
 class ListEntry(Aggregate):
@@ -125,13 +145,19 @@ class ListEntry(Aggregate):
         self.status = NOTICED
         self.notice = {"on": notice_on, "content": content, "answer_deadline": answer_deadline}
 
-    def publicise(self, actor: Actor, profile: PolicyProfile, today: date, *, channel: str, start: date) -> None:
-        """Publicise the draft (JY-6.1, JY-6.2); the channel is reused for the exit announcement (JY-17)."""
+    def publicise(self, actor: Actor, profile: PolicyProfile, today: date, *, channel: str, start: date,
+                  end: date | None = None) -> None:
+        """Publicise the draft (JY-6.1, JY-6.2); the channel is reused for the exit announcement (JY-17).
+
+        The publicity runs for the profile's `list_publicity` period; where the regulation sets none (JY-6.1
+        says only "经公示无异议"), a list that requires publicity takes the last day stated in the notice (`end`),
+        and is refused without one rather than given a guessed length."""
         self.check_status((DRAFTED, NOTICED), "JY-6.1")
         check_date(start, today, "JY-6.1", "start")
         check_not_before(start, self.drafted_on, "JY-6.1", "start", "the draft date")
         self._publicise(channel=check_text(channel, "JY-6.1", "channel"), start=start,
-                        publicity_deadline=compute(profile, "list_publicity", start, "start"), **stamp(actor, profile))
+                        publicity_deadline=publicity_period(profile, self.list_code, start, end),
+                        **stamp(actor, profile))
 
     @event("Publicised")
     def _publicise(self, channel: str, start: date, publicity_deadline: dict[str, Any] | None,

@@ -127,7 +127,7 @@ class Objection(Aggregate):
         steps = []
         if self.status in (FILED, REFERRED):
             steps.append(("decision", self.handler_unit, self.answer_deadline))
-        if self.status == REFERRED and self.referral:
+        if self.status == REFERRED and self.referral and self.referral.get("verification") is None:
             steps.append(("provider_verification", self.referral["provider_unit"], self.referral["deadline"]))
         if self.status == UPHELD and self.decision:
             steps.append(("correction", self.handler_unit, self.decision["correction_deadline"]))
@@ -147,8 +147,17 @@ class Objection(Aggregate):
             raise RuleViolation(rule_id, "objection_id", f"objection is {self.status}, expected {' or '.join(allowed)}")
 
     # --- procedure ---------------------------------------------------------------------------
+    def reviewers(self, profile: PolicyProfile) -> tuple[str, ...]:
+        """Who reviews and corrects: the provider (NT-PCI-4, LYG-14) and the credit information centre (NT-PCI-32)."""
+        return (self.handler_unit, *profile.role_units("credit_centre"))
+
     def refer(self, actor: Actor, profile: PolicyProfile, today: date, *, referred_on: date) -> None:
-        """Refer to the information provider for verification (NT-PCI-32: 5 working days)."""
+        """The credit centre (or office) refers to the information provider for verification (NT-PCI-32: 5 working
+        days); a profile without that step (e.g. LYG-14: the provider answers directly) refuses it."""
+        if profile.find_deadline("provider_verification") is None:
+            raise RuleViolation("NT-PCI-32", "objection_id", f"{profile.label} has no referral to the provider")
+        referrers = tuple(u for u in profile.role_units("credit_centre", "credit_office") if u != self.handler_unit)
+        check_unit(actor, referrers, "NT-PCI-32", "actor", "the credit information centre")
         self.check_status((FILED,), "NT-PCI-32")
         check_date(referred_on, today, "NT-PCI-32", "referred_on")
         check_not_before(referred_on, self.filed_on, "NT-PCI-32", "referred_on", "the filing date")
@@ -160,13 +169,39 @@ class Objection(Aggregate):
     def _refer(self, provider_unit: str, referred_on: date, deadline: dict[str, Any] | None,
                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
         self.status = REFERRED
-        self.referral = {"provider_unit": provider_unit, "on": referred_on, "deadline": deadline}
+        self.referral = {"provider_unit": provider_unit, "on": referred_on, "deadline": deadline, "verification": None}
+
+    def verify(self, actor: Actor, profile: PolicyProfile, today: date, *, correct: bool, findings: str,
+               verified_on: date) -> None:
+        """The provider verifies and feeds back to the centre (NT-PCI-32: within 5 working days; late ones show)."""
+        self.check_status((REFERRED,), "NT-PCI-32")
+        assert self.referral is not None
+        check_unit(actor, self.referral["provider_unit"], "NT-PCI-32", "actor", "the information provider")
+        if self.referral.get("verification") is not None:
+            raise RuleViolation("NT-PCI-32", "objection_id", "the provider has already verified")
+        check_date(verified_on, today, "NT-PCI-32", "verified_on")
+        check_not_before(verified_on, self.referral["on"], "NT-PCI-32", "verified_on", "the referral date")
+        check_no_forbidden_data({"findings": findings})
+        self._verify(correct=bool(correct), findings=check_text(findings, "NT-PCI-32", "findings"),
+                     verified_on=verified_on, late=is_late(self.referral["deadline"], verified_on),
+                     **stamp(actor, profile))
+
+    @event("ProviderVerified")
+    def _verify(self, correct: bool, findings: str, verified_on: date, late: bool,
+                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        assert self.referral is not None
+        self.referral = {**self.referral, "verification": {"correct": correct, "findings": findings,
+                                                           "on": verified_on, "late": late}}
 
     def decide(self, actor: Actor, profile: PolicyProfile, today: date, *, upheld: bool, reasons: str,
                decided_on: date) -> None:
-        """The determining unit answers with reasons (NT-PCI-4, LYG-14/15); upheld → correction due."""
-        check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that determined the record")
+        """The provider or the credit centre answers with reasons (NT-PCI-4, NT-PCI-32, LYG-14/15); the centre
+        decides a referred objection once the provider has verified; upheld → correction due."""
+        check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
         self.check_status((FILED, REFERRED), "NT-PCI-32")
+        pending = self.referral is not None and self.referral.get("verification") is None
+        if pending and actor.unit != self.handler_unit:
+            raise RuleViolation("NT-PCI-32", "objection_id", "the provider has not yet verified the referral")
         check_date(decided_on, today, "NT-PCI-32", "decided_on")
         check_not_before(decided_on, self.filed_on, "NT-PCI-32", "decided_on", "the filing date")
         check_no_forbidden_data({"reasons": reasons})
@@ -183,27 +218,30 @@ class Objection(Aggregate):
         self.decision = {"upheld": upheld, "reasons": reasons, "on": decided_on, "late": late,
                          "correction_deadline": correction_deadline}
 
-    def check_can_correct(self, actor: Actor, today: date, applied_on: date) -> None:
-        """Only an upheld objection is corrected, by the unit that determined the record (NT-PCI-4)."""
-        check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that determined the record")
+    def check_can_correct(self, actor: Actor, profile: PolicyProfile, today: date, applied_on: date) -> None:
+        """Only an upheld objection is corrected, by the provider (NT-PCI-4) or the credit centre (NT-PCI-32)."""
+        check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
         self.check_status((UPHELD,), "NT-PCI-32")
         check_date(applied_on, today, "NT-PCI-32", "applied_on")
         assert self.decision is not None
         check_not_before(applied_on, self.decision["on"], "NT-PCI-32", "applied_on", "the decision date")
 
     def record_correction(self, actor: Actor, profile: PolicyProfile, today: date, *, applied_on: date,
-                          changes: dict[str, Any]) -> None:
-        """Note the correction on the objection (NT-PCI-32: within 3 working days; late ones show)."""
-        self.check_can_correct(actor, today, applied_on)
+                          changes: dict[str, Any], scope: str | None = None) -> None:
+        """Note the correction on the objection (NT-PCI-32: within 3 working days, late ones show), with the scope
+        it is published in: the original one (the record's disclosure class or the entry's publicity channel)."""
+        self.check_can_correct(actor, profile, today, applied_on)
         assert self.decision is not None
         self._correct(applied_on=applied_on, fields=sorted(changes),
-                      late=is_late(self.decision["correction_deadline"], applied_on), **stamp(actor, profile))
+                      late=is_late(self.decision["correction_deadline"], applied_on), scope=scope,
+                      **stamp(actor, profile))
 
     @event("CorrectionApplied")
     def _correct(self, applied_on: date, fields: list[str], late: bool,
-                 actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+                 actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+                 scope: str | None = None) -> None:
         self.status = CORRECTED
-        self.correction = {"on": applied_on, "fields": fields, "late": late}
+        self.correction = {"on": applied_on, "fields": fields, "late": late, "scope": scope}
 
     def appeal(self, actor: Actor, profile: PolicyProfile, today: date, *, body: str, appealed_on: date,
                statement: str) -> None:

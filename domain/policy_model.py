@@ -108,6 +108,7 @@ class RepairConditions:
     free_rule_id: str | None = None
     public_service_counts: bool = False
     conditions_source: str | None = None
+    review_role: str | None = None  # CS-2.7: the role whose unit reviews an application before the opinion
 
     def clean_period_end(self, corrected_on: date) -> date | None:
         """Last day of the clean period after correction (NT-PCI-34 (2)); None when none is set."""

@@ -35,9 +35,12 @@ def check_conditions(profile: PolicyProfile, record: DishonestyRecord, others: S
         return
     check_date(corrected_on, applied_on, rule_id, "corrected_on")
     check_not_before(corrected_on, record.act_date, rule_id, "corrected_on", "the act date")
+    # Civil Code art. 201/202: a period in years starts the day after the correction and ends on the
+    # corresponding day, which is still inside it: the application comes on the day after at the earliest.
     clean_until = conditions.clean_period_end(corrected_on)
-    if clean_until is not None and applied_on < clean_until:
-        raise RuleViolation(rule_id, "applied_on", f"the clean period since correction runs until {clean_until}")
+    if clean_until is not None and applied_on <= clean_until:
+        raise RuleViolation(rule_id, "applied_on", f"the clean period since correction runs until {clean_until} "
+                                                   "inclusive (Civil Code art. 201)")
     for other in others:
         same_kind = other.behaviour_code == record.behaviour_code and other.id != record.id
         if same_kind and other.status != REVOKED and other.act_date > corrected_on:
@@ -80,6 +83,8 @@ class RepairApplication(Aggregate):
         self.status = APPLIED
         self.opinion: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
+        self.publicity_objections: list[dict[str, Any]] = []
+        self.review: dict[str, Any] | None = None
 
     @property
     def open(self) -> bool:
@@ -109,6 +114,8 @@ class RepairApplication(Aggregate):
         check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that penalised (谁处罚、谁修复)")
         if self.status != APPLIED:
             raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: the opinion was given")
+        if profile.repair.review_role and self.review is None:
+            raise RuleViolation("CS-2.7", "repair_id", "the application is reviewed first (综合执法局审核)")
         check_date(given_on, today, "NT-PCI-35", "given_on")
         check_not_before(given_on, self.applied_on, "NT-PCI-35", "given_on", "the application date")
         doc = document(opinion, today, "NT-PCI-35", "opinion", text=True)
@@ -140,6 +147,15 @@ class RepairApplication(Aggregate):
         if deadline is not None and not is_late(deadline, decided_on):
             raise RuleViolation(deadline["rule_id"] or "NT-PCI-35", "decided_on",
                                 f"the publicity period runs until {deadline['due']}")
+        self.check_publicity_objections()
+
+    def check_publicity_objections(self) -> None:
+        """NT-PCI-35: repair takes effect only without objection: each one verified and found unfounded."""
+        for number, item in enumerate(self.publicity_objections, start=1):
+            if item["verification"] is None:
+                raise RuleViolation("NT-PCI-35", "publicity_objections", f"objection {number} is not yet verified")
+            if item["verification"]["founded"]:
+                raise RuleViolation("NT-PCI-35", "approved", f"objection {number} was found founded: refuse")
 
     def decide(self, actor: Actor, profile: PolicyProfile, today: date, *, approved: bool, reasons: str,
                decided_on: date) -> None:
@@ -154,3 +170,69 @@ class RepairApplication(Aggregate):
                 actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
         self.status = APPROVED if approved else REFUSED
         self.decision = {"approved": approved, "reasons": reasons, "on": decided_on}
+
+    # --- NT-PCI-35: objections during the publicity period, verified by the provider --------------
+    def object_in_publicity(self, actor: Actor, profile: PolicyProfile, today: date, *, statement: str,
+                            filed_on: date) -> None:
+        """Register an objection raised during the publicity of a favourable opinion (NT-PCI-35)."""
+        if self.status != PUBLICISED or self.opinion is None:
+            raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: nothing is publicised")
+        check_date(filed_on, today, "NT-PCI-35", "filed_on")
+        check_not_before(filed_on, self.opinion["on"], "NT-PCI-35", "filed_on", "the start of the publicity")
+        deadline = self.opinion["publicity_deadline"]
+        if deadline is not None and is_late(deadline, filed_on):
+            raise RuleViolation("NT-PCI-35", "filed_on", f"the publicity period ended on {deadline['due']}")
+        check_no_forbidden_data({"statement": statement})
+        self._object(statement=check_text(statement, "NT-PCI-35", "statement"), filed_on=filed_on,
+                     **stamp(actor, profile))
+
+    @event("PublicityObjectionFiled")
+    def _object(self, statement: str, filed_on: date,
+                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.publicity_objections.append({"statement": statement, "filed_on": filed_on, "by": actor_unit,
+                                          "verification": None})
+
+    def verify_objection(self, actor: Actor, profile: PolicyProfile, today: date, *, number: int, founded: bool,
+                         opinion: str, verified_on: date) -> None:
+        """The provider verifies a publicity objection and gives its opinion (NT-PCI-35, NT-PCI-4)."""
+        check_unit(actor, self.handler_unit, "NT-PCI-35", "actor", "the information provider")
+        if not isinstance(number, int) or not 1 <= number <= len(self.publicity_objections):
+            raise RuleViolation("NT-PCI-35", "number", f"no publicity objection number {number!r}")
+        item = self.publicity_objections[number - 1]
+        if item["verification"] is not None:
+            raise RuleViolation("NT-PCI-35", "number", f"objection {number} was already verified")
+        check_date(verified_on, today, "NT-PCI-35", "verified_on")
+        check_not_before(verified_on, item["filed_on"], "NT-PCI-35", "verified_on", "the objection date")
+        check_no_forbidden_data({"opinion": opinion})
+        self._verify(number=number, founded=bool(founded), opinion=check_text(opinion, "NT-PCI-35", "opinion"),
+                     verified_on=verified_on, **stamp(actor, profile))
+
+    @event("PublicityObjectionVerified")
+    def _verify(self, number: int, founded: bool, opinion: str, verified_on: date,
+                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.publicity_objections[number - 1] = {**self.publicity_objections[number - 1], "verification": {
+            "founded": founded, "opinion": opinion, "on": verified_on}}
+
+    # --- CS-2.7: the enforcement bureau reviews before the office adjusts ------------------------
+    def review_application(self, actor: Actor, profile: PolicyProfile, today: date, *, approved: bool, opinion: str,
+                           reviewed_on: date) -> None:
+        """The reviewing unit (CS: the enforcement bureaus) reviews; a negative review refuses the application."""
+        role = profile.repair.review_role
+        if role is None:
+            raise RuleViolation("CS-2.7", "repair_id", f"{profile.label} sets no review step")
+        check_unit(actor, profile.role_units(role), "CS-2.7", "actor", f"the {role} unit")
+        if self.status != APPLIED or self.review is not None:
+            raise RuleViolation("CS-2.7", "repair_id", f"application is {self.status}: reviewed already or decided")
+        check_date(reviewed_on, today, "CS-2.7", "reviewed_on")
+        check_not_before(reviewed_on, self.applied_on, "CS-2.7", "reviewed_on", "the application date")
+        check_no_forbidden_data({"opinion": opinion})
+        self._review(approved=bool(approved), opinion=check_text(opinion, "CS-2.7", "opinion"), reviewed_on=reviewed_on,
+                     **stamp(actor, profile))
+
+    @event("Reviewed")
+    def _review(self, approved: bool, opinion: str, reviewed_on: date,
+                actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.review = {"approved": approved, "opinion": opinion, "on": reviewed_on, "by": actor_unit}
+        if not approved:
+            self.status = REFUSED
+            self.decision = {"approved": False, "reasons": opinion, "on": reviewed_on}

@@ -9,7 +9,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import check_date, check_not_before, check_text, check_unit, compute, is_late, ledger_uuid, stamp
+from domain.common import (check_date, check_not_before, check_text, check_unit, compute, credit_office, is_late,
+                           ledger_uuid, stamp)
 from domain.documents import document
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
@@ -17,11 +18,17 @@ from domain.privacy import check_no_forbidden_data
 
 PUSHED, ACKNOWLEDGED, APPLIED, FED_BACK = "pushed", "acknowledged", "applied", "fed_back"
 LIFT_PUSHED, LIFTED = "lift_pushed", "lifted"
+# JY-21: the department decided not to apply (with its reason); JY-17: a push never applied is withdrawn, not lifted.
+DECLINED, WITHDRAWN = "declined", "withdrawn"
+CLOSED = (LIFTED, DECLINED, WITHDRAWN)
 SOURCE_KINDS = ("record", "list_entry")
 
 
 class SanctionCase(Aggregate):
-    """Pushed → acknowledged → applied (business case) → feedback → lift pushed → lift confirmed."""
+    """Pushed → acknowledged → applied (business case) → feedback → lift pushed → lift confirmed.
+
+    Other ends of the loop: acknowledged → declined with a reason (JY-21); pushed or acknowledged, never
+    applied → withdrawn by the credit office when the basis ends (JY-17: lifts go only to appliers)."""
 
     @staticmethod
     def create_id(source_id: UUID, subject_id: UUID, measure_id: str) -> UUID:
@@ -71,17 +78,23 @@ class SanctionCase(Aggregate):
         self.feedback: list[dict[str, Any]] = []
         self.feedback_deadline: dict[str, Any] | None = None
         self.lift: dict[str, Any] | None = None
+        self.closing: dict[str, Any] | None = None
 
     # --- queries -----------------------------------------------------------------------------
     @property
     def in_force(self) -> bool:
-        """Whether the measure is (to be) applied: not yet lifted."""
-        return self.status not in (LIFT_PUSHED, LIFTED)
+        """Whether the measure is (to be) applied: not lifted, declined or withdrawn."""
+        return self.status not in (LIFT_PUSHED, *CLOSED)
 
     @property
     def open(self) -> bool:
-        """Whether the loop still waits for a department step."""
-        return self.status != LIFTED
+        """Whether the loop still waits for a step (lifted, declined and withdrawn cases are closed)."""
+        return self.status not in CLOSED
+
+    @property
+    def applied(self) -> bool:
+        """Whether the department applied the measure in at least one business case (CS-2.6)."""
+        return bool(self.cases)
 
     def pending_steps(self) -> list[dict[str, Any]]:
         """The department's next response with its deadline, if the profile sets one (JY-21, CS-2.6, CS-2.7)."""
@@ -162,8 +175,11 @@ class SanctionCase(Aggregate):
         self.feedback.append({"report": report, "on": fed_back_on, "cases": cases})
 
     def push_lift(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, pushed_on: date) -> None:
-        """Push the lift of the measure (on exit, repair, expiry, revocation: JY-17, CS-2.7, HA-5.1)."""
-        self.check_status((PUSHED, ACKNOWLEDGED, APPLIED, FED_BACK), "CS-2.7")
+        """The credit office pushes the lift to a department that applied the measure (JY-17, CS-2.7, HA-5.1)."""
+        check_unit(actor, credit_office(profile), "CS-2.7", "actor", "the credit office")
+        if self.status in (PUSHED, ACKNOWLEDGED):
+            raise RuleViolation("JY-17", "sanction_id", "the measure was never applied: withdraw the push, no lift")
+        self.check_status((APPLIED, FED_BACK), "JY-17")
         check_date(pushed_on, today, "CS-2.7", "pushed_on")
         check_not_before(pushed_on, self.pushed_on, "CS-2.7", "pushed_on", "the push date")
         self._push_lift(reason=check_text(reason, "CS-2.7", "reason"), pushed_on=pushed_on,
@@ -190,3 +206,42 @@ class SanctionCase(Aggregate):
         self.status = LIFTED
         assert self.lift is not None
         self.lift = {**self.lift, "confirmed_on": confirmed_on}
+
+    # --- other ends of the loop ----------------------------------------------------------------
+    def decline(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, declined_on: date) -> None:
+        """The department acknowledged and decides not to apply, with its reason: the case closes (JY-21)."""
+        self.check_department(actor)
+        self.check_status((ACKNOWLEDGED,))
+        assert self.acknowledged_on is not None
+        check_date(declined_on, today, "JY-21", "declined_on")
+        check_not_before(declined_on, self.acknowledged_on, "JY-21", "declined_on", "the acknowledgement")
+        check_no_forbidden_data({"reason": reason})
+        self._decline(reason=check_text(reason, "JY-21", "reason"), declined_on=declined_on, **stamp(actor, profile))
+
+    @event("Declined")
+    def _decline(self, reason: str, declined_on: date,
+                 actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = DECLINED
+        self.closing = {"kind": DECLINED, "reason": reason, "on": declined_on}
+
+    def withdraw(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, withdrawn_on: date) -> None:
+        """The credit office withdraws a push never applied when its basis ends: nothing to lift (JY-17)."""
+        check_unit(actor, credit_office(profile), "JY-17", "actor", "the credit office")
+        self.check_status((PUSHED, ACKNOWLEDGED), "JY-17")
+        check_date(withdrawn_on, today, "JY-17", "withdrawn_on")
+        check_not_before(withdrawn_on, self.pushed_on, "JY-17", "withdrawn_on", "the push date")
+        self._withdraw(reason=check_text(reason, "JY-17", "reason"), withdrawn_on=withdrawn_on,
+                       **stamp(actor, profile))
+
+    @event("Withdrawn")
+    def _withdraw(self, reason: str, withdrawn_on: date,
+                  actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+        self.status = WITHDRAWN
+        self.closing = {"kind": WITHDRAWN, "reason": reason, "on": withdrawn_on}
+
+    def end(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, on: date) -> None:
+        """The basis ended: lift an applied measure, withdraw one never applied (JY-17, CS-2.7)."""
+        if self.applied:
+            self.push_lift(actor, profile, today, reason=reason, pushed_on=on)
+        else:
+            self.withdraw(actor, profile, today, reason=reason, withdrawn_on=on)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.clock import office_today
+from domain.common import credit_office
 from domain.errors import NotFound, RuleViolation
 from domain.index import UNREPORTED, UPWARD, Index, IndexHead
 from domain.list_entry import ListEntry
@@ -168,13 +169,18 @@ class ServiceBase:
     # --- cascades ----------------------------------------------------------------------------
     def _lift_sanctions(self, uow: UnitOfWork, subject: Subject, source_ids: Iterable[UUID], reason: str,
                         on: date) -> None:
-        """Push the lift of every in-force case resting on the sources, responsible persons' too (JY-17, CS-2.7)."""
+        """End every in-force case resting on the sources, responsible persons' too: lift an applied measure,
+        withdraw one never applied (JY-17, CS-2.7). Only the credit office pushes lifts: when another unit
+        ended the basis, the cases wait on the credit office's desk (`lifts_due`)."""
         sources = set(source_ids)
         for holder in self._with_responsible(uow, subject):
             for case_id in holder.ids("sanction"):
                 case = uow.get(case_id, SanctionCase, "sanction_id")
-                if case.source_id in sources and case.in_force:
-                    case.push_lift(uow.actor, self._profile(case.policy_id), on, reason=reason, pushed_on=on)
+                profile = self._profile(case.policy_id)
+                if case.source_id in sources and case.in_force and uow.actor.unit == credit_office(profile):
+                    case.end(uow.actor, profile, on, reason=reason, on=on)
+                    if not case.open:
+                        self._close(uow, "sanctions", case.id)
 
     def _exit_entries(self, uow: UnitOfWork, subject: Subject, wanted: Callable[[ListEntry], bool], reason: str,
                       on: date) -> list[UUID]:

@@ -46,10 +46,13 @@ class ListCommands(ServiceBase):
         return entry.id
 
     def _check_excluded(self, uow: UnitOfWork, rule: ListRule, subject: Subject) -> None:
-        """JY-6.1: a subject on a list this one excludes (red excludes black) is never entered."""
+        """JY-6.1: a subject on a list this one excludes (red excludes black) is never entered; a black entry
+        being determined (drafted, noticed, publicised) blocks it too, one past its last day does not."""
+        today = self.today()
         for entry in self._entries(uow, subject):
-            if entry.list_code in rule.excludes and item_in_force(entry, self.today()):  # JY-20: past its last day, off
-                raise RuleViolation("JY-6.1", "subject_id", f"subject is on the {entry.list_code} list ({entry.id})")
+            if entry.list_code in rule.excludes and entry.active and (not entry.in_force or item_in_force(entry, today)):
+                raise RuleViolation("JY-6.1", "subject_id",
+                                    f"subject is {entry.status} on the {entry.list_code} list ({entry.id})")
 
     def _entry_step(self, actor: Actor, list_entry_id: UUID, step: str, **fields: Any) -> UUID:
         uow = self._uow(actor)
@@ -62,9 +65,10 @@ class ListCommands(ServiceBase):
         """Prior notice of reasons, basis and rights, with the answer deadline (HA-4.1)."""
         return self._entry_step(actor, list_entry_id, "give_prior_notice", notice_on=notice_on, content=content)
 
-    def publicise_list_entry(self, actor: Actor, *, list_entry_id: UUID, channel: str, start: date) -> UUID:
-        """Publicise the draft on a channel (JY-6.1/6.2)."""
-        return self._entry_step(actor, list_entry_id, "publicise", channel=channel, start=start)
+    def publicise_list_entry(self, actor: Actor, *, list_entry_id: UUID, channel: str, start: date,
+                             end: date | None = None) -> UUID:
+        """Publicise the draft on a channel (JY-6.1/6.2), until `end` where the profile sets no period."""
+        return self._entry_step(actor, list_entry_id, "publicise", channel=channel, start=start, end=end)
 
     def confirm_list_entry(self, actor: Actor, *, list_entry_id: UUID, confirmed_on: date,
                            decision: dict[str, Any] | None = None) -> UUID:
@@ -100,6 +104,30 @@ class ListCommands(ServiceBase):
                                       records=[], drafted_on=on, reason=reason)
             warning.confirm(uow.actor, profile, on, decision=None, confirmed_on=on)
             self._file(uow, subject, "list_entry", "list_entries", warning)
+
+    def _escalate_key_attention(self, uow: UnitOfWork, profile: PolicyProfile, subject: Subject,
+                                record: DishonestyRecord) -> ListEntry | None:
+        """NT-JRP-3: serious dishonesty by a subject while on a key-attention list drafts its black entry (by the
+        recording unit, resting on the record); the credit office confirms it, which ends the key attention."""
+        today = self.today()
+        for entry in self._entries(uow, subject):
+            rule = profile.lists.get(entry.list_code)
+            target = profile.lists.get(rule.escalates_to or "") if rule and entry.policy_id == profile.id else None
+            if target is None or record.tier != target.tier or not item_in_force(entry, today):
+                continue
+            assert entry.decision is not None
+            listed_from, listed_until = entry.decision["confirmed_on"], entry.valid_until
+            if record.act_date < listed_from or (listed_until is not None and record.act_date > listed_until):
+                continue  # not committed while listed
+            if any(e.active and e.list_code == target.code for e in self._entries(uow, subject)):
+                return None
+            black = ListEntry.draft(uow.actor, profile, subject, today, list_code=target.code, list_field=None,
+                                    records=[record], drafted_on=record.determination_date,
+                                    reason=f"NT-JRP-3: serious dishonesty while on the {entry.list_code} list "
+                                           f"({entry.list_field or '-'}), moved to the {target.code} list")
+            self._file(uow, subject, "list_entry", "list_entries", black)
+            return black
+        return None
 
     def exit_list_entry(self, actor: Actor, *, list_entry_id: UUID, reason: str, exited_on: date) -> UUID:
         """Exit with a reason, by the determining unit or the credit office (JY-5, JY-17); sanctions lifted."""

@@ -21,7 +21,8 @@ from domain.unit_of_work import UnitOfWork
 
 
 class ObjectionCommands(ServiceBase):
-    """file_objection, file_list_entry_objection, refer_objection, decide_objection, apply_correction, appeal."""
+    """file_objection, file_list_entry_objection, refer_objection, verify_objection, decide_objection,
+    apply_correction, appeal."""
 
     def file_objection(self, actor: Actor, *, record_id: UUID, grounds: str, statement: str, filed_on: date,
                        filed_by: str = SUBJECT, authorisation: dict[str, Any] | None = None) -> UUID:
@@ -81,6 +82,16 @@ class ObjectionCommands(ServiceBase):
         uow.commit()
         return objection.id
 
+    def verify_objection(self, actor: Actor, *, objection_id: UUID, correct: bool, findings: str,
+                         verified_on: date) -> UUID:
+        """The provider verifies a referred objection and feeds back to the centre (NT-PCI-32: 5 working days)."""
+        uow = self._uow(actor)
+        objection = uow.get(objection_id, Objection, "objection_id")
+        objection.verify(actor, self._profile(objection.policy_id), self.today(), correct=correct, findings=findings,
+                         verified_on=verified_on)
+        uow.commit()
+        return objection.id
+
     def decide_objection(self, actor: Actor, *, objection_id: UUID, upheld: bool, reasons: str,
                          decided_on: date) -> UUID:
         """The determining unit answers (NT-PCI-4, LYG-15); rejected → flag removed, original kept."""
@@ -105,15 +116,17 @@ class ObjectionCommands(ServiceBase):
         today = self.today()
         objection = uow.get(objection_id, Objection, "objection_id")
         profile = self._profile(objection.policy_id)
-        objection.check_can_correct(actor, today, applied_on)
+        objection.check_can_correct(actor, profile, today, applied_on)
         target = self._target(uow, objection)
+        # NT-PCI-32: the correction is published in the original scope (before any change to it)
+        scope = target.disclosure if isinstance(target, DishonestyRecord) else (target.publicity or {}).get("channel")
         if isinstance(target, ListEntry):
             self._withdraw_entry(uow, target, changes, applied_on)
         else:
             subject = self._subject(uow, target.subject_id)
             target.correct(actor, profile, subject, today, objection_id=objection.id, changes=changes)
         target.unflag(actor, profile, objection.id, "corrected")
-        objection.record_correction(actor, profile, today, applied_on=applied_on, changes=changes)
+        objection.record_correction(actor, profile, today, applied_on=applied_on, changes=changes, scope=scope)
         self._close(uow, "objections", objection.id)
         uow.commit()
         return objection.id

@@ -39,6 +39,7 @@ class RecordCommands(ServiceBase):
             "behaviour_code": behaviour_code, "tier": tier, "basis": basis, "act_date": act_date,
             "determination_date": determination_date, "disclosure": disclosure, "summary": summary,
         })
+        self._escalate_key_attention(uow, profile, subject, record)  # type: ignore[attr-defined]  # NT-JRP-3
         uow.commit()
         return record.id
 

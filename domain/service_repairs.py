@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.common import check_unit
 from domain.errors import RuleViolation
 from domain.record import DishonestyRecord
 from domain.repair import RepairApplication
@@ -17,7 +18,8 @@ from domain.unit_of_work import UnitOfWork
 
 
 class RepairCommands(ServiceBase):
-    """apply_for_repair, give_repair_opinion, decide_repair."""
+    """apply_for_repair, review_repair, give_repair_opinion, object_in_repair_publicity, verify_repair_objection,
+    decide_repair."""
 
     def apply_for_repair(self, actor: Actor, *, record_id: UUID, applied_on: date, corrected_on: date | None = None,
                          commitment: dict[str, Any] | None = None, public_service: Sequence[str] = ()) -> UUID:
@@ -45,6 +47,41 @@ class RepairCommands(ServiceBase):
         repair = uow.get(repair_id, RepairApplication, "repair_id")
         repair.give_opinion(actor, self._profile(repair.policy_id), self.today(), favourable=favourable,
                             opinion=opinion, given_on=given_on)
+        uow.commit()
+        return repair.id
+
+    def review_repair(self, actor: Actor, *, repair_id: UUID, approved: bool, opinion: str,
+                      reviewed_on: date) -> UUID:
+        """CS-2.7: the enforcement bureau reviews the application before the urban-management office adjusts;
+        a negative review refuses it."""
+        uow = self._uow(actor)
+        repair = uow.get(repair_id, RepairApplication, "repair_id")
+        repair.review_application(actor, self._profile(repair.policy_id), self.today(), approved=approved,
+                                  opinion=opinion, reviewed_on=reviewed_on)
+        if not repair.open:
+            self._close(uow, "repairs", repair.id)
+        uow.commit()
+        return repair.id
+
+    def object_in_repair_publicity(self, actor: Actor, *, repair_id: UUID, statement: str, filed_on: date) -> UUID:
+        """Register an objection raised during the repair publicity (NT-PCI-35), by the provider, the credit
+        office or the credit centre; the repair waits for its verification."""
+        uow = self._uow(actor)
+        repair = uow.get(repair_id, RepairApplication, "repair_id")
+        profile = self._profile(repair.policy_id)
+        receivers = (repair.handler_unit, *profile.role_units("credit_office", "credit_centre"))
+        check_unit(actor, receivers, "NT-PCI-35", "actor", "a unit that receives objections")
+        repair.object_in_publicity(actor, profile, self.today(), statement=statement, filed_on=filed_on)
+        uow.commit()
+        return repair.id
+
+    def verify_repair_objection(self, actor: Actor, *, repair_id: UUID, number: int, founded: bool, opinion: str,
+                                verified_on: date) -> UUID:
+        """The provider verifies a publicity objection and gives its opinion (NT-PCI-35)."""
+        uow = self._uow(actor)
+        repair = uow.get(repair_id, RepairApplication, "repair_id")
+        repair.verify_objection(actor, self._profile(repair.policy_id), self.today(), number=number, founded=founded,
+                                opinion=opinion, verified_on=verified_on)
         uow.commit()
         return repair.id
 

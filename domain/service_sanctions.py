@@ -7,18 +7,20 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
-from domain.common import check_date, check_unit, credit_office
-from domain.effective import check_item_in_force
+from domain.common import check_date, check_text, check_unit, credit_office
+from domain.effective import check_item_in_force, item_in_force
 from domain.errors import RuleViolation
 from domain.list_entry import ListEntry
 from domain.record import DishonestyRecord
 from domain.sanction import SanctionCase
 from domain.service_base import ServiceBase
 from domain.sweep_marker import DailySweep
+from domain.unit_of_work import UnitOfWork
 
 
 class SanctionCommands(ServiceBase):
-    """push_sanction, acknowledge_sanction, apply_sanction, feed_back_sanction, push_lift, confirm_lift, sweep."""
+    """push_sanction, acknowledge/apply/decline/feed_back_sanction, push_lift, withdraw_sanction, confirm_lift,
+    lifts_due, push_due_lifts, sweep."""
 
     def push_sanction(self, actor: Actor, *, source_id: UUID, measure_id: str, pushed_on: date) -> UUID:
         """The credit office pushes a listed measure (HA-4.2) to its department; CS-2.1 responsible persons too."""
@@ -60,7 +62,7 @@ class SanctionCommands(ServiceBase):
         uow = self._uow(actor)
         case = uow.get(sanction_id, SanctionCase, "sanction_id")
         getattr(case, step)(actor, self._profile(case.policy_id), self.today(), **fields)
-        if step == "confirm_lift":
+        if not case.open:  # lift confirmed, declined or withdrawn: the loop is closed
             self._close(uow, "sanctions", case.id)
         uow.commit()
         return case
@@ -73,28 +75,90 @@ class SanctionCommands(ServiceBase):
         """The department applies the measure in a concrete business case (实施, CS-2.6)."""
         return self._case_step(actor, sanction_id, "apply", case=case).id
 
+    def decline_sanction(self, actor: Actor, *, sanction_id: UUID, reason: str, declined_on: date) -> UUID:
+        """The department acknowledged and decides not to apply, with its reason; its case closes (JY-21)."""
+        return self._case_step(actor, sanction_id, "decline", reason=reason, declined_on=declined_on).id
+
     def feed_back_sanction(self, actor: Actor, *, sanction_id: UUID, report: str, fed_back_on: date) -> UUID:
         """The department feeds the cases back to the credit office (反馈, JY-21, CS-2.6)."""
         return self._case_step(actor, sanction_id, "feed_back", report=report, fed_back_on=fed_back_on).id
 
-    def push_lift(self, actor: Actor, *, sanction_id: UUID, reason: str, pushed_on: date) -> UUID:
-        """The credit office pushes the lift, to the responsible persons' cases too (JY-17, CS-2.7)."""
+    def _end_cases(self, actor: Actor, sanction_id: UUID, lift: bool, reason: str, on: date) -> UUID:
+        """Lift or withdraw the case, and `end` its responsible persons' cases (CS-2.1)."""
         uow = self._uow(actor)
         case = uow.get(sanction_id, SanctionCase, "sanction_id")
         profile = self._profile(case.policy_id)
-        check_unit(actor, credit_office(profile), "CS-2.7", "actor", "the credit office")
-        case.push_lift(actor, profile, self.today(), reason=reason, pushed_on=pushed_on)
+        if lift:
+            case.push_lift(actor, profile, self.today(), reason=reason, pushed_on=on)
+        else:
+            case.withdraw(actor, profile, self.today(), reason=reason, withdrawn_on=on)
         subject = self._subject(uow, case.subject_id)
         for person_id, _ in subject.responsible_persons():
             derived = uow.find(SanctionCase.create_id(case.source_id, person_id, case.measure_id), SanctionCase)
             if derived is not None and derived.origin_case_id == case.id and derived.in_force:
-                derived.push_lift(actor, profile, self.today(), reason=reason, pushed_on=pushed_on)
+                derived.end(actor, profile, self.today(), reason=reason, on=on)
+        for item in (case, *[c for c in uow.changed() if isinstance(c, SanctionCase)]):
+            if not item.open:
+                self._close(uow, "sanctions", item.id)
         uow.commit()
         return case.id
+
+    def push_lift(self, actor: Actor, *, sanction_id: UUID, reason: str, pushed_on: date) -> UUID:
+        """The credit office pushes the lift to a department that applied the measure, and ends the
+        responsible persons' cases (JY-17, CS-2.7)."""
+        return self._end_cases(actor, sanction_id, True, reason, pushed_on)
+
+    def withdraw_sanction(self, actor: Actor, *, sanction_id: UUID, reason: str, withdrawn_on: date) -> UUID:
+        """The credit office withdraws a push never applied (JY-17: no lift to a department that applied nothing)."""
+        return self._end_cases(actor, sanction_id, False, reason, withdrawn_on)
 
     def confirm_lift(self, actor: Actor, *, sanction_id: UUID, confirmed_on: date) -> UUID:
         """The department confirms the lift (JY-17, CS-2.7); the loop is closed."""
         return self._case_step(actor, sanction_id, "confirm_lift", confirmed_on=confirmed_on).id
+
+    # --- JY-17, CS-2.7: the credit office's desk of lifts to push -------------------------------
+    def lifts_due(self, today: date | None = None, *, office: str | None = None) -> list[dict[str, Any]]:
+        """Cases still in force whose basis (record or list entry) has left force: the credit office lifts
+        the applied ones and withdraws the others (JY-17, CS-2.7); `office` keeps those of its profiles."""
+        day = today or self.today()
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        found = []
+        for case_id in self._open_ids(uow, "sanctions"):
+            case = uow.get(case_id, SanctionCase, "sanction_id")
+            if office is not None and credit_office(self._profile(case.policy_id)) != office:
+                continue
+            if case.in_force and not self._source_in_force(uow, case, day):
+                found.append({"sanction_id": case.id, "department": case.department, "measure_id": case.measure_id,
+                              "subject_id": case.subject_id, "source_id": case.source_id,
+                              "policy_id": case.policy_id, "action": "lift" if case.applied else "withdraw",
+                              "rule_id": "JY-17"})
+        return found
+
+    def source_in_force(self, sanction_id: UUID, day: date | None = None) -> bool:
+        """Whether the record or list entry a case rests on is still in force on `day` (JY-17, NT-PCI-30)."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        return self._source_in_force(uow, uow.get(sanction_id, SanctionCase, "sanction_id"), day or self.today())
+
+    def _source_in_force(self, uow: UnitOfWork, case: SanctionCase, day: date) -> bool:
+        source = uow.find(case.source_id, DishonestyRecord) if case.source_kind == "record" else None
+        source = source or uow.get(case.source_id, ListEntry, "source_id")
+        return item_in_force(source, day)  # NT-PCI-30, JY-20: one rule for in force on a day
+
+    def push_due_lifts(self, actor: Actor, *, reason: str, pushed_on: date) -> list[UUID]:
+        """The credit office ends every case of `lifts_due`: lift the applied, withdraw the others (JY-17, CS-2.7)."""
+        offices = tuple(sorted({credit_office(p) for p in self.profiles.values()}))
+        check_unit(actor, offices, "CS-2.7", "actor", "a credit office")
+        check_date(pushed_on, self.today(), "JY-17", "pushed_on")
+        reason = check_text(reason, "JY-17", "reason")
+        due = self.lifts_due(pushed_on, office=actor.unit)
+        uow = self._uow(actor)
+        for item in due:
+            case = uow.get(item["sanction_id"], SanctionCase, "sanction_id")
+            case.end(actor, self._profile(case.policy_id), self.today(), reason=reason, on=pushed_on)
+            if not case.open:
+                self._close(uow, "sanctions", case.id)
+        uow.commit()
+        return [item["sanction_id"] for item in due]
 
     # --- NT-PCI-30, LYG-18: expiry ---------------------------------------------------------------
     def sweep(self, actor: Actor, *, today: date | None = None, daily: bool = False) -> list[UUID]:

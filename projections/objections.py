@@ -71,11 +71,18 @@ def on_repair_decided(rows: Batch, e: Any, at: Logged) -> None:
          decided_on=e.decided_on, approved=e.approved)
 
 
+def on_repair_reviewed(rows: Batch, e: Any, at: Logged) -> None:
+    """CS-2.7: a negative review by the enforcement bureau refuses the application."""
+    if not e.approved:
+        _set(rows, repairs, "repair_id", e, at, status="refused", decided_on=e.reviewed_on, approved=False)
+
+
 OBJECTIONS = Projection("objections", (objections,), {
     O + "Filed": on_filed, O + "Referred": on_referred, O + "Decided": on_decided,
     O + "CorrectionApplied": on_corrected, O + "Appealed": on_appealed,
 }, reads=((objections, "objection_id"),))
 REPAIR_HANDLERS: dict[str, Handler] = {
     R + "Applied": on_repair_applied, R + "OpinionGiven": on_opinion, R + "Decided": on_repair_decided,
+    R + "Reviewed": on_repair_reviewed,
 }
 REPAIRS = Projection("repairs", (repairs,), REPAIR_HANDLERS, reads=((repairs, "repair_id"),))

@@ -69,6 +69,18 @@ def on_lift_confirmed(rows: Batch, e: Any, at: Logged) -> None:
     _step(rows, e, at, "lift_confirmed", e.confirmed_on)
 
 
+def on_declined(rows: Batch, e: Any, at: Logged) -> None:
+    """The department decided not to apply, with its reason: the case is closed (JY-21)."""
+    _set(rows, e, at, status="declined", in_force=False)
+    _step(rows, e, at, "declined", e.declined_on, e.reason)
+
+
+def on_withdrawn(rows: Batch, e: Any, at: Logged) -> None:
+    """The credit office withdrew a push never applied: nothing to lift (JY-17)."""
+    _set(rows, e, at, status="withdrawn", in_force=False)
+    _step(rows, e, at, "withdrawn", e.withdrawn_on, e.reason)
+
+
 HANDLERS: dict[str, Handler] = {
     S + "Pushed": on_pushed,
     S + "Acknowledged": on_acknowledged,
@@ -76,6 +88,8 @@ HANDLERS: dict[str, Handler] = {
     S + "FedBack": on_fed_back,
     S + "LiftPushed": on_lift_pushed,
     S + "LiftConfirmed": on_lift_confirmed,
+    S + "Declined": on_declined,
+    S + "Withdrawn": on_withdrawn,
 }
 
 PROJECTION = Projection("sanctions", (sanctions, sanction_steps), HANDLERS, reads=((sanctions, "sanction_id"),))

@@ -59,6 +59,11 @@ def on_objection_referred(rows: Batch, e: Any, at: Logged) -> None:
     _open(rows, "objection", e, at, "provider_verification", e.provider_unit, e.deadline)
 
 
+def on_objection_verified(rows: Batch, e: Any, at: Logged) -> None:
+    """The provider verified and fed back (NT-PCI-32: 5 working days)."""
+    _close(rows, e, at, ("provider_verification",), e.verified_on, e.late)
+
+
 def on_objection_decided(rows: Batch, e: Any, at: Logged) -> None:
     """Answered; upheld → the correction is due (NT-PCI-32: 3 working days)."""
     _close(rows, e, at, ("decision", "provider_verification"), e.decided_on, e.late)
@@ -81,6 +86,12 @@ def on_repair_opinion(rows: Batch, e: Any, at: Logged) -> None:
     """After the publicity period the provider decides."""
     _close(rows, e, at, ("repair_opinion",), e.given_on)
     _open(rows, "repair", e, at, "repair_decision", _unit(rows, e), e.publicity_deadline)
+
+
+def on_repair_reviewed(rows: Batch, e: Any, at: Logged) -> None:
+    """CS-2.7: a negative review ends the application: no opinion is due any more."""
+    if not e.approved:
+        _close(rows, e, at, ("repair_opinion",), e.reviewed_on)
 
 
 def on_repair_decided(rows: Batch, e: Any, at: Logged) -> None:
@@ -121,20 +132,29 @@ def on_lift_confirmed(rows: Batch, e: Any, at: Logged) -> None:
     _close(rows, e, at, ("confirm_lift",), e.confirmed_on)
 
 
+def on_sanction_ended(rows: Batch, e: Any, at: Logged) -> None:
+    """Declined by the department (JY-21) or withdrawn by the credit office (JY-17): nothing stays pending."""
+    _close(rows, e, at, ("acknowledge", "feed_back"))
+
+
 HANDLERS: dict[str, Handler] = {
     "Objection.Filed": on_objection_filed,
     "Objection.Referred": on_objection_referred,
+    "Objection.ProviderVerified": on_objection_verified,
     "Objection.Decided": on_objection_decided,
     "Objection.CorrectionApplied": on_objection_corrected,
     "RepairApplication.Applied": on_repair_applied,
     "RepairApplication.OpinionGiven": on_repair_opinion,
     "RepairApplication.Decided": on_repair_decided,
+    "RepairApplication.Reviewed": on_repair_reviewed,
     "SanctionCase.Pushed": on_sanction_pushed,
     "SanctionCase.Acknowledged": on_sanction_acknowledged,
     "SanctionCase.Applied": on_sanction_applied,
     "SanctionCase.FedBack": on_sanction_fed_back,
     "SanctionCase.LiftPushed": on_lift_pushed,
     "SanctionCase.LiftConfirmed": on_lift_confirmed,
+    "SanctionCase.Declined": on_sanction_ended,
+    "SanctionCase.Withdrawn": on_sanction_ended,
 }
 
 PROJECTION = Projection("work_queue", (work_items,), HANDLERS, reads=((work_items, "item_id"),))

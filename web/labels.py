@@ -19,6 +19,7 @@ CODES: tuple[str, ...] = (
     N_("in_force"), N_("repaired"), N_("expired"), N_("revoked"), N_("drafted"), N_("noticed"), N_("publicised"),
     N_("confirmed"), N_("exited"), N_("pushed"), N_("acknowledged"), N_("applied"), N_("fed_back"),
     N_("lift_pushed"), N_("lifted"), N_("filed"), N_("referred"), N_("upheld"), N_("rejected"), N_("corrected"),
+    N_("declined"), N_("withdrawn"),
     N_("opinion_against"), N_("approved"), N_("refused"), N_("active"), N_("objection_pending"),
     # tiers, lists, disclosure classes
     N_("minor"), N_("general"), N_("more_serious"), N_("serious"), N_("black"), N_("red"), N_("key_attention"),

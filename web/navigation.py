@@ -28,6 +28,7 @@ MENU = (
     ("reports.sweep", _l("Expiry sweep")),
     ("reports.lists", _l("Monthly reports")),
     ("reports.upward", _l("Upward push")),
+    ("reports.circular", _l("Quarterly circular")),
     ("department.inbox", _l("Inbox")),
     ("subjects.find", _l("Subjects")),
     ("audit.home", _l("Audit")),

@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reports.sweep": frozenset({CREDIT_OFFICE}),
     "reports.lists": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     "reports.upward": frozenset({CREDIT_OFFICE}),
+    "reports.circular": frozenset({CREDIT_OFFICE}),  # NT-JRP-Q quarterly circular
     # sanction department
     "department.inbox": frozenset({DEPARTMENT}),
     "department.step": frozenset({DEPARTMENT}),

@@ -23,7 +23,8 @@ SIMPLE_STEPS = {
     "objection": {"Filed": "filed", "Referred": "referred", "CorrectionApplied": "corrected"},
     "repair": {"Applied": "applied"},
     "sanction": {"Pushed": "pushed", "Acknowledged": "acknowledged", "Applied": "applied", "FedBack": "fed_back",
-                 "LiftPushed": "lift_pushed", "LiftConfirmed": "lifted"},
+                 "LiftPushed": "lift_pushed", "LiftConfirmed": "lifted",
+                 "Declined": "declined", "Withdrawn": "withdrawn"},
 }
 
 
@@ -125,6 +126,8 @@ def _other(kind: str, events: Sequence[Event]) -> dict[str, Any]:
             yes = f["favourable"] if e.name == "OpinionGiven" else f["approved"]
             s["status"] = {"OpinionGiven": ("publicised", "opinion_against"), "Decided": ("approved", "refused")}[
                 e.name][0 if yes else 1]
+        elif kind == "repair" and e.name == "Reviewed" and not f["approved"]:
+            s["status"] = "refused"  # CS-2.7: a negative bureau review refuses the application
         elif kind == "points":
             s.update(_points(e, s))
     return s

@@ -17,6 +17,7 @@ STATUS_ZH = {
     "exited": "已移出", "filed": "已提出", "referred": "已转办", "upheld": "异议成立", "rejected": "异议不成立",
     "applied": "已申请/已实施", "opinion_against": "意见不同意", "approved": "已批准", "refused": "不予修复",
     "pushed": "已推送", "acknowledged": "已签收", "fed_back": "已反馈", "lift_pushed": "已推送解除", "lifted": "已解除",
+    "declined": "决定不实施", "withdrawn": "已撤回推送",
     "ungraded": "未评级",
 }
 STYLE = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#111}

@@ -12,7 +12,7 @@ from domain_helpers import (ADMIN, SECRET, actor, basis, correct_determination_d
 
 from domain.policy import PolicyProfile, load_profile
 from domain.record import EXPIRED, IN_FORCE, REPAIRED
-from domain.sanction import ACKNOWLEDGED, APPLIED, LIFT_PUSHED
+from domain.sanction import ACKNOWLEDGED, APPLIED, LIFT_PUSHED, WITHDRAWN
 from domain.service import CreditService
 
 TAX = actor("nt-tax-bureau")
@@ -54,12 +54,13 @@ def test_nt_pci_30_sweep_expires_each_item_at_its_own_validity_and_is_idempotent
 
     assert sweep_twice(date(2025, 3, 1)) == []  # the last day is still in force
     assert sweep_twice(date(2025, 3, 2)) == [general]
-    assert (service.record(general).status, service.sanction(on_general).status) == (EXPIRED, LIFT_PUSHED)
+    # JY-17: the swept case was never applied, so the credit office's sweep withdraws it (no lift to confirm)
+    assert (service.record(general).status, service.sanction(on_general).status) == (EXPIRED, WITHDRAWN)
     assert service.record(general).closing == {"automatic_repair": False}
     assert sweep_twice(date(2027, 2, 2)) == [entry]
     assert service.list_entry(entry).status == "expired" and service.record(record).in_force
     assert sweep_twice(date(2027, 3, 2)) == [record]
-    assert service.sanction(on_record).status == LIFT_PUSHED and not service.record(record).published
+    assert service.sanction(on_record).status == WITHDRAWN and not service.record(record).published
 
 
 def test_nt_pci_32_lyg_17_objection_flags_but_suspends_neither_publication_nor_sanctions(service, clock) -> None:
@@ -87,6 +88,8 @@ def test_nt_pci_35_ha_5_1_repair_archives_with_full_history_and_lifts_every_sanc
     cases = [service.push_sanction(credit, source_id=source, measure_id=measure, pushed_on=date(2019, 9, 10))
              for source, measure in ((record, "LYG-M-13a.9"), (entry, "LYG-M-13a.4"), (entry, "LYG-M-13a.7"))]
     service.acknowledge_sanction(actor("lyg-hrss"), sanction_id=cases[1], acknowledged_on=date(2019, 9, 11))
+    service.apply_sanction(actor("lyg-hrss"), sanction_id=cases[1], case={
+        "number": "连人社〔2019〕8号", "date": date(2019, 9, 12), "description": "不予报名公务员考试"})
     repair = service.apply_for_repair(bureau, record_id=record, applied_on=date(2020, 2, 3),
                                       corrected_on=date(2019, 12, 30))
     service.give_repair_opinion(bureau, repair_id=repair, favourable=True, given_on=date(2020, 2, 10),
@@ -99,8 +102,12 @@ def test_nt_pci_35_ha_5_1_repair_archives_with_full_history_and_lifts_every_sanc
     history = [service.as_of(record, v) for v in range(1, repaired.version + 1)]
     assert history[0].status == IN_FORCE and history[-1].status == REPAIRED
     assert all(h.basis == repaired.basis for h in history)  # nothing deleted or rewritten
-    assert {service.sanction(c).status for c in cases} == {LIFT_PUSHED}  # one application, everywhere
-    assert service.sanction(cases[0]).lift["reason"].startswith("repaired")
+    # CS-2.7: the bureau repaired; the credit office lifts where applied and withdraws the rest (JY-17)
+    assert {d["sanction_id"]: d["action"] for d in service.lifts_due()} == {
+        cases[0]: "withdraw", cases[1]: "lift", cases[2]: "withdraw"}
+    service.push_due_lifts(credit, reason="信用修复", pushed_on=date(2020, 3, 2))
+    assert [service.sanction(c).status for c in cases] == [WITHDRAWN, LIFT_PUSHED, WITHDRAWN]  # everywhere
+    assert service.sanction(cases[1]).lift["reason"] == "信用修复"
     assert service.list_entry(entry).status == "exited"
     assert service.repair(repair).status == "approved"
     assert service.records_of(person) == [repaired]

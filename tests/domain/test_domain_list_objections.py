@@ -34,7 +34,8 @@ def test_jy_6_1_objection_in_red_list_publicity_blocks_confirmation_until_answer
     company = service.register_organisation(JY_MARKET, name="江阴某守信公司", uscc=credit_code(61))
     entry = service.draft_list_entry(JY_MARKET, profile_id="JY", subject_id=company, list_code="red",
                                      drafted_on=date(2025, 3, 3), reason="纳税信用A级")
-    service.publicise_list_entry(JY_CREDIT, list_entry_id=entry, channel="信用江阴", start=date(2025, 3, 4))
+    service.publicise_list_entry(JY_CREDIT, list_entry_id=entry, channel="信用江阴", start=date(2025, 3, 4),
+                                 end=date(2025, 3, 11))
     authorisation = doc(date(2025, 3, 5), "委托〔2025〕1号", "委托律师代为提出异议")
     objection = service.file_list_entry_objection(
         JY_CREDIT, list_entry_id=entry, grounds="wrong_or_incomplete", statement="名单信息不完整",

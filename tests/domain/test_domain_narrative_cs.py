@@ -11,7 +11,7 @@ from domain_helpers import ADMIN, SECRET, actor, basis, credit_code, doc, person
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile, load_all
 from domain.record import REPAIRED
-from domain.sanction import FED_BACK, LIFT_PUSHED, LIFTED
+from domain.sanction import FED_BACK, LIFT_PUSHED, LIFTED, WITHDRAWN
 from domain.service import CreditService
 
 BUREAU = actor("cs-enforcement-bureaus", "gu")
@@ -75,16 +75,35 @@ def test_cs_2_1_to_2_7_points_to_joint_sanctions_and_lift(service, ledger, clock
     service.decide_objection(UMO, objection_id=objection_id, upheld=False, reasons="积分无误",
                              decided_on=date(2024, 5, 10))
     repair_id = service.apply_for_repair(BUREAU, record_id=record.id, applied_on=date(2024, 5, 20))
+    # CS-2.7: the enforcement bureau reviews, then the urban-management office adjusts
+    opinion = dict(repair_id=repair_id, favourable=True, given_on=date(2024, 5, 27),
+                   opinion=doc(date(2024, 5, 27), "常综执修〔2024〕1号", "整改到位，同意修复"))
+    with pytest.raises(RuleViolation) as unreviewed:
+        service.give_repair_opinion(UMO, **opinion)
+    assert (unreviewed.value.rule_id, unreviewed.value.field) == ("CS-2.7", "repair_id")
+    with pytest.raises(RuleViolation) as not_the_bureau:
+        service.review_repair(UMO, repair_id=repair_id, approved=True, opinion="审核通过", reviewed_on=date(2024, 5, 24))
+    assert (not_the_bureau.value.rule_id, not_the_bureau.value.field) == ("CS-2.7", "actor")
+    service.review_repair(BUREAU, repair_id=repair_id, approved=True, opinion="整改到位，审核通过",
+                          reviewed_on=date(2024, 5, 24))
     service.give_repair_opinion(UMO, repair_id=repair_id, favourable=True, given_on=date(2024, 5, 27),
                                 opinion=doc(date(2024, 5, 27), "常综执修〔2024〕1号", "整改到位，同意修复"))
     service.decide_repair(UMO, repair_id=repair_id, approved=True, reasons="同意", decided_on=date(2024, 6, 3))
     people = service.records_of(company) + service.records_of(boss) + service.records_of(foreman)
     assert {r.status for r in people} == {REPAIRED}
     cases = service.sanctions_of(company) + service.sanctions_of(boss) + service.sanctions_of(foreman)
-    assert len(cases) == 3 and {c.status for c in cases} == {LIFT_PUSHED}
-    for case in cases:
-        service.confirm_lift(HOUSING, sanction_id=case.id, confirmed_on=date(2024, 6, 3))
-    assert {service.sanction(c.id).status for c in cases} == {LIFTED}
+    # CS-2.7: the office adjusted; the credit office pushes the lift, only where the measure was applied (JY-17)
+    assert len(cases) == 3 and service.sanction(case_id).status == FED_BACK
+    assert {(d["sanction_id"], d["action"]) for d in service.lifts_due()} == {
+        (c.id, "lift" if c.id == case_id else "withdraw") for c in cases}
+    with pytest.raises(RuleViolation) as aggregator:  # the urban-management office adjusts, it does not lift
+        service.push_lift(UMO, sanction_id=case_id, reason="信用修复", pushed_on=date(2024, 6, 3))
+    assert (aggregator.value.rule_id, aggregator.value.field) == ("CS-2.7", "actor")
+    service.push_due_lifts(CREDIT, reason="信用修复，解除惩戒", pushed_on=date(2024, 6, 3))
+    assert {c.id: service.sanction(c.id).status for c in cases} == {
+        c.id: LIFT_PUSHED if c.id == case_id else WITHDRAWN for c in cases}
+    service.confirm_lift(HOUSING, sanction_id=case_id, confirmed_on=date(2024, 6, 3))
+    assert {service.sanction(c.id).status for c in cases} == {LIFTED, WITHDRAWN}
     assert service.sanctions_of(department="cs-housing-construction") == []
     assert account == service.points_account(company).id
 

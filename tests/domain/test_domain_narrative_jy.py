@@ -10,7 +10,7 @@ from domain_helpers import actor, basis, credit_code, doc, person_id
 
 from domain.errors import RuleViolation
 from domain.record import REPAIRED, REVOKED
-from domain.sanction import LIFT_PUSHED, LIFTED
+from domain.sanction import FED_BACK, LIFT_PUSHED, LIFTED, PUSHED, WITHDRAWN
 
 MARKET = actor("jy-market-supervision", "he")
 CREDIT = actor("jy-credit-office", "lv")
@@ -52,7 +52,8 @@ def test_jy_6_to_23_red_then_black_then_repaired(service, ledger, clock) -> None
     with pytest.raises(RuleViolation) as unpublicised:
         service.confirm_list_entry(CREDIT, list_entry_id=red_id, confirmed_on=date(2024, 5, 13))
     assert (unpublicised.value.rule_id, unpublicised.value.field) == ("JY-6.1", "publicity")
-    service.publicise_list_entry(CREDIT, list_entry_id=red_id, channel=CHANNEL, start=date(2024, 5, 6))
+    service.publicise_list_entry(CREDIT, list_entry_id=red_id, channel=CHANNEL, start=date(2024, 5, 6),
+                                 end=date(2024, 5, 12))
     service.confirm_list_entry(CREDIT, list_entry_id=red_id, confirmed_on=date(2024, 5, 13))
     assert service.list_entry(red_id).in_force
 
@@ -89,10 +90,16 @@ def test_jy_6_to_23_red_then_black_then_repaired(service, ledger, clock) -> None
     assert {r.status for r in service.records_of(company) + service.records_of(boss)} == {REPAIRED}
     entry = service.list_entry(entry_id)
     assert (entry.status, entry.closing["monitoring_after_exit"]) == ("exited", True)  # JY-17 key monitoring
-    assert {c.status for c in service.sanctions_of(company) + service.sanctions_of(boss)} == {LIFT_PUSHED}
-    for case in service.sanctions_of(company) + service.sanctions_of(boss):
+    cases = service.sanctions_of(company) + service.sanctions_of(boss)
+    # JY-17: the credit office pushes lifts only to departments that applied a measure; the rest are withdrawn
+    assert {service.sanction(c.id).status for c in cases} == {FED_BACK, PUSHED}
+    service.push_due_lifts(CREDIT, reason="信用修复，退出黑名单", pushed_on=date(2024, 9, 2))
+    lifted = [c for c in cases if c.applied]
+    assert lifted and {service.sanction(c.id).status for c in lifted} == {LIFT_PUSHED}
+    assert {service.sanction(c.id).status for c in cases if not c.applied} == {WITHDRAWN}
+    for case in lifted:
         service.confirm_lift(DEPTS, sanction_id=case.id, confirmed_on=date(2024, 9, 2))
-    assert {c.status for c in service.sanctions_of(company) + service.sanctions_of(boss)} == {LIFTED}
+    assert {service.sanction(c.id).status for c in cases} == {LIFTED, WITHDRAWN}
     with pytest.raises(RuleViolation) as other_channel:
         service.announce_exit(CREDIT, list_entry_id=entry_id, channel="江阴日报", announced_on=date(2024, 9, 2))
     assert (other_channel.value.rule_id, other_channel.value.field) == ("JY-17", "channel")
@@ -116,5 +123,11 @@ def test_jy_24_wrongly_black_listed_revoked_with_written_apology(service, ledger
     assert {r.status for r in service.records_of(company) + service.records_of(boss)} == {REVOKED}
     entry = service.list_entry(entry_id)
     assert (entry.status, entry.closing["apology"]["number"]) == ("revoked", "澄市监致〔2024〕1号")
-    assert service.sanction(case_id).status == LIFT_PUSHED
+    # JY-17: never applied, so the credit office withdraws the push instead of sending a lift
+    assert service.sanction(case_id).status == PUSHED
+    with pytest.raises(RuleViolation) as no_lift:
+        service.push_lift(CREDIT, sanction_id=case_id, reason="撤销", pushed_on=date(2024, 6, 10))
+    assert (no_lift.value.rule_id, no_lift.value.field) == ("JY-17", "sanction_id")
+    service.withdraw_sanction(CREDIT, sanction_id=case_id, reason="错误列入已撤销", withdrawn_on=date(2024, 6, 10))
+    assert service.sanction(case_id).status == WITHDRAWN and not service.sanction(case_id).open
     assert service.record(record_id).closing["apology"]["text"].startswith("因认定主体错误")

@@ -101,7 +101,11 @@ def test_nt_pci_15_to_35_tax_arrears_from_record_to_repair(service, ledger, cloc
     assert (record.status, record.published, record.archived) == (REPAIRED, False, True)
     assert service.as_of(record_id, 1).status == IN_FORCE
     assert service.list_entry(black_id).status == "exited"
-    assert service.sanction(case_id).status == LIFT_PUSHED
+    # CS-2.7, JY-17: the tax bureau repaired; the credit office, not the bureau, pushes the lift
+    assert service.sanction(case_id).status == FED_BACK
+    assert [(d["sanction_id"], d["action"]) for d in service.lifts_due()] == [(case_id, "lift")]
+    assert service.push_due_lifts(CREDIT, reason="信用修复", pushed_on=date(2025, 2, 13)) == [case_id]
+    assert service.sanction(case_id).status == LIFT_PUSHED and service.lifts_due() == []
     service.confirm_lift(BANKS, sanction_id=case_id, confirmed_on=date(2025, 2, 13))
     assert service.sanction(case_id).status == LIFTED
 

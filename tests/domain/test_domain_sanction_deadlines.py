@@ -85,6 +85,8 @@ def test_jy_21_cs_2_7_overdue_acknowledgement_and_lift_confirmation(ledger, cloc
         "acknowledge", "nt-financial-institutions", case, date(2024, 2, 21), 1)
     assert (ack["deadline"]["kind"], ack["deadline"]["rule_id"]) == ("working", "JY-21")
     service.acknowledge_sanction(BANKS, sanction_id=case, acknowledged_on=date(2024, 2, 22))
+    service.apply_sanction(BANKS, sanction_id=case, case={"number": "贷审〔2024〕5号", "date": date(2024, 2, 22),
+                                                           "description": "提高贷款利率"})
     service.push_lift(CREDIT, sanction_id=case, reason="异议更正", pushed_on=date(2024, 2, 22))
     lift_due = service.sanction(case).lift["deadline"]["due"]
     assert lift_due == date(2024, 2, 27)  # 23 (Fri), 26, 27

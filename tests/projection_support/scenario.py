@@ -136,7 +136,8 @@ def _jy(s: Scenario, clock: Clock, mark: Any) -> None:
     s.ids["C"] = svc.register_organisation(JY_MARKET, name="江阴王伟食品有限公司", uscc=C_USCC)
     s.ids["C_red"] = svc.draft_list_entry(JY_CREDIT, profile_id="JY", subject_id=s.ids["C"], list_code="red",
                                           drafted_on=date(2024, 5, 6), reason="纳税信用A级")
-    svc.publicise_list_entry(JY_CREDIT, list_entry_id=s.ids["C_red"], channel=JY_CHANNEL, start=date(2024, 5, 6))
+    svc.publicise_list_entry(JY_CREDIT, list_entry_id=s.ids["C_red"], channel=JY_CHANNEL, start=date(2024, 5, 6),
+                             end=date(2024, 5, 12))
     svc.confirm_list_entry(JY_CREDIT, list_entry_id=s.ids["C_red"], confirmed_on=date(2024, 5, 13))
     mark("C_red")
     clock.day = date(2024, 6, 3)
@@ -173,6 +174,7 @@ def _jy(s: Scenario, clock: Clock, mark: Any) -> None:
                             opinion={"number": "澄市监修〔2024〕1号", "date": date(2024, 8, 26), "text": "同意修复"})
     svc.decide_repair(JY_MARKET, repair_id=s.ids["repair"], approved=True, reasons="整改到位",
                       decided_on=date(2024, 9, 2))
+    svc.push_due_lifts(JY_CREDIT, reason="信用修复", pushed_on=date(2024, 9, 2))  # CS-2.7: the credit office lifts
     mark("RC_repaired")
     svc.confirm_lift(JY_DEPTS, sanction_id=s.ids["ban"], confirmed_on=date(2024, 9, 2))
     svc.announce_exit(JY_CREDIT, list_entry_id=s.ids["C_black"], channel=JY_CHANNEL, announced_on=date(2024, 9, 2))

@@ -42,7 +42,8 @@ def test_jy_21_timeline_per_list_entry_in_order_with_signers(scenario_ledger: Se
                                           "lift_confirmed"]
     assert by_department == [r["step"] for r in steps]
     signers = [r["actor_unit"] for r in steps]
-    assert signers == [JY_CREDIT.unit, JY_DEPTS.unit, JY_DEPTS.unit, JY_DEPTS.unit, JY_MARKET_UNIT, JY_DEPTS.unit]
+    # CS-2.7: the credit office pushes the lift, not the unit that repaired
+    assert signers == [JY_CREDIT.unit, JY_DEPTS.unit, JY_DEPTS.unit, JY_DEPTS.unit, JY_CREDIT.unit, JY_DEPTS.unit]
     for row in steps:  # the key that verified each event is the unit's registered key
         assert row["key_id"] == app.keybook.active_for(row["actor_unit"]).key_id  # type: ignore[union-attr]
         assert datetime.fromisoformat(row["recorded_at"]).tzinfo is not None
@@ -50,7 +51,6 @@ def test_jy_21_timeline_per_list_entry_in_order_with_signers(scenario_ledger: Se
     assert steps[0]["log_position"] > s.positions["C_black"] and steps[1]["late"] is False
 
 
-JY_MARKET_UNIT = "jy-market-supervision"  # the repair decision pushes the lift (HA-5.1)
 
 
 def test_objections_and_repairs_projected(scenario_ledger: Setup) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from domain.common import RESPONSIBLE_ROLES
 from domain.objection import APPEAL_BODIES, GROUNDS
 from domain.policy import load_all
-from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, OBJECT, STRING, STRINGS, UUID_, UUIDS, Endpoint, Field,
-                          doc_fields)
+from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, INTEGER, OBJECT, STRING, STRINGS, UUID_, UUIDS, Endpoint,
+                          Field, doc_fields)
 from web.context import services
 from web.principal import current_principal
 from web.roles import CREDIT_OFFICE, DEPARTMENT, RECORDING_UNIT
@@ -93,7 +93,9 @@ LISTS = (
     _cmd("give_prior_notice", "/list-entries/{list_entry_id}/prior-notice", "Give prior notice (JY-6.2, HA-4.1)",
          RECORDERS, "lists", (_d("notice_on", "JY-6.2"), _s("content", "JY-6.2"))),
     _cmd("publicise_list_entry", "/list-entries/{list_entry_id}/publicity", "Publicise a draft (JY-6.1/6.2)",
-         RECORDERS, "lists", (_s("channel", "JY-6.1"), _d("start", "JY-6.1"))),
+         RECORDERS, "lists", (_s("channel", "JY-6.1"), _d("start", "JY-6.1"),
+                              Field("end", DATE, "JY-6.1", False, "the notice's last day, where the profile sets "
+                                                                  "no publicity period (JY-6.1)"))),
     _cmd("confirm_list_entry", "/list-entries/{list_entry_id}/confirmation",
          "Confirm with the decision document (JY-5, JY-6.2)", RECORDERS, "lists",
          (_d("confirmed_on", "JY-6.2"), Field("decision", OBJECT, "JY-6.2", False, parts=doc_fields("JY-6.2")))),
@@ -115,6 +117,10 @@ OBJECTIONS = (
     _cmd("refer_objection", "/objections/{objection_id}/referral",
          "Refer an objection to the information provider (NT-PCI-32)", RECORDERS, "objections",
          (_d("referred_on", "NT-PCI-32"),)),
+    _cmd("verify_objection", "/objections/{objection_id}/verification",
+         "The provider verifies a referred objection and feeds back (NT-PCI-32: 5 working days)", RECORDERS,
+         "objections", (Field("correct", BOOLEAN, "NT-PCI-32", description="whether the information was correct"),
+                        _s("findings", "NT-PCI-32"), _d("verified_on", "NT-PCI-32"))),
     _cmd("decide_objection", "/objections/{objection_id}/decision", "Decide an objection (NT-PCI-4, LYG-15)",
          RECORDERS, "objections", (Field("upheld", BOOLEAN, "NT-PCI-32"), _s("reasons", "NT-PCI-32"),
                                    _d("decided_on", "NT-PCI-32"))),
@@ -128,14 +134,29 @@ REPAIRS = (
          (_id("record_id", "NT-PCI-34"), _d("applied_on", "NT-PCI-34"), _d("corrected_on", "NT-PCI-34", False),
           Field("commitment", OBJECT, "NT-PCI-34", False, parts=doc_fields("NT-PCI-34", text=True)),
           Field("public_service", STRINGS, "JY-23", False))),
+    _cmd("review_repair", "/repairs/{repair_id}/review",
+         "The reviewing unit (CS: the enforcement bureaus) reviews before the office adjusts (CS-2.7)", RECORDERS,
+         "repairs", (Field("approved", BOOLEAN, "CS-2.7"), _s("opinion", "CS-2.7"), _d("reviewed_on", "CS-2.7"))),
     _cmd("give_repair_opinion", "/repairs/{repair_id}/opinion", "The provider's written opinion (NT-PCI-35)",
          RECORDERS, "repairs", (Field("favourable", BOOLEAN, "NT-PCI-35"),
                                 Field("opinion", OBJECT, "NT-PCI-35", parts=doc_fields("NT-PCI-35", text=True)),
                                 _d("given_on", "NT-PCI-35"))),
+    _cmd("object_in_repair_publicity", "/repairs/{repair_id}/publicity-objections",
+         "Register an objection raised during the repair publicity (NT-PCI-35)", RECORDERS, "repairs",
+         (_s("statement", "NT-PCI-35"), _d("filed_on", "NT-PCI-35"))),
+    _cmd("verify_repair_objection", "/repairs/{repair_id}/publicity-objections/verification",
+         "The provider verifies a publicity objection, number 1 first (NT-PCI-35)", RECORDERS, "repairs",
+         (Field("number", INTEGER, "NT-PCI-35"), Field("founded", BOOLEAN, "NT-PCI-35"),
+          _s("opinion", "NT-PCI-35"), _d("verified_on", "NT-PCI-35"))),
     _cmd("decide_repair", "/repairs/{repair_id}/decision", "Decide a repair application (NT-PCI-35, HA-5.1)",
          RECORDERS, "repairs", (Field("approved", BOOLEAN, "NT-PCI-35"), _s("reasons", "NT-PCI-35"),
                                 _d("decided_on", "NT-PCI-35"))),
 )
+
+def push_due_lifts(args: dict[str, Any]) -> dict[str, list[str]]:
+    """The credit office ends every case whose basis left force (JY-17, CS-2.7)."""
+    return {"ids": [str(i) for i in services().credit.push_due_lifts(current_principal().actor(), **args)]}
+
 
 SANCTIONS = (
     _cmd("push_sanction", "/sanctions", "Push a listed measure to its department (HA-4.2, JY-21)", OFFICE,
@@ -152,6 +173,17 @@ SANCTIONS = (
          DEPARTMENTS, "inbox", (_s("report", "CS-2.6"), _d("fed_back_on", "CS-2.6"))),
     _cmd("confirm_lift", "/sanctions/{sanction_id}/lift-confirmation", "Confirm a lift (JY-17, CS-2.7)",
          DEPARTMENTS, "inbox", (_d("confirmed_on", "CS-2.7"),)),
+    _cmd("decline_sanction", "/sanctions/{sanction_id}/declination",
+         "Decide not to apply, with the reason; closes the case (JY-21)", DEPARTMENTS, "inbox",
+         (_s("reason", "JY-21"), _d("declined_on", "JY-21"))),
+    _cmd("withdraw_sanction", "/sanctions/{sanction_id}/withdrawal",
+         "Withdraw a push never applied once its basis ended: no lift (JY-17)", OFFICE, "sanctions",
+         (_s("reason", "JY-17"), _d("withdrawn_on", "JY-17"))),
+    Endpoint("push_due_lifts", "POST", "/sanctions/due-lifts", "Lift every applied measure whose basis ended and "
+             "withdraw the pushes never applied (JY-17, CS-2.7)", OFFICE, push_due_lifts, "sanctions",
+             body=(_s("reason", "JY-17"), _d("pushed_on", "JY-17")),
+             response={"type": "object", "required": ["ids"],
+                       "properties": {"ids": {"type": "array", "items": {"type": "string", "format": "uuid"}}}}),
 )
 
 COMMANDS: tuple[Endpoint, ...] = (*SUBJECTS, *RECORDS, *LISTS, *OBJECTIONS, *REPAIRS, *SANCTIONS)

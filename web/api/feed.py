@@ -1,4 +1,5 @@
-"""The department inbox feed: pushed measures and lifts for one department, pollable with a `since` cursor."""
+"""The department inbox feed: pushed measures, lifts and withdrawn pushes for one department, pollable with a
+`since` cursor (JY-21, JY-17: a push never applied is withdrawn, not lifted)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from web.context import services
 
 PUSHED = f"{SanctionCase.__module__}:{SanctionCase.__qualname__}.Pushed"
 LIFT_PUSHED = f"{SanctionCase.__module__}:{SanctionCase.__qualname__}.LiftPushed"
-KINDS = {PUSHED: "pushed", LIFT_PUSHED: "lift_pushed"}
+WITHDRAWN = f"{SanctionCase.__module__}:{SanctionCase.__qualname__}.Withdrawn"
+KINDS = {PUSHED: "pushed", LIFT_PUSHED: "lift_pushed", WITHDRAWN: "withdrawn"}
 PAGE = 500
 
 ITEM_SCHEMA: dict[str, Any] = {
@@ -37,7 +39,8 @@ def _item(cursor: int, kind: str, event: Any, case: SanctionCase) -> dict[str, A
     return {"cursor": cursor, "kind": kind, "sanction_id": str(case.id), "subject_id": str(case.subject_id),
             "subject": credit.subject(case.subject_id).masked(), "measure_id": case.measure_id,
             "measure_name": case.measure_name, "legal_basis": case.legal_basis,
-            "on": plain(getattr(event, "pushed_on", None)), "reason": getattr(event, "reason", None),
+            "on": plain(getattr(event, "pushed_on", None) or getattr(event, "withdrawn_on", None)),
+            "reason": getattr(event, "reason", None),
             "status": case.status,
             "deadline": plain(getattr(event, "response_deadline", None) or getattr(event, "deadline", None))}
 

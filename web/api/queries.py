@@ -77,6 +77,11 @@ def overdue(args: dict[str, Any]) -> list[Any]:
     return plain(services().credit.overdue())  # type: ignore[no-any-return]
 
 
+def lifts_due(args: dict[str, Any]) -> list[Any]:
+    """Cases whose basis left force, for the credit office to lift or withdraw (JY-17, CS-2.7)."""
+    return plain(services().credit.lifts_due(office=current_principal().unit))  # type: ignore[no-any-return]
+
+
 def public_query(args: dict[str, Any]) -> dict[str, Any]:
     """What is publicly disclosed and in force about a subject, masked (NT-PCI-19, NT-PCI-30, HA-3.2)."""
     credit = services().credit
@@ -84,10 +89,12 @@ def public_query(args: dict[str, Any]) -> dict[str, Any]:
     if subject is None:
         return {"found": False, "masked": None, "records": [], "list_entries": []}
     today = credit.today()  # NT-PCI-30, JY-20: in force on the business day, swept or not
+    # NT-PCI-32: an item under objection stays published, with the flag the HTML page shows
     records = [{"behaviour_code": r.behaviour_code, "tier": r.tier, "valid_until": plain(r.valid_until),
-                "determination_date": plain(r.determination_date)}
+                "determination_date": plain(r.determination_date), "under_objection": bool(r.flags)}
                for r in credit.records_of(subject.id) if item_published(r, today)]
-    entries = [{"list_code": e.list_code, "status": e.status, "valid_until": plain(getattr(e, "valid_until", None))}
+    entries = [{"list_code": e.list_code, "status": e.status, "valid_until": plain(getattr(e, "valid_until", None)),
+                "under_objection": bool(e.flags)}
                for e in credit.list_entries_of(subject.id) if e.list_code in PUBLIC_LISTS and item_in_force(e, today)]
     return {"found": True, "masked": subject.masked(), "records": records, "list_entries": entries}
 
@@ -115,6 +122,10 @@ def _item(name: str, path: str, kind: str, rule: str, schema: dict[str, Any] = A
 
 
 NULLABLE_TEXT = {"type": "string", "nullable": True}
+# NT-PCI-32: every public item says whether an objection to it is pending (flagged, still published and used).
+PUBLIC_ITEM = {"type": "object", "required": ["under_objection"],
+               "properties": {"under_objection": {"type": "boolean",
+                                                  "description": "an objection is pending (NT-PCI-32)"}}}
 QUERIES: tuple[Endpoint, ...] = (
     Endpoint("me", "GET", "/me", "The caller as the API sees it", EVERYONE - {PUBLIC}, me, "session",
              response={"type": "object", "required": ["role"],
@@ -149,12 +160,14 @@ QUERIES: tuple[Endpoint, ...] = (
              response=FEED_SCHEMA),
     Endpoint("overdue", "GET", "/overdue", "Open steps past their deadline (NT-PCI-32, JY-21)",
              frozenset({CREDIT_OFFICE}), overdue, "dashboard", response=list_of({"type": "object"})),
+    Endpoint("lifts_due", "GET", "/sanctions/due-lifts", "Cases whose basis left force: lift or withdraw "
+             "(JY-17, CS-2.7)", frozenset({CREDIT_OFFICE}), lifts_due,
+             "sanctions", response=list_of({"type": "object"})),
     Endpoint("public_query", "GET", "/public/subjects", "Public query: disclosed, in force, masked (HA-3.2)",
              EVERYONE, public_query, "public", query=(LOOKUP,),
              response={"type": "object", "required": ["found", "records", "list_entries"],
                        "properties": {"found": {"type": "boolean"}, "masked": {**MASKED, "nullable": True},
-                                      "records": list_of({"type": "object"}),
-                                      "list_entries": list_of({"type": "object"})}}),
+                                      "records": list_of(PUBLIC_ITEM), "list_entries": list_of(PUBLIC_ITEM)}}),
     Endpoint("public_lists", "GET", "/public/lists", "The red and black lists in force, masked (HA-3.2)",
              EVERYONE, public_lists, "public",
              response={"type": "object", "properties": {c: list_of({"type": "object"}) for c in PUBLIC_LISTS}}),

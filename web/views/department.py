@@ -1,5 +1,5 @@
-"""Sanction departments: the inbox of pushed measures and lifts; acknowledge, apply with the business case,
-feed back, confirm lifts (JY-21, CS-2.6, CS-2.7)."""
+"""Sanction departments: the inbox of pushed measures and lifts; acknowledge, apply with the business case or
+decline with the reason, feed back, confirm lifts (JY-21, CS-2.6, CS-2.7)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from web.views.common import as_refusal, done
 from web.worklists import open_for_unit
 
 bp = Blueprint("department", __name__, url_prefix="/department")
-STEPS = ("acknowledge", "apply", "feed_back", "confirm_lift")
+STEPS = ("acknowledge", "apply", "decline", "feed_back", "confirm_lift")
 
 
 def _inbox(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
@@ -46,6 +46,9 @@ def _step() -> Any:
         case = {"number": forms.text("case_number", "CS-2.6"), "date": forms.required_day("case_date", "CS-2.6"),
                 "description": forms.text("case_description", "CS-2.6")}
         return credit.apply_sanction(actor, sanction_id=case_id, case=case)
+    if step == "decline":  # JY-21: acknowledged, decided not to apply, with the reason
+        return credit.decline_sanction(actor, sanction_id=case_id, reason=forms.text("decline_reason", "JY-21"),
+                                       declined_on=forms.required_day("declined_on", "JY-21"))
     if step == "feed_back":
         return credit.feed_back_sanction(actor, sanction_id=case_id, report=forms.text("report", "CS-2.6"),
                                          fed_back_on=forms.required_day("fed_back_on", "CS-2.6"))

@@ -71,7 +71,8 @@ def _list_step() -> Any:
     entry_id = forms.ident("list_entry_id", "JY-6")
     if step == "publicise":
         return credit.publicise_list_entry(actor, list_entry_id=entry_id, channel=forms.text("channel", "JY-6.1"),
-                                           start=forms.required_day("start", "JY-6.1"))
+                                           start=forms.required_day("start", "JY-6.1"),
+                                           end=forms.day("end", "JY-6.1", required=False))
     if step == "confirm":
         decision = forms.document("decision", "JY-6.2") if forms.optional_text("decision_number") else None
         return credit.confirm_list_entry(actor, list_entry_id=entry_id, decision=decision,
@@ -96,10 +97,20 @@ def _measures() -> list[tuple[str, str]]:
 
 @bp.route("/sanctions", methods=["GET", "POST"])
 def sanctions() -> ResponseReturnValue:
-    """Push a measure (HA-4.2, JY-21) or a lift (JY-17, CS-2.7); review the departments' feedback (CS-2.6)."""
+    """Push a measure (HA-4.2, JY-21) or a lift (JY-17, CS-2.7), withdraw a push never applied, end every case whose
+    basis left force; review the departments' feedback (CS-2.6)."""
     def run() -> ResponseReturnValue:
         credit, actor = services().credit, current_principal().actor()
-        if forms.choice("step", ("push", "lift"), "JY-21") == "push":
+        step = forms.choice("step", ("push", "lift", "withdraw", "due_lifts"), "JY-21")
+        if step == "due_lifts":  # JY-17, CS-2.7: lift where applied, withdraw the rest
+            ended = credit.push_due_lifts(actor, reason=forms.text("due_reason", "JY-17"),
+                                          pushed_on=forms.required_day("due_pushed_on", "JY-17"))
+            done(_("Cases ended:"), len(ended))
+        elif step == "withdraw":
+            done(_("Push withdrawn:"), credit.withdraw_sanction(
+                actor, sanction_id=forms.ident("withdraw_id", "JY-17"), reason=forms.text("withdraw_reason", "JY-17"),
+                withdrawn_on=forms.required_day("withdrawn_on", "JY-17")))
+        elif step == "push":
             case_id = credit.push_sanction(actor, source_id=forms.ident("source_id", "JY-21"),
                                            measure_id=forms.text("measure_id", "HA-4.2"),
                                            pushed_on=forms.required_day("pushed_on", "JY-21"))
@@ -113,7 +124,7 @@ def sanctions() -> ResponseReturnValue:
     credit = services().credit
     page = open_page("sanctions")
     return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
-                     overdue={str(s["id"]) for s in credit.overdue()})
+                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=credit.lifts_due(office=current_principal().unit))
 
 
 @bp.route("/objections", methods=["GET", "POST"])

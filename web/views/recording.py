@@ -3,6 +3,8 @@ answer objections referred to the unit, give repair opinions (and decide repairs
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -104,7 +106,13 @@ def objections() -> ResponseReturnValue:
     def run() -> ResponseReturnValue:
         credit, actor = services().credit, current_principal().actor()
         objection_id = forms.ident("objection_id", "NT-PCI-32")
-        if forms.choice("step", ("decide", "correct"), "NT-PCI-32") == "decide":
+        step = forms.choice("step", ("verify", "decide", "correct"), "NT-PCI-32")
+        if step == "verify":  # NT-PCI-32: the provider verifies a referral and feeds back to the centre
+            credit.verify_objection(actor, objection_id=objection_id, correct=forms.yes_no("correct", "NT-PCI-32"),
+                                    findings=forms.text("findings", "NT-PCI-32"),
+                                    verified_on=forms.required_day("verified_on", "NT-PCI-32"))
+            done(_("Objection verified:"), objection_id)
+        elif step == "decide":
             credit.decide_objection(actor, objection_id=objection_id, upheld=forms.yes_no("upheld", "NT-PCI-32"),
                                     reasons=forms.text("reasons", "NT-PCI-32"),
                                     decided_on=forms.required_day("decided_on", "NT-PCI-32"))
@@ -133,6 +141,34 @@ def _corrections() -> dict[str, object]:
     return changes
 
 
+def _positive(name: str, rule: str) -> int:
+    """A whole number from 1 (e.g. which publicity objection)."""
+    raw = forms.text(name, rule)
+    if not raw.isdigit() or int(raw) < 1:
+        raise RuleViolation(rule, name, f"{name} must be a whole number from 1")
+    return int(raw)
+
+
+def _repair_side_step(step: str, repair_id: UUID) -> None:
+    """CS-2.7 bureau review; NT-PCI-35 objection during the publicity and its verification by the provider."""
+    credit, actor = services().credit, current_principal().actor()
+    if step == "review":
+        credit.review_repair(actor, repair_id=repair_id, approved=forms.yes_no("review_approved", "CS-2.7"),
+                             opinion=forms.text("review_opinion", "CS-2.7"),
+                             reviewed_on=forms.required_day("reviewed_on", "CS-2.7"))
+        done(_("Repair application reviewed:"), repair_id)
+    elif step == "publicity_objection":
+        credit.object_in_repair_publicity(actor, repair_id=repair_id, statement=forms.text("statement", "NT-PCI-35"),
+                                          filed_on=forms.required_day("filed_on", "NT-PCI-35"))
+        done(_("Objection during the publicity registered:"), repair_id)
+    else:
+        credit.verify_repair_objection(actor, repair_id=repair_id, number=_positive("number", "NT-PCI-35"),
+                                       founded=forms.yes_no("founded", "NT-PCI-35"),
+                                       opinion=forms.text("verification", "NT-PCI-35"),
+                                       verified_on=forms.required_day("verified_on", "NT-PCI-35"))
+        done(_("Objection during the publicity verified:"), repair_id)
+
+
 @bp.route("/repairs", methods=["GET", "POST"])
 def repairs() -> ResponseReturnValue:
     """Repairs handled by the unit that penalised: written opinion, then the decision (NT-PCI-4, NT-PCI-35)."""
@@ -141,7 +177,11 @@ def repairs() -> ResponseReturnValue:
     def run() -> ResponseReturnValue:
         credit, actor = services().credit, current_principal().actor()
         repair_id = forms.ident("repair_id", "NT-PCI-35")
-        if forms.choice("step", ("opinion", "decision"), "NT-PCI-35") == "opinion":
+        step = forms.choice("step", ("review", "opinion", "publicity_objection", "verify_objection", "decision"),
+                            "NT-PCI-35")
+        if step in ("review", "publicity_objection", "verify_objection"):
+            _repair_side_step(step, repair_id)
+        elif step == "opinion":
             credit.give_repair_opinion(actor, repair_id=repair_id, favourable=forms.yes_no("favourable", "NT-PCI-35"),
                                        opinion=forms.document("opinion", "NT-PCI-35", with_text=True),
                                        given_on=forms.required_day("given_on", "NT-PCI-35"))

@@ -1,5 +1,5 @@
-"""The credit office's periodic work: the expiry sweep (NT-PCI-30, LYG-18), monthly list reports (NT-PCI-17)
-and the upward push of serious entries (JY-22)."""
+"""The credit office's periodic work: the expiry sweep (NT-PCI-30, LYG-18), monthly list reports (NT-PCI-17),
+the upward push of serious entries (JY-22) and the quarterly circular (NT-JRP-Q)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from domain.errors import NotFound
 from web import forms
+from web.circulars import produce_circular, reproduce_circular
 from web.context import services
 from web.principal import current_principal
 from web.views.common import default_profile, done, form_page
@@ -65,3 +66,27 @@ def upward() -> ResponseReturnValue:
         done(_("Pushed upward:"), entry_id)
         return redirect(url_for("reports.upward"))
     return form_page("reports/upward.html", run, pending=services().credit.upward_pushes_pending())
+
+
+@bp.route("/circular", methods=["GET", "POST"])
+def circular() -> ResponseReturnValue:
+    """Issue the quarterly circular (NT-JRP-Q) or show an issued one, recomputed at its log position."""
+    svc = services()
+
+    def run() -> ResponseReturnValue:
+        profile_id = forms.choice("profile_id", svc.profiles, "NT-JRP-Q")
+        period = forms.text("period", "NT-JRP-Q")
+        if request.form.get("step") == "show":
+            shown = reproduce_circular(svc.ledger, svc.engine, svc.credit, profile_id, period)
+            return render_template("reports/circular.html", form=request.form, error=None, shown=shown,
+                                   profiles=_profile_options())
+        circular_id = produce_circular(svc.ledger, svc.engine, svc.credit, current_principal().actor(),
+                                       profile_id=profile_id, period=period,
+                                       issued_on=forms.required_day("issued_on", "NT-JRP-Q"))
+        done(_("Quarterly circular issued:"), circular_id)
+        return redirect(url_for("reports.circular"))
+    return form_page("reports/circular.html", run, shown=None, profiles=_profile_options())
+
+
+def _profile_options() -> list[tuple[str, str]]:
+    return [(pid, profile.label) for pid, profile in sorted(services().profiles.items())]

@@ -102,6 +102,10 @@ def test_the_sweep_records_expiry_and_pushes_the_lifts_nt_pci_30(app: Flask, sub
     recorder, office = Api(app, "recording_unit"), Api(app, "credit_office")
     record_id = _record(recorder, subject_id, determined="2022-06-10", act="2022-05-01")  # serious: to 2025-06-10
     case_id = _listed_and_pushed_on(app, subject_id, record_id, date(2025, 6, 9))  # NT-PCI-30: while in force
+    dept = Api(app, "department")  # JY-17: the lift goes to a department that applied the measure
+    dept.ok(f"/sanctions/{case_id}/acknowledgement", {"acknowledged_on": "2025-06-09"})
+    dept.ok(f"/sanctions/{case_id}/application",
+            {"case": {"number": "贷审〔2025〕19号", "date": "2025-06-10", "description": "提高利率"}})
     before = event_total(app)
     future = office.post("/sweep", {"today": "2025-07-01"})
     assert (future.status_code, error_of(future)["field"], error_of(future)["rule_id"]) == (422, "today", "NT-PCI-30")
