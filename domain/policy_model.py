@@ -51,6 +51,9 @@ class Tier:
     validity_years: int | None = None
     validity_days: int | None = None
     validity_rule_id: str | None = None
+    # NT-PCI-29, CS-2.1: the rule under which a legal person's records of this tier are also recorded
+    # against its responsible persons; None where the regulation says nothing of it.
+    responsible_persons_rule_id: str | None = None
 
     @property
     def public(self) -> bool:
@@ -73,6 +76,8 @@ class Behaviour:
     rule_id: str
     tier: str | None = None
     list_field: str | None = None
+    # LYG-9 (1): determined only after a registered credit reminder or a missed integrity interview (LYG-8).
+    after_contact: bool = False
 
     def check_tier(self, tier_code: str, field: str = "severity") -> None:
         """Refuse a severity other than the one the catalog fixes for this act (NT-PCI-15)."""
@@ -145,6 +150,12 @@ class ListRule:
     threshold_fields: int | None = None
     counts_list: str | None = None
     escalates_to: str | None = None
+    confirm_rule_id: str | None = None
+
+    @property
+    def procedure_rule_id(self) -> str:
+        """The rule of the list's confirmation step (JY-6.1 red, JY-6.2 black, HA-4.1 decision), cited by its errors."""
+        return self.confirm_rule_id or self.rule_ids[0]
 
     def check_field(self, field_code: str, field: str = "list_field") -> None:
         """Refuse a field outside the list's allowed fields; no widening (HA-2.3, JY-4)."""
@@ -201,6 +212,10 @@ class ReportingRule:
     lists: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     deadline: str | None = None
+    # NT-PCI-17 (and its zero reports): the units obliged to report every month (a zero report when nothing is new),
+    # from the month `roster_from` ('YYYY-MM') on.
+    roster: tuple[str, ...] = ()
+    roster_from: str | None = None
 
 
 @dataclass(frozen=True)

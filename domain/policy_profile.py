@@ -13,8 +13,8 @@ from typing import Any
 from domain.errors import RuleViolation
 from domain.policy_content import build, canonical_json, check_keys, check_references, deadline_rule, jsonable, keyed
 from domain.policy_model import (
-    Behaviour, DeadlineRule, DisclosureClass, ListField, ListRule, Measure, PointsGrade, PolicyRef, RepairConditions,
-    ReportingRule, Tier, UnitInfo, add_years,
+    LEVELS, Behaviour, DeadlineRule, DisclosureClass, ListField, ListRule, Measure, PointsGrade, PolicyRef,
+    RepairConditions, ReportingRule, Tier, UnitInfo, add_years,
 )
 
 _DEADLINE_RULES = {"objection": "NT-PCI-32", "provider": "NT-PCI-32", "correction": "NT-PCI-32",
@@ -116,9 +116,11 @@ class PolicyProfile:
         return tuple(dict.fromkeys(self.roles[r] for r in roles if r in self.roles))
 
     def check_determining_unit(self, unit: str, field: str = "actor") -> None:
-        """JY-5: third parties (banks, associations, media) give reference information, never determinations."""
+        """JY-5: only a unit the profile names determines; third parties give reference information only."""
         info = self.units.get(unit)
-        if info is not None and info.reference_only:
+        if info is None:
+            raise RuleViolation("JY-5", field, f"{unit} is not a unit of {self.label}; it may not determine under it")
+        if info.reference_only:
             raise RuleViolation("JY-5", field, f"{unit} submits information as a reference only, not a determination")
 
     def check_level(self, unit: str, level: str, field: str = "actor") -> None:
@@ -127,6 +129,11 @@ class PolicyProfile:
         if info is None or not info.at_least(level):
             known = f"level {info.level}" if info is not None and info.level else "no level known to this profile"
             raise RuleViolation("HA-4.1", field, f"{unit} ({known}) may not decide: {level} level or above")
+
+    def level_for_tier(self, tier_code: str) -> str | None:
+        """HA-4.1: the determining level of the lists a tier feeds (serious → county and above), or None."""
+        levels = [r.determining_level for r in self.lists.values() if r.tier == tier_code and r.determining_level]
+        return max(levels, key=LEVELS.index) if levels else None
 
     def tier(self, code: str, field: str = "severity") -> Tier:
         """The severity tier `code`; NT-PCI-15 refusal when the profile has no such tier."""

@@ -17,15 +17,19 @@ from domain.privacy import check_no_forbidden_data
 from domain.subject import Subject
 
 IN_FORCE, REPAIRED, EXPIRED, REVOKED = "in_force", "repaired", "expired", "revoked"
-# LYG-9 (1): "no correction after a reminder, absence from an interview" needs a registered reminder
-# or interview (LYG-8) before the escalation.
-AFTER_REMINDER_BEHAVIOURS = frozenset({"LYG-9.1"})
 CORRECTABLE = ("behaviour_code", "tier", "basis", "act_date", "determination_date", "disclosure", "summary")
 
 
 def validity_end(profile: PolicyProfile, determination_date: date, tier: str) -> date | None:
     """Last day in force (NT-PCI-30, LYG-13b); None when the regulation sets no period for the tier."""
     return profile.validity_end(determination_date, tier) if profile.tier(tier).has_validity else None
+
+
+def check_level(profile: PolicyProfile, unit: str, tier: str) -> None:
+    """HA-4.1: a tier feeding a list with a determining level (serious: county and above) is determined there."""
+    level = profile.level_for_tier(tier)
+    if level is not None:
+        profile.check_level(unit, level)
 
 
 def check_determination(
@@ -57,10 +61,14 @@ class DishonestyRecord(Aggregate):
         role: str | None = None,
     ) -> DishonestyRecord:
         """Record a determination after checking it; `origin_record_id` for NT-PCI-29 derived records."""
+        if profile.behaviour(behaviour_code).after_contact:  # LYG-9 (1) only by escalating the general record
+            raise RuleViolation("LYG-9", "behaviour_code",
+                                f"{behaviour_code} follows a credit reminder or interview (LYG-8): escalate the record")
         clean = check_determination(
             profile, subject, today, behaviour_code=behaviour_code, tier=tier, act_date=act_date,
             determination_date=determination_date, basis=basis, summary=summary,
         )
+        check_level(profile, determining_unit or actor.unit, tier)  # HA-4.1
         disclosure = disclosure or profile.tier(tier).disclosure
         if disclosure not in profile.disclosure_classes:
             raise RuleViolation("NT-PCI-19", "disclosure", f"{disclosure} is not a disclosure class")
@@ -131,6 +139,14 @@ class DishonestyRecord(Aggregate):
         if self.tier != "general":
             raise RuleViolation("LYG-8", "record_id", f"reminders and interviews are for general, not {self.tier}")
 
+    def check_unanswered_contact(self, on: date) -> None:
+        """LYG-9 (1): a credit reminder, or an integrity interview the subject missed, registered by `on`."""
+        unanswered = [c for c in self.contacts if c["on"] <= on and
+                      (c["kind"] == "reminder" or not c.get("attended", True))]
+        if not unanswered:
+            raise RuleViolation("LYG-9", "behaviour_code",
+                                "no credit reminder or missed integrity interview is registered before it (LYG-8)")
+
     # --- LYG-8 reminders and interviews, LYG-9 escalation -------------------------------------
     def register_contact(
         self, actor: Actor, profile: PolicyProfile, today: date, *, kind: str, on: date, method: str,
@@ -173,9 +189,10 @@ class DishonestyRecord(Aggregate):
         tiers = list(profile.tiers)
         if behaviour.tier is None or tiers.index(behaviour.tier) <= tiers.index(self.tier):
             raise RuleViolation("LYG-9", "behaviour_code", f"{behaviour_code} is not more serious than {self.tier}")
-        if behaviour_code in AFTER_REMINDER_BEHAVIOURS and not self.contacts:
-            raise RuleViolation("LYG-9", "behaviour_code", "no credit reminder or interview was registered (LYG-8)")
         check_date(determination_date, today, "LYG-9", "determination_date")
+        if behaviour.after_contact:
+            self.check_unanswered_contact(determination_date)
+        check_level(profile, self.determining_unit, behaviour.tier)  # HA-4.1
         check_not_before(determination_date, self.determination_date, "LYG-9", "determination_date",
                          "the earlier determination")
         clean = legal_basis(basis, today)

@@ -18,9 +18,6 @@ from domain.service_base import ServiceBase
 from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
 
-# NT-PCI-29, CS-2.1: a legal person's *serious* dishonesty is also recorded against its responsible persons.
-SERIOUS = "serious"
-
 
 class RecordCommands(ServiceBase):
     """record_dishonesty, register_reminder, register_interview, escalate, revoke_erroneous, points."""
@@ -47,7 +44,8 @@ class RecordCommands(ServiceBase):
         today = self.today()
         record = DishonestyRecord.record(uow.actor, profile, subject, today, **fields)
         self._file(uow, subject, "record", "records", record)
-        if not subject.is_person and record.tier == SERIOUS:
+        # NT-PCI-29, CS-2.1: where the profile says so (its serious tier), also against the responsible persons
+        if not subject.is_person and profile.tier(record.tier).responsible_persons_rule_id:
             for person_id, role in subject.responsible_persons():
                 person = self._subject(uow, person_id)
                 derived = DishonestyRecord.record(
@@ -129,7 +127,7 @@ class RecordCommands(ServiceBase):
 
     # --- CS-2.2 dishonesty points -------------------------------------------------------------
     def add_points(self, actor: Actor, *, subject_id: UUID, points: int, reason: str, act_date: date,
-                   basis: dict[str, Any], profile_id: str = "CS", behaviour_code: str | None = None) -> UUID:
+                   basis: dict[str, Any], profile_id: str, behaviour_code: str | None = None) -> UUID:
         """Add dishonesty points, by the enforcement bureaus; a sanctioning grade records a determination (CS-2.2)."""
         profile = self._profile(profile_id)
         check_unit(actor, profile.role_units("collector") or profile.role_units("aggregator"), "CS-2.2", "actor",
@@ -147,7 +145,7 @@ class RecordCommands(ServiceBase):
         return account.id
 
     def grade_points(self, actor: Actor, *, subject_id: UUID, grade: str, graded_on: date, basis: dict[str, Any],
-                     profile_id: str = "CS", behaviour_code: str | None = None) -> UUID:
+                     profile_id: str, behaviour_code: str | None = None) -> UUID:
         """The urban-management office grades a subject (CS-2.2) when the profile holds no point ranges."""
         profile = self._profile(profile_id)
         check_unit(actor, profile.role_units("aggregator"), "CS-2.2", "actor", "the urban-management office")
@@ -174,8 +172,10 @@ class RecordCommands(ServiceBase):
             if len(codes) != 1:
                 raise RuleViolation("CS-2.2", "behaviour_code", f"name the behaviour among {', '.join(codes)}")
             behaviour_code = codes[0]
+        if after.tier is None:
+            raise RuleViolation("CS-2.2", "grade", f"{profile.label} grade {after.code} names no severity tier")
         act_date = max(e["act_date"] for e in account.entries)
         self._record(uow, profile, subject, {
-            "behaviour_code": behaviour_code, "tier": after.tier or SERIOUS, "basis": basis, "act_date": act_date,
+            "behaviour_code": behaviour_code, "tier": after.tier, "basis": basis, "act_date": act_date,
             "determination_date": determined_on, "summary": f"CS-2.2 grade {after.code}: {account.total} points",
         })

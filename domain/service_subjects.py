@@ -36,11 +36,12 @@ class SubjectCommands(ServiceBase):
 
     def register_person(
         self, actor: Actor, *, name: str, id_number: str, address: str | None = None,
-        telephone: str | None = None, **extra: Any,
+        telephone: str | None = None, full_civil_capacity: bool = True, **extra: Any,
     ) -> UUID:
-        """Register a natural person (NT-PCI-15; LYG-5 fields only; NT-PCI-14 nothing forbidden)."""
+        """Register a natural person of full civil capacity (NT-PCI-2, NT-PCI-15; LYG-5 fields; NT-PCI-14)."""
         subject = Subject.register_person(
-            actor, self._secret, name=name, id_number=id_number, address=address, telephone=telephone, **extra,
+            actor, self._secret, name=name, id_number=id_number, address=address, telephone=telephone,
+            full_civil_capacity=full_civil_capacity, **extra,
         )
         return self._register(actor, subject, "id_number")
 
@@ -64,7 +65,7 @@ class SubjectCommands(ServiceBase):
         return subject.id
 
     def link_responsible_person(self, actor: Actor, *, organisation_id: UUID, person_id: UUID, role: str) -> UUID:
-        """Link a legal representative, principal or directly responsible person (NT-PCI-10/29, CS-2.1)."""
+        """Link a legal representative, principal, directly responsible person or senior manager (NT-PCI-10/29)."""
         uow = self._uow(actor)
         organisation = self._subject(uow, organisation_id, "organisation_id")
         person = self._subject(uow, person_id, "person_id")

@@ -25,7 +25,7 @@ CODES: tuple[str, ...] = (
     N_("big_data_warning"), N_("government_shared"), N_("authorised_query"),
     # kinds of subjects, items and documents
     N_("person"), N_("organisation"), N_("legal_person"), N_("unincorporated"), N_("record"), N_("list_entry"),
-    N_("legal_representative"), N_("principal"), N_("directly_responsible_person"),
+    N_("legal_representative"), N_("principal"), N_("directly_responsible_person"), N_("senior_manager"),
     N_("administrative_penalty"), N_("court_judgment"), N_("arbitral_award"), N_("administrative_ruling"),
     N_("other_statutory"), N_("wrong_or_incomplete"), N_("forbidden_information"), N_("beyond_validity"),
     # appeal bodies (NT-PCI-33)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from domain.common import RESPONSIBLE_ROLES
 from domain.objection import APPEAL_BODIES, GROUNDS
 from domain.policy import load_all
+from domain.subject import LINK_ROLES
 from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, OBJECT, STRING, STRINGS, UUID_, UUIDS, Endpoint, Field,
                           doc_fields)
 from web.context import services
@@ -59,16 +59,16 @@ def _d(name: str, rule: str, required: bool = True) -> Field:
 SUBJECTS = (
     _cmd("register_person", "/subjects/persons", "Register a natural person (NT-PCI-15, LYG-5)", RECORDERS,
          "subjects", (_s("name", "LYG-5"), _s("id_number", "NT-PCI-15"), _s("address", "LYG-5", False),
-                      _s("telephone", "LYG-5", False))),
+                      _s("telephone", "LYG-5", False), Field("full_civil_capacity", BOOLEAN, "NT-PCI-2", False))),
     _cmd("register_organisation", "/subjects/organisations", "Register an organisation (NT-PCI-18, NT-PCI-2)",
          RECORDERS, "subjects",
          (_s("name", "NT-PCI-10"), _s("uscc", "NT-PCI-18"),
           Field("legal_form", ENUM, "NT-PCI-2", False, choices=("legal_person", "unincorporated")),
           _s("address", "LYG-5", False), _s("telephone", "LYG-5", False))),
     _cmd("link_responsible_person", "/subjects/{organisation_id}/responsible-persons",
-         "Link a legal representative, principal or directly responsible person (NT-PCI-10/29, CS-2.1)",
-         RECORDERS, "subjects", (_id("person_id", "NT-PCI-29"),
-                                 Field("role", ENUM, "NT-PCI-29", choices=RESPONSIBLE_ROLES))),
+         "Link a legal representative, principal, directly responsible person or senior manager "
+         "(NT-PCI-10/29, CS-2.1)", RECORDERS, "subjects", (_id("person_id", "NT-PCI-29"),
+                                                           Field("role", ENUM, "NT-PCI-10", choices=LINK_ROLES))),
 )
 
 RECORDS = (

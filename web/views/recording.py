@@ -39,7 +39,10 @@ def register_subject() -> ResponseReturnValue:
         extra = {"name": forms.text("name", "LYG-5"), "address": forms.optional_text("address"),
                  "telephone": forms.optional_text("telephone")}
         if kind == "person":
-            subject_id = credit.register_person(actor, id_number=forms.text("id_number", "NT-PCI-15"), **extra)
+            # NT-PCI-2: the select preselects "yes"; anything else is refused by the domain
+            capacity = (forms.optional_text("full_civil_capacity") or "yes") == "yes"
+            subject_id = credit.register_person(actor, id_number=forms.text("id_number", "NT-PCI-15"),
+                                                full_civil_capacity=capacity, **extra)
         else:
             subject_id = credit.register_organisation(actor, uscc=forms.text("uscc", "NT-PCI-18"),
                                                       legal_form=forms.choice("legal_form", LEGAL_FORMS, "NT-PCI-2"),
