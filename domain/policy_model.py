@@ -51,8 +51,7 @@ class Tier:
     validity_years: int | None = None
     validity_days: int | None = None
     validity_rule_id: str | None = None
-    # NT-PCI-29, CS-2.1: the rule under which a legal person's records of this tier are also recorded
-    # against its responsible persons; None where the regulation says nothing of it.
+    # NT-PCI-29, CS-2.1: the rule recording a legal person's records of the tier against its responsible persons
     responsible_persons_rule_id: str | None = None
 
     @property
@@ -83,6 +82,21 @@ class Behaviour:
         """Refuse a severity other than the one the catalog fixes for this act (NT-PCI-15)."""
         if self.tier is not None and tier_code != self.tier:
             raise RuleViolation(self.rule_id, field, f"behaviour {self.code} is {self.tier}, not {tier_code}")
+
+
+# NT-PCI-9: the four categories of public credit information; negative information is a dishonesty record.
+INFORMATION_KINDS = ("basic", "positive", "negative", "other")
+
+
+@dataclass(frozen=True)
+class InformationKind:
+    """A catalogued kind of basic, positive or other information (NT-PCI-10, 11, 13); disclosure per item."""
+
+    code: str
+    kind: str
+    name_zh: str
+    name_en: str
+    rule_id: str
 
 
 @dataclass(frozen=True)
@@ -212,8 +226,7 @@ class ReportingRule:
     lists: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     deadline: str | None = None
-    # NT-PCI-17 (and its zero reports): the units obliged to report every month (a zero report when nothing is new),
-    # from the month `roster_from` ('YYYY-MM') on.
+    # NT-PCI-17 (and zero reports): the units obliged to report every month from `roster_from` ('YYYY-MM') on
     roster: tuple[str, ...] = ()
     roster_from: str | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -13,8 +14,8 @@ from typing import Any
 from domain.errors import RuleViolation
 from domain.policy_content import build, canonical_json, check_keys, check_references, deadline_rule, jsonable, keyed
 from domain.policy_model import (
-    LEVELS, Behaviour, DeadlineRule, DisclosureClass, ListField, ListRule, Measure, PointsGrade, PolicyRef,
-    RepairConditions, ReportingRule, Tier, UnitInfo, add_years,
+    LEVELS, Behaviour, DeadlineRule, DisclosureClass, InformationKind, ListField, ListRule, Measure, PointsGrade,
+    PolicyRef, RepairConditions, ReportingRule, Tier, UnitInfo, add_years,
 )
 
 _DEADLINE_RULES = {"objection": "NT-PCI-32", "provider": "NT-PCI-32", "correction": "NT-PCI-32",
@@ -49,6 +50,8 @@ class PolicyProfile:
     minimum_age_rule_id: str | None
     points_source: str | None
     content_json: str
+    information: Mapping[str, InformationKind] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_content(cls, content: Mapping[str, Any]) -> PolicyProfile:
@@ -72,6 +75,7 @@ class PolicyProfile:
             minimum_age=c.get("determination", {}).get("minimum_age"),
             minimum_age_rule_id=c.get("determination", {}).get("minimum_age_rule_id"),
             points_source=c.get("points", {}).get("source"), content_json=canonical_json(plain),
+            information=keyed(InformationKind, c.get("information", {}), "code"),
         )
         check_references(profile)
         return profile
@@ -147,6 +151,13 @@ class PolicyProfile:
         if code not in self.behaviours:
             raise RuleViolation("NT-PCI-8", field, f"behaviour {code} is not in the {self.label} catalog")
         return self.behaviours[code]
+
+    def information_kind(self, code: str, field: str = "category") -> InformationKind:
+        """The catalogued basic, positive or other information kind `code` (NT-PCI-9); refusal otherwise."""
+        if code not in self.information:
+            known = ", ".join(self.information) or "none: this regulation keeps no such catalog"
+            raise RuleViolation("NT-PCI-9", field, f"{code} is not an information kind of {self.label} ({known})")
+        return self.information[code]
 
     def find_deadline(self, name: str) -> DeadlineRule | None:
         """The deadline rule `name`, or None when this regulation sets no such time limit."""

@@ -8,13 +8,15 @@ from uuid import UUID
 from domain.actor import Actor
 from domain.common import check_unit
 from domain.errors import NotFound, RuleViolation
+from domain.information import CreditInformation
 from domain.profile_aggregate import PublishedProfile
 from domain.service_base import ServiceBase
 from domain.subject import Subject
+from domain.unit_of_work import UnitOfWork
 
 
 class SubjectCommands(ServiceBase):
-    """publish_profile, register_person, register_organisation, link_responsible_person."""
+    """publish_profile, register_person, register_organisation, link_responsible_person, record_information."""
 
     def publish_profile(self, actor: Actor, *, profile_id: str) -> UUID:
         """Publish the loaded profile version (ledger admin or credit office, JY-16); identical content again is a
@@ -72,3 +74,25 @@ class SubjectCommands(ServiceBase):
         organisation.link_responsible(actor, person, role)
         uow.commit()
         return organisation.id
+
+    def record_information(
+        self, actor: Actor, *, profile_id: str, subject_id: UUID, category: str, document: dict[str, Any],
+        disclosure: str, summary: str,
+    ) -> UUID:
+        """Record basic, positive or other information of the profile's catalog (NT-PCI-9..13), by a provider
+        the profile names (NT-PCI-4, JY-5); its disclosure class is stated by the provider (NT-PCI-19)."""
+        profile = self._profile(profile_id)
+        profile.check_determining_unit(actor.unit)
+        uow = self._uow(actor)
+        subject = self._subject(uow, subject_id)
+        item = CreditInformation.record(actor, profile, subject, self.today(), category=category,
+                                        document_given=document, disclosure=disclosure, summary=summary)
+        self._file(uow, subject, "information", None, item)
+        uow.commit()
+        return item.id
+
+    def information_of(self, subject_id: UUID) -> list[CreditInformation]:
+        """The subject's basic, positive and other information (NT-PCI-9..13), oldest first."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        subject = self._subject(uow, subject_id)
+        return [uow.get(i, CreditInformation, "information_id") for i in subject.ids("information")]

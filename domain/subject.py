@@ -22,7 +22,7 @@ ORGANISATION_FORMS = ("legal_person", "unincorporated")  # NT-PCI-2: legal perso
 # senior managers (高管); only the RESPONSIBLE_ROLES carry NT-PCI-29 derived records and sanctions.
 SENIOR_MANAGER = "senior_manager"
 LINK_ROLES = (*RESPONSIBLE_ROLES, SENIOR_MANAGER)
-ITEM_KINDS = ("record", "list_entry", "objection", "repair", "sanction", "points")
+ITEM_KINDS = ("record", "list_entry", "objection", "repair", "sanction", "points", "information")
 
 
 def subject_id_for(secret: bytes, kind: str, key: str) -> UUID:

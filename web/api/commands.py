@@ -65,6 +65,11 @@ SUBJECTS = (
          (_s("name", "NT-PCI-10"), _s("uscc", "NT-PCI-18"),
           Field("legal_form", ENUM, "NT-PCI-2", False, choices=("legal_person", "unincorporated")),
           _s("address", "LYG-5", False), _s("telephone", "LYG-5", False))),
+    _cmd("record_information", "/subjects/{subject_id}/information",
+         "Record basic, positive or other information of the profile's catalog (NT-PCI-9..13)", RECORDERS, "subjects",
+         (Field("profile_id", ENUM, "NT-PCI-9", choices=PROFILES), _code("category", "NT-PCI-9"),
+          Field("document", OBJECT, "NT-PCI-9", parts=doc_fields("NT-PCI-9")), _s("disclosure", "NT-PCI-19"),
+          _s("summary", "NT-PCI-9"))),
     _cmd("link_responsible_person", "/subjects/{organisation_id}/responsible-persons",
          "Link a legal representative, principal, directly responsible person or senior manager "
          "(NT-PCI-10/29, CS-2.1)", RECORDERS, "subjects", (_id("person_id", "NT-PCI-29"),

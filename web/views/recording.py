@@ -70,6 +70,25 @@ def record() -> ResponseReturnValue:
     return form_page("recording/record.html", run, profiles=profiles, default_profile=default_profile())
 
 
+@bp.route("/information/new", methods=["GET", "POST"])
+def information() -> ResponseReturnValue:
+    """Record basic, positive or other information of a profile's catalog (NT-PCI-9..13)."""
+    profiles = services().profiles
+    kinds = [(k.code, f"{k.code} {k.name_zh}") for p in profiles.values() for k in p.information.values()]
+
+    def run() -> ResponseReturnValue:
+        subject_id = forms.ident("subject_id", "NT-PCI-2")
+        services().credit.record_information(
+            current_principal().actor(), profile_id=forms.choice("profile_id", profiles, "JY-16"),
+            subject_id=subject_id, category=forms.text("category", "NT-PCI-9"),
+            document=forms.document("document", "NT-PCI-9"), disclosure=forms.text("disclosure", "NT-PCI-19"),
+            summary=forms.text("summary", "NT-PCI-9"))
+        done(_("Information recorded for subject"), subject_id)
+        return redirect(url_for("subjects.show", subject_id=subject_id))
+    return form_page("recording/information.html", run, profiles=profiles, kinds=kinds,
+                     default_profile=default_profile())
+
+
 @bp.route("/contacts/new", methods=["GET", "POST"])
 def contact() -> ResponseReturnValue:
     """Register a written credit reminder or an integrity interview (LYG-8)."""

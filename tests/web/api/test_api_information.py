@@ -1,0 +1,73 @@
+"""NT-PCI-9..13 through the real form and the JSON API: positive and other information besides dishonesty
+records; NT-PCI-2 full civil capacity and unincorporated organisations; NT-PCI-10 senior managers."""
+
+from __future__ import annotations
+
+import random
+from uuid import UUID
+
+from api_support import Api, error_of, event_total
+from casework_support import refused_at
+from flask import Flask
+from web_helpers import event_count, flashed_id, login, new_person_id, post
+
+from domain.identifiers import synthetic_credit_code
+from web.context import services
+
+FORM = {"profile_id": "NT", "category": "NT-PCI-11.1", "document_number": "通政奖〔2025〕3号",
+        "document_date": "2025-06-01", "disclosure": "public", "summary": "市级文明单位表彰"}
+
+
+def test_nt_pci_11_positive_information_through_the_form(app: Flask, subject_id: UUID) -> None:
+    client = app.test_client()
+    login(client, "recorder")
+    page = client.get("/recording/information/new").get_data(as_text=True)
+    assert "NT-PCI-13.2" in page and "信用承诺信息" in page  # the catalog's kinds, by name
+    form = {**FORM, "subject_id": str(subject_id)}
+    before = event_count(app)
+    refused_at(post(client, "/recording/information/new", {**form, "category": "NT-PCI-12.3"}), "category", "NT-PCI-9")
+    assert event_count(app) == before
+    assert flashed_id(client, post(client, "/recording/information/new", form)) == str(subject_id)
+    with app.app_context():
+        [item] = services().credit.information_of(subject_id)
+        assert (item.kind, item.category, item.disclosure) == ("positive", "NT-PCI-11.1", "public")
+
+
+def test_nt_pci_13_other_information_through_the_api(app: Flask, subject_id: UUID) -> None:
+    recorder = Api(app, "recording_unit")
+    body = {"profile_id": "NT", "category": "NT-PCI-13.2", "document": {"number": "承诺〔2025〕8号",
+            "date": "2025-06-02"}, "disclosure": "government_shared", "summary": "信用承诺书"}
+    before = event_total(app)
+    refused = recorder.post(f"/subjects/{subject_id}/information", {**body, "category": "NT-PCI-99"})
+    assert refused.status_code == 422 and (error_of(refused)["rule_id"], error_of(refused)["field"]) == (
+        "NT-PCI-9", "category")
+    assert event_total(app) == before
+    item_id = recorder.ok(f"/subjects/{subject_id}/information", body)["id"]
+    with app.app_context():
+        [item] = services().credit.information_of(subject_id)
+        assert (str(item.id), item.kind, item.rule_id) == (item_id, "other", "NT-PCI-13")
+
+
+def test_nt_pci_2_full_civil_capacity_and_unincorporated_organisations_api(app: Flask) -> None:
+    recorder = Api(app, "recording_unit")
+    person = {"name": "吴某", "id_number": new_person_id(931), "full_civil_capacity": False}
+    before = event_total(app)
+    refused = recorder.post("/subjects/persons", person)
+    assert refused.status_code == 422 and error_of(refused)["rule_id"] == "NT-PCI-2"
+    assert error_of(refused)["field"] == "full_civil_capacity" and event_total(app) == before
+    assert recorder.ok("/subjects/persons", {**person, "full_civil_capacity": True})["id"]
+    uscc = synthetic_credit_code(random.Random(932))
+    club = recorder.ok("/subjects/organisations", {"name": "某业主委员会", "uscc": uscc, "legal_form": "unincorporated"})
+    with app.app_context():
+        assert services().credit.subject(UUID(club["id"])).kind == "unincorporated"
+
+
+def test_nt_pci_10_senior_manager_is_linked_but_gets_no_derived_record(app: Flask) -> None:
+    recorder = Api(app, "recording_unit")
+    company = recorder.ok("/subjects/organisations", {"name": "南通某公司", "uscc": synthetic_credit_code(
+        random.Random(933))})["id"]
+    manager = recorder.ok("/subjects/persons", {"name": "郑某", "id_number": new_person_id(934)})["id"]
+    recorder.ok(f"/subjects/{company}/responsible-persons", {"person_id": manager, "role": "senior_manager"})
+    with app.app_context():
+        organisation = services().credit.subject(UUID(company))
+        assert organisation.senior_managers() == [UUID(manager)] and organisation.responsible_persons() == []
