@@ -36,7 +36,8 @@ def test_cs_2_1_to_2_7_points_to_joint_sanctions_and_lift(service, ledger, clock
     # CS-2.2: the bureaus collect points; the profile holds no ranges, so the office grades
     account = service.add_points(BUREAU, profile_id="CS", subject_id=company, points=6, reason="建筑垃圾违规倾倒",
                                  act_date=date(2024, 3, 1), basis=penalty(date(2024, 3, 5), 31))
-    service.add_points(BUREAU, profile_id="CS", subject_id=company, points=8, reason="夜间违规施工", act_date=date(2024, 3, 20),
+    service.add_points(BUREAU, profile_id="CS", subject_id=company, points=8, reason="夜间违规施工",
+                       act_date=date(2024, 3, 20),
                        basis=penalty(date(2024, 3, 25), 47))
     assert (service.points_account(company, "CS").total, service.points_account(company, "CS").grade) == (14, None)
     assert service.records_of(company) == []
