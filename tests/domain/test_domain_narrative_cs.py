@@ -107,7 +107,8 @@ def test_cs_2_2_points_graded_by_a_later_profile_version(ledger, clock) -> None:
     assert service.published_profile("CS", 2).content_hash == cs_with_ranges().content_hash()
     clock.day = date(2024, 4, 1)
     person = service.register_person(BUREAU, name="吴九", id_number=person_id(date(1990, 5, 5), 7))
-    service.add_points(BUREAU, profile_id="CS", subject_id=person, points=6, reason="违规设置户外广告", act_date=date(2024, 3, 1),
+    service.add_points(BUREAU, profile_id="CS", subject_id=person, points=6, reason="违规设置户外广告",
+                       act_date=date(2024, 3, 1),
                        basis=penalty(date(2024, 3, 5), 61))
     assert service.points_account(person, "CS").grade == "watch" and service.records_of(person) == []
     with pytest.raises(RuleViolation) as by_hand:

@@ -71,3 +71,22 @@ def test_nt_pci_10_senior_manager_is_linked_but_gets_no_derived_record(app: Flas
     with app.app_context():
         organisation = services().credit.subject(UUID(company))
         assert organisation.senior_managers() == [UUID(manager)] and organisation.responsible_persons() == []
+
+
+def test_ha_5_3_authorised_query_and_government_sharing_through_the_api(app: Flask, subject_id: UUID) -> None:
+    recorder = Api(app, "recording_unit")  # nt-tax-bureau: a government unit of the NT profile
+    grant = {"requester": "nt-tax-bureau", "method": "written", "purpose": "纳税信用评价",
+             "granted_on": "2025-06-01", "valid_until": "2025-06-30",
+             "evidence": {"number": "授权书 001", "date": "2025-06-01"}}
+    before = event_total(app)
+    lifetime = recorder.post(f"/subjects/{subject_id}/query-authorisations", {**grant, "valid_until": "2025-06-01"})
+    assert lifetime.status_code == 422 and error_of(lifetime)["rule_id"] == "HA-5.3" and event_total(app) == before
+    granted = recorder.ok(f"/subjects/{subject_id}/query-authorisations", grant)["id"]
+    found = recorder.ok(f"/subjects/{subject_id}/authorised-query", {"purpose": "纳税信用评价",
+                                                                     "authorisation_id": granted})
+    assert set(found) == {"records", "information"}
+    other = recorder.post(f"/subjects/{subject_id}/authorised-query", {"purpose": "其他用途",
+                                                                       "authorisation_id": granted})
+    assert other.status_code == 422 and (error_of(other)["rule_id"], error_of(other)["field"]) == ("HA-5.3", "purpose")
+    shared = recorder.ok(f"/subjects/{subject_id}/shared-query", {"purpose": "税务稽查", "basis": "稽查通知〔2025〕1号"})
+    assert set(shared) == {"records", "information"}
