@@ -50,9 +50,10 @@ def canonical_json(content: Mapping[str, Any]) -> str:
 _TOP_KEYS = {
     "id", "version", "title_zh", "title_en", "document_number", "source", "effective_date", "roles", "units",
     "disclosure", "tiers", "behaviours", "deadlines", "repair", "lists", "list_fields", "measures", "points",
-    "reporting", "determination", "information",
+    "reporting", "determination", "information", "leniency",
 }
-_SECTION_KEYS = {"points": {"rule_id", "source", "grades"}, "determination": {"minimum_age", "minimum_age_rule_id"}}
+_SECTION_KEYS = {"points": {"rule_id", "source", "grades"}, "determination": {"minimum_age", "minimum_age_rule_id"},
+                 "leniency": {"rule_id", "minor_age", "grounds"}}
 
 
 def check_keys(content: Mapping[str, Any]) -> None:

@@ -52,6 +52,7 @@ class PolicyProfile:
     content_json: str
     information: Mapping[str, InformationKind] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}))
+    leniency: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # HA-4.2
 
     @classmethod
     def from_content(cls, content: Mapping[str, Any]) -> PolicyProfile:
@@ -76,6 +77,7 @@ class PolicyProfile:
             minimum_age_rule_id=c.get("determination", {}).get("minimum_age_rule_id"),
             points_source=c.get("points", {}).get("source"), content_json=canonical_json(plain),
             information=keyed(InformationKind, c.get("information", {}), "code"),
+            leniency=MappingProxyType(c.get("leniency", {})),
         )
         check_references(profile)
         return profile

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.common import check_date, check_not_before, check_text, stamp
 from domain.documents import legal_basis
+from domain.leniency import check_leniency
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
 from domain.privacy import check_no_forbidden_data
@@ -58,7 +59,7 @@ class DishonestyRecord(Aggregate):
         cls, actor: Actor, profile: PolicyProfile, subject: Subject, today: date, *, behaviour_code: str,
         tier: str, basis: object, act_date: date, determination_date: date, disclosure: str | None = None,
         determining_unit: str | None = None, summary: str = "", origin_record_id: UUID | None = None,
-        role: str | None = None,
+        role: str | None = None, leniency: object = None,
     ) -> DishonestyRecord:
         """Record a determination after checking it; `origin_record_id` for NT-PCI-29 derived records."""
         if profile.behaviour(behaviour_code).after_contact:  # LYG-9 (1) only by escalating the general record
@@ -69,6 +70,7 @@ class DishonestyRecord(Aggregate):
             determination_date=determination_date, basis=basis, summary=summary,
         )
         check_level(profile, determining_unit or actor.unit, tier)  # HA-4.1
+        lenient = check_leniency(profile, subject, act_date, leniency)  # HA-4.2
         disclosure = disclosure or profile.tier(tier).disclosure
         if disclosure not in profile.disclosure_classes:
             raise RuleViolation("NT-PCI-19", "disclosure", f"{disclosure} is not a disclosure class")
@@ -77,7 +79,7 @@ class DishonestyRecord(Aggregate):
             determining_unit=determining_unit or actor.unit, act_date=act_date,
             determination_date=determination_date, disclosure=disclosure,
             valid_until=validity_end(profile, determination_date, tier), summary=summary,
-            origin_record_id=origin_record_id, role=role, **stamp(actor, profile),
+            origin_record_id=origin_record_id, role=role, **stamp(actor, profile), leniency=lenient,
         )
 
     @event("Recorded")
@@ -86,8 +88,10 @@ class DishonestyRecord(Aggregate):
         act_date: date, determination_date: date, disclosure: str, valid_until: date | None, summary: str,
         origin_record_id: UUID | None, role: str | None,
         actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+        leniency: dict[str, Any] | None = None,
     ) -> None:
         self.subject_id = subject_id
+        self.leniency = leniency  # HA-4.2: the grounds and how they were weighed
         self.behaviour_code = behaviour_code
         self.tier = tier
         self.basis = basis

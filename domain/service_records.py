@@ -25,7 +25,7 @@ class RecordCommands(ServiceBase):
     def record_dishonesty(
         self, actor: Actor, *, profile_id: str, subject_id: UUID, behaviour_code: str, tier: str,
         basis: dict[str, Any], act_date: date, determination_date: date, disclosure: str | None = None,
-        summary: str = "",
+        summary: str = "", leniency: dict[str, Any] | None = None,
     ) -> UUID:
         """Record a determination (HA-2.2, LYG-6, LYG-21, NT-PCI-14/15/30); NT-PCI-29 derived records."""
         profile = self._profile(profile_id)
@@ -35,6 +35,7 @@ class RecordCommands(ServiceBase):
         record = self._record(uow, profile, subject, {
             "behaviour_code": behaviour_code, "tier": tier, "basis": basis, "act_date": act_date,
             "determination_date": determination_date, "disclosure": disclosure, "summary": summary,
+            "leniency": leniency,
         })
         uow.commit()
         return record.id

@@ -154,3 +154,10 @@ def test_cs_2_2_the_serious_grade_triggers_joint_sanctions() -> None:
 
 def test_jy_22_serious_entries_pushed_to_province_and_wuxi() -> None:
     assert PROFILES["JY"].reporting["upward_push"].targets == ("jiangsu-province", "wuxi-city")
+
+
+def test_ha_4_2_leniency_grounds_and_the_age_of_a_minor() -> None:
+    leniency = PROFILES["HA"].leniency
+    assert (leniency["minor_age"], tuple(leniency["grounds"])) == (
+        18, ("minor", "force_majeure", "unintentional", "minor_act"))
+    assert [p for p in PROFILES if PROFILES[p].leniency] == ["HA"]

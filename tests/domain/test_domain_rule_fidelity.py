@@ -145,3 +145,37 @@ def test_profile_replacement_in_the_test_keeps_the_content_hash() -> None:
     ha = load_all()["HA"]
     changed = dataclasses.replace(ha, units=dict(ha.units))
     assert isinstance(changed, PolicyProfile) and changed.content_hash() == ha.content_hash()
+
+
+def test_ha_4_2_a_minors_act_is_recorded_only_with_the_leniency_stated(service, ledger, clock) -> None:
+    market = actor("ha-market-supervision")
+    minor = service.register_person(market, name="韩某", id_number=person_id(date(2008, 5, 2), 311))
+    fields = {"profile_id": "HA", "subject_id": minor, "behaviour_code": "HA-2.2", "tier": "general",
+              "basis": basis(date(2025, 5, 3)), "act_date": date(2025, 5, 1), "determination_date": date(2025, 5, 3)}
+    before = ledger.event_count()
+    refusals = ((None, "leniency"), ({"grounds": ["first_offence"], "statement": "初犯"}, "leniency.grounds"),
+                ({"grounds": ["minor"], "statement": " "}, "leniency.statement"))
+    for leniency, field in refusals:
+        with pytest.raises(RuleViolation) as refused:
+            service.record_dishonesty(market, leniency=leniency, **fields)
+        assert (refused.value.rule_id, refused.value.field) == ("HA-4.2", field)
+    assert ledger.event_count() == before
+    lenient = {"grounds": ["minor", "unintentional"], "statement": "未成年且非主观故意，从轻记录，不予公开"}
+    record = service.record(service.record_dishonesty(market, leniency=lenient, disclosure="authorised_query", **fields))
+    assert record.leniency == {**lenient, "rule_id": "HA-4.2"} and not record.published
+    # one day past the 18th birthday (2026-05-02) no leniency statement is required
+    adult_act = {**fields, "act_date": date(2026, 5, 2), "determination_date": date(2026, 5, 3),
+                 "basis": basis(date(2026, 5, 3))}
+    clock.day = date(2026, 5, 4)
+    assert service.record(service.record_dishonesty(market, **adult_act)).leniency is None
+
+
+def test_ha_4_2_a_profile_without_leniency_grounds_refuses_them(service, clock) -> None:
+    tax = actor("nt-tax-bureau")
+    person = service.register_person(tax, name="杨某", id_number=person_id(date(1980, 5, 2), 312))
+    with pytest.raises(RuleViolation) as refused:
+        service.record_dishonesty(tax, profile_id="NT", subject_id=person, behaviour_code="NT-PCI-12.3",
+                                  tier="general", basis=basis(date(2025, 5, 2)), act_date=date(2025, 5, 1),
+                                  determination_date=date(2025, 5, 2),
+                                  leniency={"grounds": ["force_majeure"], "statement": "疫情"})
+    assert (refused.value.rule_id, refused.value.field) == ("HA-4.2", "leniency")

@@ -82,7 +82,9 @@ RECORDS = (
          (Field("profile_id", ENUM, "JY-16", choices=PROFILES), _id("subject_id", "NT-PCI-2"),
           _code("behaviour_code", "NT-PCI-15"), _code("tier", "NT-PCI-15"),
           Field("basis", OBJECT, "HA-2.2", parts=doc_fields("HA-2.2", kind=True)), _d("act_date", "HA-2.2"),
-          _d("determination_date", "HA-2.2"), _s("disclosure", "NT-PCI-19", False), _s("summary", "HA-2.2", False))),
+          _d("determination_date", "HA-2.2"), _s("disclosure", "NT-PCI-19", False), _s("summary", "HA-2.2", False),
+          Field("leniency", OBJECT, "HA-4.2", False, "grounds (minor, force_majeure, unintentional, minor_act) and "
+                "how they were weighed", parts=(Field("grounds", STRINGS, "HA-4.2"), _s("statement", "HA-4.2"))))),
     _cmd("register_reminder", "/records/{record_id}/reminders", "Register a written credit reminder (LYG-8)",
          RECORDERS, "records", (_d("on", "LYG-8"), _s("method", "LYG-8"), _s("content", "LYG-8"))),
     _cmd("register_interview", "/records/{record_id}/interviews", "Register an integrity interview (LYG-8)",

@@ -3,6 +3,8 @@ answer objections referred to the unit, give repair opinions (and decide repairs
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -64,10 +66,17 @@ def record() -> ResponseReturnValue:
             behaviour_code=forms.text("behaviour_code", "NT-PCI-15"), tier=forms.text("tier", "NT-PCI-15"),
             basis=forms.document("basis", "HA-2.2", kind=True), act_date=forms.required_day("act_date", "HA-2.2"),
             determination_date=forms.required_day("determination_date", "HA-2.2"),
-            disclosure=forms.optional_text("disclosure"), summary=forms.text("summary", "HA-2.2", required=False))
+            disclosure=forms.optional_text("disclosure"), summary=forms.text("summary", "HA-2.2", required=False),
+            leniency=_leniency())
         done(_("Dishonesty recorded:"), record_id)
         return redirect(url_for("subjects.show", subject_id=services().credit.record(record_id).subject_id))
     return form_page("recording/record.html", run, profiles=profiles, default_profile=default_profile())
+
+
+def _leniency() -> dict[str, Any] | None:
+    """HA-4.2: the leniency ground chosen and how it was weighed, or None."""
+    ground = forms.optional_text("leniency_ground")
+    return {"grounds": [ground], "statement": forms.optional_text("leniency_statement")} if ground else None
 
 
 @bp.route("/information/new", methods=["GET", "POST"])
