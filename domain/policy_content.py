@@ -50,7 +50,7 @@ def canonical_json(content: Mapping[str, Any]) -> str:
 _TOP_KEYS = {
     "id", "version", "title_zh", "title_en", "document_number", "source", "effective_date", "roles", "units",
     "disclosure", "tiers", "behaviours", "deadlines", "repair", "lists", "list_fields", "measures", "points",
-    "reporting", "determination", "information", "leniency",
+    "reporting", "determination", "information", "leniency", "measure_sharing",
 }
 _SECTION_KEYS = {"points": {"rule_id", "source", "grades"}, "determination": {"minimum_age", "minimum_age_rule_id"},
                  "leniency": {"rule_id", "minor_age", "grounds"}}
@@ -82,6 +82,8 @@ def check_references(p: PolicyProfile) -> None:
     problems += [f"list {r.code}: level {r.determining_level}" for r in p.lists.values()
                  if r.determining_level not in (None, *LEVELS)]
     problems += [f"measure {m.id}: unit {m.unit}" for m in p.measures.values() if m.unit not in p.units]
+    problems += [f"measure {m.id}: no sharing method (JY-16)" for m in p.measures.values()
+                 if not (m.sharing or p.measure_sharing)]
     problems += [f"measure {m.id}: trigger {x}" for m in p.measures.values() for x in m.triggers if x not in targets]
     problems += [f"list {r.code}: field {f}" for r in lists for f in r.allowed_fields if f not in p.list_fields]
     problems += [f"list {r.code}: tier {r.tier}" for r in lists if r.tier and r.tier not in p.tiers]

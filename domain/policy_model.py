@@ -84,8 +84,7 @@ class Behaviour:
             raise RuleViolation(self.rule_id, field, f"behaviour {self.code} is {self.tier}, not {tier_code}")
 
 
-# NT-PCI-9: the four categories of public credit information; negative information is a dishonesty record.
-INFORMATION_KINDS = ("basic", "positive", "negative", "other")
+INFORMATION_KINDS = ("basic", "positive", "negative", "other")  # NT-PCI-9; negative ones are dishonesty records
 
 
 @dataclass(frozen=True)
@@ -168,7 +167,7 @@ class ListRule:
 
     @property
     def procedure_rule_id(self) -> str:
-        """The rule of the list's confirmation step (JY-6.1 red, JY-6.2 black, HA-4.1 decision), cited by its errors."""
+        """The rule of the confirmation step (JY-6.1 red, JY-6.2 black, HA-4.1), cited by its errors."""
         return self.confirm_rule_id or self.rule_ids[0]
 
     def check_field(self, field_code: str, field: str = "list_field") -> None:
@@ -191,6 +190,7 @@ class Measure:
     triggers: tuple[str, ...]
     kind: str
     rule_id: str
+    sharing: str | None = None  # JY-16: how the department receives the information (else the profile's default)
 
 
 @dataclass(frozen=True)

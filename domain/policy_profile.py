@@ -53,6 +53,7 @@ class PolicyProfile:
     information: Mapping[str, InformationKind] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}))
     leniency: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # HA-4.2
+    measure_sharing: str | None = None  # JY-16: the list's information-sharing method
 
     @classmethod
     def from_content(cls, content: Mapping[str, Any]) -> PolicyProfile:
@@ -77,7 +78,7 @@ class PolicyProfile:
             minimum_age_rule_id=c.get("determination", {}).get("minimum_age_rule_id"),
             points_source=c.get("points", {}).get("source"), content_json=canonical_json(plain),
             information=keyed(InformationKind, c.get("information", {}), "code"),
-            leniency=MappingProxyType(c.get("leniency", {})),
+            leniency=MappingProxyType(c.get("leniency", {})), measure_sharing=c.get("measure_sharing"),
         )
         check_references(profile)
         return profile
@@ -178,6 +179,10 @@ class PolicyProfile:
             listed = f"the {self.id} measure list v{self.version}"
             raise RuleViolation("HA-4.2", field, f"measure {measure_id} is not on {listed}")
         return self.measures[measure_id]
+
+    def sharing(self, measure: Measure) -> str:
+        """How the implementing department receives the information for `measure` (JY-16)."""
+        return measure.sharing or self.measure_sharing or ""
 
     def measures_for(self, tier_or_list: str) -> list[Measure]:
         """Measures triggered by a severity tier or a list code, in list order."""

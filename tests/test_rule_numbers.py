@@ -161,3 +161,13 @@ def test_ha_4_2_leniency_grounds_and_the_age_of_a_minor() -> None:
     assert (leniency["minor_age"], tuple(leniency["grounds"])) == (
         18, ("minor", "force_majeure", "unintentional", "minor_act"))
     assert [p for p in PROFILES if PROFILES[p].leniency] == ["HA"]
+
+
+def test_jy_16_every_measure_states_its_information_sharing_method() -> None:
+    for profile in PROFILES.values():
+        assert all(profile.sharing(m) for m in profile.measures.values()), profile.id
+    assert PROFILES["JY"].sharing(PROFILES["JY"].measure("JY-M-11.1")).startswith("联合奖惩系统推送")
+    content = PROFILES["JY"].to_content()
+    del content["measure_sharing"]
+    with pytest.raises(ValueError, match="no sharing method"):
+        type(PROFILES["JY"]).from_content(content)
