@@ -161,7 +161,8 @@ def test_ha_4_2_a_minors_act_is_recorded_only_with_the_leniency_stated(service, 
         assert (refused.value.rule_id, refused.value.field) == ("HA-4.2", field)
     assert ledger.event_count() == before
     lenient = {"grounds": ["minor", "unintentional"], "statement": "未成年且非主观故意，从轻记录，不予公开"}
-    record = service.record(service.record_dishonesty(market, leniency=lenient, disclosure="authorised_query", **fields))
+    record_id = service.record_dishonesty(market, leniency=lenient, disclosure="authorised_query", **fields)
+    record = service.record(record_id)
     assert record.leniency == {**lenient, "rule_id": "HA-4.2"} and not record.published
     # one day past the 18th birthday (2026-05-02) no leniency statement is required
     adult_act = {**fields, "act_date": date(2026, 5, 2), "determination_date": date(2026, 5, 3),
@@ -179,3 +180,25 @@ def test_ha_4_2_a_profile_without_leniency_grounds_refuses_them(service, clock) 
                                   determination_date=date(2025, 5, 2),
                                   leniency={"grounds": ["force_majeure"], "statement": "疫情"})
     assert (refused.value.rule_id, refused.value.field) == ("HA-4.2", "leniency")
+
+
+def test_ha_4_1_prior_notice_and_publicity_only_by_the_determining_unit_or_credit_office(service, ledger,
+                                                                                         clock) -> None:
+    market, justice, office = actor("ha-market-supervision"), actor("ha-justice"), actor("ha-ndrc")
+    company = service.register_organisation(market, name="淮安某食品公司", uscc=credit_code(313))
+    record = service.record_dishonesty(market, profile_id="HA", subject_id=company, behaviour_code="HA-2.3.1",
+                                       tier="serious", basis=basis(date(2025, 5, 2)), act_date=date(2025, 5, 1),
+                                       determination_date=date(2025, 5, 2))
+    entry = service.draft_list_entry(market, profile_id="HA", subject_id=company, list_code="black",
+                                     list_field="health_life", record_ids=[record], drafted_on=date(2025, 6, 2),
+                                     reason="严重危害食品安全")
+    before = ledger.event_count()
+    steps = ((service.give_prior_notice, {"notice_on": date(2025, 6, 3), "content": "拟列入严重失信主体名单"}, "HA-4.1"),
+             (service.publicise_list_entry, {"channel": "信用淮安", "start": date(2025, 6, 3)}, "JY-6.1"))
+    for step, fields, rule_id in steps:
+        with pytest.raises(RuleViolation) as refused:
+            step(justice, list_entry_id=entry, **fields)
+        assert (refused.value.rule_id, refused.value.field) == (rule_id, "actor")
+    assert ledger.event_count() == before
+    service.give_prior_notice(office, list_entry_id=entry, notice_on=date(2025, 6, 3), content="拟列入名单告知")
+    assert service.list_entry(entry).status == "noticed"
