@@ -110,6 +110,7 @@ class DishonestyRecord(Aggregate):
         self.corrections: list[dict[str, Any]] = []
         self.closed_on: date | None = None
         self.closing: dict[str, Any] = {}
+        self.submitted: dict[str, Any] | None = None  # LYG-4: collected and submitted to the credit office
 
     # --- queries -----------------------------------------------------------------------------
     @property
@@ -215,6 +216,21 @@ class DishonestyRecord(Aggregate):
     ) -> None:
         self.behaviour_code, self.tier, self.basis, self.disclosure = behaviour_code, tier, basis, disclosure
         self.determination_date, self.valid_until = determination_date, valid_until
+
+    # --- LYG-4: the petition department collects and submits the record to the credit office ----
+    def submit(self, actor: Actor, profile: PolicyProfile, today: date, *, to_unit: str, submitted_on: date) -> None:
+        """Submit the record to the credit management department, once (LYG-4)."""
+        self.check_in_force("LYG-4")
+        if self.submitted is not None:
+            raise RuleViolation("LYG-4", "record_ids", f"record {self.id} was submitted on {self.submitted['on']}")
+        check_date(submitted_on, today, "LYG-4", "submitted_on")
+        check_not_before(submitted_on, self.determination_date, "LYG-4", "submitted_on", "the determination date")
+        self._submit(to_unit=to_unit, submitted_on=submitted_on, **stamp(actor, profile))
+
+    @event("Submitted")
+    def _submit(self, to_unit: str, submitted_on: date, actor_unit: str, actor_user: str, policy_id: str,
+                policy_version: int, policy_hash: str) -> None:
+        self.submitted = {"to_unit": to_unit, "on": submitted_on, "by": actor_unit}
 
     # --- objections (NT-PCI-32, LYG-17): flagged but still published and used ----------------
     def flag(self, actor: Actor, profile: PolicyProfile, objection_id: UUID) -> None:

@@ -86,6 +86,29 @@ class RecordCommands(ServiceBase):
         uow.commit()
         return record.id
 
+    # --- LYG-4: collect and submit -------------------------------------------------------------
+    def submit_records(self, actor: Actor, *, record_ids: list[UUID], submitted_on: date) -> list[UUID]:
+        """The petition department (the profile's aggregator) submits records to the credit office (LYG-4)."""
+        uow = self._uow(actor)
+        records = [uow.get(i, DishonestyRecord, "record_ids") for i in record_ids]
+        if not records:
+            raise RuleViolation("LYG-4", "record_ids", "name the records to submit")
+        for record in records:
+            profile = self._profile(record.policy_id)
+            if "aggregator" not in profile.roles:
+                raise RuleViolation("LYG-4", "record_ids", f"{profile.label} has no collect-and-submit step")
+            check_unit(actor, profile.role_units("aggregator"), "LYG-4", "actor", "the collecting department")
+            record.submit(actor, profile, self.today(), to_unit=credit_office(profile), submitted_on=submitted_on)
+        uow.commit()
+        return [r.id for r in records]
+
+    def records_to_submit(self) -> list[DishonestyRecord]:
+        """In-force records of profiles with a collect-and-submit step not yet submitted (LYG-4)."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        records = [uow.get(i, DishonestyRecord, "record_id") for i in self._open_ids(uow, "records")]
+        return [r for r in records if r.in_force and r.submitted is None
+                and "aggregator" in getattr(self.profiles.get(r.policy_id), "roles", {})]
+
     # --- JY-24: erroneous records and listings --------------------------------------------------
     def revoke_erroneous(self, actor: Actor, *, target_id: UUID, reason: str, revoked_on: date,
                          apology: dict[str, Any] | None = None, benefits_recovered: str | None = None) -> UUID:

@@ -202,3 +202,23 @@ def test_ha_4_1_prior_notice_and_publicity_only_by_the_determining_unit_or_credi
     assert ledger.event_count() == before
     service.give_prior_notice(office, list_entry_id=entry, notice_on=date(2025, 6, 3), content="拟列入名单告知")
     assert service.list_entry(entry).status == "noticed"
+
+
+def test_lyg_4_the_petition_department_collects_and_submits_records_to_the_credit_office(service, ledger,
+                                                                                         clock) -> None:
+    record_id = _general(service, 314)
+    assert record_id in [r.id for r in service.records_to_submit()]
+    before = ledger.event_count()
+    for who, ids, rule_field in ((actor("lyg-credit-office"), [record_id], ("LYG-4", "actor")),
+                                 (BUREAU, [], ("LYG-4", "record_ids"))):
+        with pytest.raises(RuleViolation) as refused:
+            service.submit_records(who, record_ids=ids, submitted_on=date(2025, 6, 1))
+        assert (refused.value.rule_id, refused.value.field) == rule_field
+    assert ledger.event_count() == before
+    service.submit_records(BUREAU, record_ids=[record_id], submitted_on=date(2025, 6, 1))
+    assert service.record(record_id).submitted == {"to_unit": "lyg-credit-office", "on": date(2025, 6, 1),
+                                                   "by": "lyg-petition-bureau"}
+    assert record_id not in [r.id for r in service.records_to_submit()]
+    with pytest.raises(RuleViolation) as twice:
+        service.submit_records(BUREAU, record_ids=[record_id], submitted_on=date(2025, 6, 2))
+    assert (twice.value.rule_id, twice.value.field) == ("LYG-4", "record_ids")

@@ -1,4 +1,5 @@
-"""The API's authorised queries (NT-PCI-22, HA-5.3) and government sharing (NT-PCI-19/20), each read registered."""
+"""The API's authorised queries (NT-PCI-22, HA-5.3) and government sharing (NT-PCI-19/20), each read registered;
+the LYG-4 submission of records to the credit office."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from web.api.commands import RECORDERS, _cmd, _d, _s
 from web.api.serialize import AGGREGATE_SCHEMA, aggregate, list_of
-from web.api.spec import OBJECT, UUID_, Endpoint, Field, doc_fields
+from web.api.spec import OBJECT, UUID_, UUIDS, Endpoint, Field, doc_fields
 from web.context import services
 from web.principal import current_principal
 from web.roles import STAFF_READERS
@@ -20,6 +21,11 @@ def _items(found: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
     return {name: [aggregate(item) for item in items] for name, items in found.items()}
 
 
+def submit_records(args: dict[str, Any]) -> dict[str, Any]:
+    """The petition department submits records to the credit office (LYG-4); the submitted ids."""
+    return {"ids": [str(i) for i in services().credit.submit_records(current_principal().actor(), **args)]}
+
+
 def authorised_query(args: dict[str, Any]) -> dict[str, Any]:
     """Public and authorised-query items under a running authorisation (NT-PCI-22, HA-5.3)."""
     return _items(services().credit.authorised_query(current_principal().actor(), **args))
@@ -31,6 +37,10 @@ def government_shared_query(args: dict[str, Any]) -> dict[str, Any]:
 
 
 AUTHORISED: tuple[Endpoint, ...] = (
+    Endpoint("submit_records", "POST", "/records/submissions",
+             "The petition department collects and submits records to the credit office (LYG-4)", RECORDERS,
+             submit_records, "records", body=(Field("record_ids", UUIDS, "LYG-4"), _d("submitted_on", "LYG-4")),
+             response={"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "string"}}}}),
     _cmd("grant_query_authorisation", "/subjects/{subject_id}/query-authorisations",
          "Register the subject's authorisation of a requester for one purpose until a stated day (NT-PCI-22, "
          "HA-5.3)", RECORDERS, "subjects",

@@ -90,3 +90,20 @@ def test_ha_5_3_authorised_query_and_government_sharing_through_the_api(app: Fla
     assert other.status_code == 422 and (error_of(other)["rule_id"], error_of(other)["field"]) == ("HA-5.3", "purpose")
     shared = recorder.ok(f"/subjects/{subject_id}/shared-query", {"purpose": "税务稽查", "basis": "稽查通知〔2025〕1号"})
     assert set(shared) == {"records", "information"}
+
+
+def test_lyg_4_records_submitted_to_the_credit_office_through_the_api(app: Flask) -> None:
+    from api_support import add_user
+    add_user(app, "lyg-api", "recording_unit", "lyg-petition-bureau")
+    bureau = Api(app, "recording_unit", "lyg-api")
+    person = bureau.ok("/subjects/persons", {"name": "朱某", "id_number": new_person_id(935)})["id"]
+    record = bureau.ok("/records", {"profile_id": "LYG", "subject_id": person, "behaviour_code": "LYG-7.4",
+                                    "tier": "general", "basis": {"type": "other_statutory", "number": "连信访复〔2025〕9号",
+                                                                 "issuer": "连云港市信访局", "date": "2025-02-25"},
+                                    "act_date": "2025-02-20", "determination_date": "2025-03-01"})["id"]
+    refused = Api(app, "recording_unit").post("/records/submissions", {"record_ids": [record],
+                                                                        "submitted_on": "2025-06-01"})
+    assert refused.status_code == 422 and (error_of(refused)["rule_id"], error_of(refused)["field"]) == (
+        "LYG-4", "actor")
+    assert bureau.ok("/records/submissions", {"record_ids": [record], "submitted_on": "2025-06-01"}) == {
+        "ids": [record]}
