@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.common import check_unit
 from domain.errors import RuleViolation
 from domain.record import DishonestyRecord
 from domain.repair import RepairApplication
@@ -24,9 +25,14 @@ class RepairCommands(ServiceBase):
         """Apply for repair once the conditions hold (NT-PCI-34; free of charge, HA-5.1)."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
+        profile = self._profile(record.policy_id)
+        # NT-PCI-4 (谁处罚、谁修复): the provider, or the credit office or centre's window, files the application
+        receivers = (record.determining_unit, *profile.role_units("credit_office", "credit_centre", "aggregator",
+                                                                  "collector"))
+        check_unit(actor, receivers, "NT-PCI-4", "actor", "the provider or the credit office")
         subject = self._subject(uow, record.subject_id)
         repair = RepairApplication.apply(
-            actor, self._profile(record.policy_id), record, self._records(uow, subject), self.today(),
+            actor, profile, record, self._records(uow, subject), self.today(),
             applied_on=applied_on, corrected_on=corrected_on, commitment=commitment, public_service=public_service,
         )
         if any(r.open and r.record_id == record.id for r in self._repairs(uow, subject)):

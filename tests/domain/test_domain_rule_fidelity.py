@@ -222,3 +222,12 @@ def test_lyg_4_the_petition_department_collects_and_submits_records_to_the_credi
     with pytest.raises(RuleViolation) as twice:
         service.submit_records(BUREAU, record_ids=[record_id], submitted_on=date(2025, 6, 2))
     assert (twice.value.rule_id, twice.value.field) == ("LYG-4", "record_ids")
+
+
+def test_nt_pci_4_repair_application_filed_with_the_provider_or_the_credit_office(service, ledger, clock) -> None:
+    record_id = _general(service, 315)
+    before = ledger.event_count()
+    with pytest.raises(RuleViolation) as refused:
+        service.apply_for_repair(actor("lyg-hrss"), record_id=record_id, applied_on=date(2025, 6, 2),
+                                 corrected_on=date(2025, 3, 5))
+    assert (refused.value.rule_id, refused.value.field, ledger.event_count()) == ("NT-PCI-4", "actor", before)
