@@ -30,6 +30,8 @@ class RepairCommands(ServiceBase):
         receivers = (record.determining_unit, *profile.role_units("credit_office", "credit_centre", "aggregator",
                                                                   "collector"))
         check_unit(actor, receivers, "NT-PCI-4", "actor", "the provider or the credit office")
+        if public_service and not profile.repair.public_service_counts:  # JY-23: only where the text counts it
+            raise RuleViolation("JY-23", "public_service", f"{profile.label} does not count public service for repair")
         subject = self._subject(uow, record.subject_id)
         repair = RepairApplication.apply(
             actor, profile, record, self._records(uow, subject), self.today(),

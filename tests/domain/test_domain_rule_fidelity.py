@@ -231,3 +231,13 @@ def test_nt_pci_4_repair_application_filed_with_the_provider_or_the_credit_offic
         service.apply_for_repair(actor("lyg-hrss"), record_id=record_id, applied_on=date(2025, 6, 2),
                                  corrected_on=date(2025, 3, 5))
     assert (refused.value.rule_id, refused.value.field, ledger.event_count()) == ("NT-PCI-4", "actor", before)
+
+
+def test_jy_23_public_service_is_refused_where_the_regulation_does_not_count_it(service, ledger, clock) -> None:
+    assert [p for p, profile in service.profiles.items() if profile.repair.public_service_counts] == ["NT", "JY"]
+    record_id = _general(service, 316)
+    before = ledger.event_count()
+    with pytest.raises(RuleViolation) as refused:
+        service.apply_for_repair(BUREAU, record_id=record_id, applied_on=date(2025, 6, 2),
+                                 corrected_on=date(2025, 3, 5), public_service=["志愿服务 40 小时"])
+    assert (refused.value.rule_id, refused.value.field, ledger.event_count()) == ("JY-23", "public_service", before)
