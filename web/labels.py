@@ -23,6 +23,8 @@ CODES: tuple[str, ...] = (
     # tiers, lists, disclosure classes
     N_("minor"), N_("general"), N_("more_serious"), N_("serious"), N_("black"), N_("red"), N_("key_attention"),
     N_("big_data_warning"), N_("government_shared"), N_("authorised_query"),
+    # NT-PCI-9 information kinds
+    N_("basic"), N_("positive"), N_("other"),
     # HA-4.2 leniency grounds
     N_("minor_subject"), N_("force_majeure"), N_("unintentional"), N_("minor_act"),
     # kinds of subjects, items and documents

@@ -51,4 +51,6 @@ def subject_view(subject_id: UUID) -> dict[str, Any]:
         "sanctions": sanctions, "today": today, "overdue": _due_items([*objections, *repairs, *sanctions], today),
         "chart": periods_svg(_periods(records, entries, sanctions), today), "timeline": timeline(ids),
         "persons": [(credit.subject(pid), role) for pid, role in subject.responsible_persons()],
+        "information": [(item, services().profiles[item.policy_id].information[item.category].name_zh)
+                        for item in credit.information_of(subject_id)],  # NT-PCI-9..13
     }

@@ -107,3 +107,14 @@ def test_lyg_4_records_submitted_to_the_credit_office_through_the_api(app: Flask
         "LYG-4", "actor")
     assert bureau.ok("/records/submissions", {"record_ids": [record], "submitted_on": "2025-06-01"}) == {
         "ids": [record]}
+
+
+def test_nt_pci_9_the_subject_page_lists_positive_information_by_name(app: Flask, subject_id: UUID) -> None:
+    Api(app, "recording_unit").ok(f"/subjects/{subject_id}/information", {
+        "profile_id": "NT", "category": "NT-PCI-11.2", "document": {"number": "志愿〔2025〕5号", "date": "2025-06-02"},
+        "disclosure": "public", "summary": "志愿服务 120 小时"})
+    client = app.test_client()
+    login(client, "recorder")
+    post(client, f"/subjects/{subject_id}/purpose", {"purpose": "核查", "basis": "依职责"})  # HA-5.2 first
+    page = client.get(f"/subjects/{subject_id}").get_data(as_text=True)
+    assert 'id="subject-information"' in page and "正面信息" in page and "志愿服务 120 小时" in page
