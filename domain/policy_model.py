@@ -75,8 +75,7 @@ class Behaviour:
     rule_id: str
     tier: str | None = None
     list_field: str | None = None
-    # LYG-9 (1): determined only after a registered credit reminder or a missed integrity interview (LYG-8).
-    after_contact: bool = False
+    after_contact: bool = False  # LYG-9 (1): only after a credit reminder or a missed interview (LYG-8)
 
     def check_tier(self, tier_code: str, field: str = "severity") -> None:
         """Refuse a severity other than the one the catalog fixes for this act (NT-PCI-15)."""
@@ -122,6 +121,7 @@ class RepairConditions:
     publicity_deadline: str | None = None
     automatic_on_expiry: bool = False
     automatic_rule_id: str | None = None
+    decision_to_credit_office: bool = False  # LYG-16: the repair decision document goes to the credit office
     free_of_charge: bool = False
     free_rule_id: str | None = None
     public_service_counts: bool = False

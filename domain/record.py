@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.common import check_date, check_not_before, check_text, stamp
+from domain.common import credit_office as credit_office_of
 from domain.documents import legal_basis
 from domain.leniency import check_leniency
 from domain.errors import RuleViolation
@@ -288,17 +289,23 @@ class DishonestyRecord(Aggregate):
         self.corrections.append({"objection_id": str(objection_id), "changes": changes})
 
     # --- closing: repair, expiry, revocation (archived, never deleted: NT-PCI-35) --------------
-    def repair(self, actor: Actor, profile: PolicyProfile, *, repair_id: UUID, repaired_on: date) -> None:
-        """Mark repaired after an approved application (NT-PCI-35, HA-5.1)."""
+    def repair(self, actor: Actor, profile: PolicyProfile, *, repair_id: UUID, repaired_on: date,
+               decision: dict[str, Any] | None = None) -> None:
+        """Mark repaired after an approved application (NT-PCI-35, HA-5.1); LYG-16 decision sent to the office."""
         self.check_in_force("NT-PCI-35")
-        self._repair(repair_id=repair_id, repaired_on=repaired_on, **stamp(actor, profile))
+        sent_to = credit_office_of(profile) if decision is not None else None
+        self._repair(repair_id=repair_id, repaired_on=repaired_on, **stamp(actor, profile),
+                     decision=decision, decision_sent_to=sent_to)
 
     @event("Repaired")
     def _repair(
         self, repair_id: UUID, repaired_on: date, actor_unit: str, actor_user: str, policy_id: str,
-        policy_version: int, policy_hash: str,
+        policy_version: int, policy_hash: str, decision: dict[str, Any] | None = None,
+        decision_sent_to: str | None = None,
     ) -> None:
         self.status, self.closed_on, self.closing = REPAIRED, repaired_on, {"repair_id": str(repair_id)}
+        if decision is not None:  # LYG-16
+            self.closing |= {"decision": decision, "decision_sent_to": decision_sent_to}
 
     def expire(self, actor: Actor, profile: PolicyProfile, today: date) -> None:
         """Validity ended: no longer published nor used (NT-PCI-30); LYG-18 automatic repair."""

@@ -171,3 +171,7 @@ def test_jy_16_every_measure_states_its_information_sharing_method() -> None:
     del content["measure_sharing"]
     with pytest.raises(ValueError, match="no sharing method"):
         type(PROFILES["JY"]).from_content(content)
+
+
+def test_lyg_16_only_lyg_sends_the_repair_decision_to_the_credit_office() -> None:
+    assert [p for p in PROFILES if PROFILES[p].repair.decision_to_credit_office] == ["LYG"]

@@ -141,7 +141,9 @@ REPAIRS = (
                                 _d("given_on", "NT-PCI-35"))),
     _cmd("decide_repair", "/repairs/{repair_id}/decision", "Decide a repair application (NT-PCI-35, HA-5.1)",
          RECORDERS, "repairs", (Field("approved", BOOLEAN, "NT-PCI-35"), _s("reasons", "NT-PCI-35"),
-                                _d("decided_on", "NT-PCI-35"))),
+                                _d("decided_on", "NT-PCI-35"),
+                                Field("decision", OBJECT, "LYG-16", False, "the repair decision document sent to the "
+                                      "credit office (LYG-16)", parts=doc_fields("LYG-16")))),
 )
 
 SANCTIONS = (

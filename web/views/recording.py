@@ -180,7 +180,9 @@ def repairs() -> ResponseReturnValue:
         else:
             credit.decide_repair(actor, repair_id=repair_id, approved=forms.yes_no("approved", "NT-PCI-35"),
                                  reasons=forms.text("reasons", "NT-PCI-35"),
-                                 decided_on=forms.required_day("decided_on", "NT-PCI-35"))
+                                 decided_on=forms.required_day("decided_on", "NT-PCI-35"),
+                                 decision=forms.document("decision", "LYG-16")
+                                 if forms.optional_text("decision_number") else None)
             done(_("Repair decided:"), repair_id)
         return redirect(url_for("recording.repairs"))
     return form_page("recording/repairs.html", run, items=open_for_unit("repairs", unit, "handler_unit"))
