@@ -10,7 +10,7 @@ import pytest
 from domain_helpers import actor, basis, credit_code, lyg_serious_black_listing, person_id
 
 from domain.errors import RuleViolation
-from domain.policy import PolicyProfile, UnitInfo
+from domain.policy import UnitInfo
 
 BUREAU = actor("lyg-petition-bureau")
 PETITION_ANSWER = basis(date(2025, 2, 25), "连信访复〔2025〕12号", "连云港市信访局", "other_statutory")
@@ -137,14 +137,6 @@ def test_jy_20_publication_lasts_exactly_as_long_as_the_entry_is_valid(service, 
     assert not entry.is_due_to_expire(date(2024, 9, 10)) and entry.is_due_to_expire(date(2024, 9, 11))
     service.sweep(credit, today=date(2024, 9, 11))
     assert not service.list_entry(entry_id).in_force
-
-
-def test_profile_replacement_in_the_test_keeps_the_content_hash() -> None:
-    """The HA-4.1 test above swaps units in memory only; the published content (and hash) is unchanged."""
-    from domain.policy import load_all
-    ha = load_all()["HA"]
-    changed = dataclasses.replace(ha, units=dict(ha.units))
-    assert isinstance(changed, PolicyProfile) and changed.content_hash() == ha.content_hash()
 
 
 def test_ha_4_2_a_minors_act_is_recorded_only_with_the_leniency_stated(service, ledger, clock) -> None:
