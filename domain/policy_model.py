@@ -51,8 +51,7 @@ class Tier:
     validity_years: int | None = None
     validity_days: int | None = None
     validity_rule_id: str | None = None
-    # NT-PCI-29, CS-2.1: the rule recording a legal person's records of the tier against its responsible persons
-    responsible_persons_rule_id: str | None = None
+    responsible_persons_rule_id: str | None = None  # NT-PCI-29, CS-2.1: records reach the responsible persons
 
     @property
     def public(self) -> bool:
@@ -164,6 +163,7 @@ class ListRule:
     counts_list: str | None = None
     escalates_to: str | None = None
     confirm_rule_id: str | None = None
+    reward: bool = False  # JY-4 red lists (守信): a wrongly listed subject returns the benefits (JY-24)
 
     @property
     def procedure_rule_id(self) -> str:

@@ -127,7 +127,7 @@ class RecordCommands(ServiceBase):
             entry = uow.get(target_id, ListEntry, "target_id")
             profile = self._profile(entry.policy_id)
             check_unit(actor, (entry.determining_unit, credit_office(profile)), "JY-5", "actor", "the determining unit")
-            if entry.list_code == "red":  # JY-24: a wrongly red-listed subject returns the benefits
+            if profile.list_rule(entry.list_code).reward:  # JY-24: a wrongly red-listed subject returns benefits
                 doc = {"benefits_recovered": check_text(benefits_recovered, "JY-24", "benefits_recovered")}
             else:
                 doc = document(apology, today, "JY-24", "apology", text=True)

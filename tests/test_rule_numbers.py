@@ -175,3 +175,8 @@ def test_jy_16_every_measure_states_its_information_sharing_method() -> None:
 
 def test_lyg_16_only_lyg_sends_the_repair_decision_to_the_credit_office() -> None:
     assert [p for p in PROFILES if PROFILES[p].repair.decision_to_credit_office] == ["LYG"]
+
+
+def test_jy_24_only_red_lists_are_reward_lists() -> None:
+    rewards = {(p.id, r.code) for p in PROFILES.values() for r in p.lists.values() if r.reward}
+    assert rewards == {("JY", "red"), ("NT", "red")}
