@@ -54,6 +54,7 @@ class PolicyProfile:
         default_factory=lambda: MappingProxyType({}))
     leniency: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # HA-4.2
     measure_sharing: str | None = None  # JY-16: the list's information-sharing method
+    basis_types: tuple[str, ...] = ()  # HA-2.2: the legally effective documents a determination rests on
 
     @classmethod
     def from_content(cls, content: Mapping[str, Any]) -> PolicyProfile:
@@ -79,6 +80,7 @@ class PolicyProfile:
             points_source=c.get("points", {}).get("source"), content_json=canonical_json(plain),
             information=keyed(InformationKind, c.get("information", {}), "code"),
             leniency=MappingProxyType(c.get("leniency", {})), measure_sharing=c.get("measure_sharing"),
+            basis_types=tuple(c.get("basis_types", ())),
         )
         check_references(profile)
         return profile

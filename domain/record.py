@@ -47,7 +47,7 @@ def check_determination(
     if subject.is_person:
         profile.check_age(subject.age_on(act_date))  # LYG-6
     check_no_forbidden_data({"summary": summary})  # NT-PCI-14
-    clean = legal_basis(basis, today)  # HA-2.2
+    clean = legal_basis(basis, today, profile.basis_types)  # HA-2.2
     check_not_before(determination_date, clean["date"], "HA-2.2", "basis.date", "the basis document date")
     return clean
 
@@ -201,7 +201,7 @@ class DishonestyRecord(Aggregate):
         check_level(profile, self.determining_unit, behaviour.tier)  # HA-4.1
         check_not_before(determination_date, self.determination_date, "LYG-9", "determination_date",
                          "the earlier determination")
-        clean = legal_basis(basis, today)
+        clean = legal_basis(basis, today, profile.basis_types)
         self._escalate(
             behaviour_code=behaviour_code, tier=behaviour.tier, basis=clean, determination_date=determination_date,
             valid_until=validity_end(profile, determination_date, behaviour.tier),

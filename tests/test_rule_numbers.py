@@ -180,3 +180,13 @@ def test_lyg_16_only_lyg_sends_the_repair_decision_to_the_credit_office() -> Non
 def test_jy_24_only_red_lists_are_reward_lists() -> None:
     rewards = {(p.id, r.code) for p in PROFILES.values() for r in p.lists.values() if r.reward}
     assert rewards == {("JY", "red"), ("NT", "red")}
+
+
+def test_ha_2_2_legally_effective_documents_are_the_profiles_basis_types() -> None:
+    expected = ("court_judgment", "arbitral_award", "administrative_penalty", "administrative_ruling",
+                "other_statutory")
+    assert {p: PROFILES[p].basis_types for p in PROFILES} == {p: expected for p in PROFILES}
+    from domain.documents import legal_basis
+    given = {"type": "notice", "number": "1号", "issuer": "某局", "date": date(2025, 1, 2)}
+    refused = _refused(legal_basis, given, date(2025, 1, 3), ())
+    assert (refused.rule_id, refused.field) == ("HA-2.2", "basis.type") and "names no" in refused.message
