@@ -9,6 +9,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from domain.authorisation import METHODS
 from domain.errors import RuleViolation
 from web import forms
 from web.context import services
@@ -96,6 +97,22 @@ def information() -> ResponseReturnValue:
         return redirect(url_for("subjects.show", subject_id=subject_id))
     return form_page("recording/information.html", run, profiles=profiles, kinds=kinds,
                      default_profile=default_profile())
+
+
+@bp.route("/authorisations/new", methods=["GET", "POST"])
+def authorisation() -> ResponseReturnValue:
+    """Register a subject's query authorisation: requester, one purpose, method, evidence, end date (NT-PCI-22,
+    HA-5.3)."""
+    def run() -> ResponseReturnValue:
+        granted = services().credit.grant_query_authorisation(
+            current_principal().actor(), subject_id=forms.ident("subject_id", "NT-PCI-22"),
+            requester=forms.text("requester", "NT-PCI-22"), method=forms.choice("method", METHODS, "NT-PCI-22"),
+            purpose=forms.text("purpose", "HA-5.3"), granted_on=forms.required_day("granted_on", "NT-PCI-22"),
+            valid_until=forms.required_day("valid_until", "HA-5.3"),
+            evidence=forms.document("evidence", "NT-PCI-22"))
+        done(_("Query authorisation registered:"), granted)
+        return redirect(url_for("recording.home"))
+    return form_page("recording/authorisation.html", run, methods=METHODS)
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])

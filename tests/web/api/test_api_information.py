@@ -118,3 +118,17 @@ def test_nt_pci_9_the_subject_page_lists_positive_information_by_name(app: Flask
     post(client, f"/subjects/{subject_id}/purpose", {"purpose": "核查", "basis": "依职责"})  # HA-5.2 first
     page = client.get(f"/subjects/{subject_id}").get_data(as_text=True)
     assert 'id="subject-information"' in page and "正面信息" in page and "志愿服务 120 小时" in page
+
+
+def test_ha_5_3_query_authorisation_through_the_form(app: Flask, subject_id: UUID) -> None:
+    client = app.test_client()
+    login(client, "recorder")
+    form = {"subject_id": str(subject_id), "requester": "nt-financial-institutions", "method": "written",
+            "purpose": "贷款审批", "granted_on": "2025-06-01", "valid_until": "2025-06-30",
+            "evidence_number": "授权书 002", "evidence_date": "2025-06-01"}
+    before = event_count(app)
+    refused_at(post(client, "/recording/authorisations/new", {**form, "valid_until": "2025-05-31"}), "valid_until",
+               "HA-5.3")
+    assert event_count(app) == before
+    assert flashed_id(client, post(client, "/recording/authorisations/new", form))
+    assert event_count(app) == before + 1
