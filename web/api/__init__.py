@@ -30,8 +30,8 @@ from web.principal import current_principal
 from web.roles import PUBLIC, ROLES
 from web.security import accept_sessions, csrf, exempt_token_api
 
-ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *RULINGS, *REPORTING, *AUDIT, BUNDLE,
-                                   *ADMIN_ENDPOINTS, *AUTHORISED)
+ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *AUTHORISED, *RULINGS, *REPORTING, *AUDIT, BUNDLE,
+                                   *ADMIN_ENDPOINTS)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
