@@ -545,11 +545,13 @@ def _cs_points(s: CreditService, c: Clock, case: Case, subject: UUID) -> UUID:
     """CS-2.2: points collected by the bureaus, graded serious by the office: a record results."""
     c.day = date(2024, 4, 1)
     issuer = "常熟市综合行政执法局"
-    s.add_points(CS_BUREAU, subject_id=subject, points=6, reason="建筑垃圾违规倾倒", act_date=date(2024, 3, 1),
+    s.add_points(CS_BUREAU, profile_id="CS", subject_id=subject, points=6, reason="建筑垃圾违规倾倒",
+                 act_date=date(2024, 3, 1),
                  basis=basis(date(2024, 3, 5), f"常综执罚〔2024〕{2 * case.n}号", issuer))
-    s.add_points(CS_BUREAU, subject_id=subject, points=8, reason="夜间违规施工", act_date=date(2024, 3, 20),
+    s.add_points(CS_BUREAU, profile_id="CS", subject_id=subject, points=8, reason="夜间违规施工",
+                 act_date=date(2024, 3, 20),
                  basis=basis(date(2024, 3, 25), f"常综执罚〔2024〕{2 * case.n + 1}号", issuer))
-    s.grade_points(CS_UMO, subject_id=subject, grade="serious", graded_on=date(2024, 4, 1),
+    s.grade_points(CS_UMO, profile_id="CS", subject_id=subject, grade="serious", graded_on=date(2024, 4, 1),
                    basis=basis(date(2024, 4, 1), f"常城办定〔2024〕{case.n}号", "常熟市城管办", "other_statutory"))
     [record] = [r for r in s.records_of(subject) if r.origin_record_id is None]
     return record.id

@@ -10,21 +10,15 @@ from domain.common import check_date, check_text
 from domain.errors import RuleViolation
 from domain.privacy import check_no_forbidden_data
 
-# HA-2.2: an effective court judgment or arbitral award, an administrative penalty or ruling
-# decision, or another document that law or central policy names.
-BASIS_TYPES = (
-    "court_judgment", "arbitral_award", "administrative_penalty", "administrative_ruling", "other_statutory",
-)
-
-
-def legal_basis(value: object, today: date, field: str = "basis") -> dict[str, Any]:
-    """Validate a legal-basis document (HA-2.2): type, number, issuer and date are all required."""
+def legal_basis(value: object, today: date, types: tuple[str, ...], field: str = "basis") -> dict[str, Any]:
+    """Validate a legal-basis document (HA-2.2) of one of the profile's `types`: type, number, issuer and date."""
     if not isinstance(value, Mapping) or not value:
         raise RuleViolation("HA-2.2", field, "a determination must rest on a legally effective document")
     check_no_forbidden_data({field: dict(value)})
     kind = value.get("type")
-    if kind not in BASIS_TYPES:
-        raise RuleViolation("HA-2.2", f"{field}.type", f"document type {kind!r} is not one of {', '.join(BASIS_TYPES)}")
+    if kind not in types:
+        known = ", ".join(types) or "none: the profile names no legally effective document types"
+        raise RuleViolation("HA-2.2", f"{field}.type", f"document type {kind!r} is not one of {known}")
     return {
         "type": kind,
         "number": check_text(value.get("number"), "HA-2.2", f"{field}.number"),

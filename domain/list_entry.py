@@ -183,8 +183,8 @@ class ListEntry(Aggregate):
                 confirmed_on: date) -> None:
         """Confirm by a determination decision document (HA-4.1); validity from the list's tier."""
         rule = profile.list_rule(self.list_code)
-        check_date(confirmed_on, today, rule.rule_ids[0], "confirmed_on")
-        check_not_before(confirmed_on, self.drafted_on, rule.rule_ids[0], "confirmed_on", "the draft date")
+        check_date(confirmed_on, today, rule.procedure_rule_id, "confirmed_on")
+        check_not_before(confirmed_on, self.drafted_on, rule.procedure_rule_id, "confirmed_on", "the draft date")
         self.check_can_confirm(rule, confirmed_on)
         doc = None
         if decision is not None or rule.decision_document:

@@ -56,7 +56,7 @@ class PointsAccount(Aggregate):
         check_date(act_date, today, "CS-2.2", "act_date")
         profile.check_act_date(act_date)  # LYG-21
         check_no_forbidden_data({"reason": reason})
-        clean = legal_basis(basis, today)
+        clean = legal_basis(basis, today, profile.basis_types)
         total = self.total + points
         grade = profile.grade_for(total).code if graded_by_points(profile) else self.grade
         self._add(points=points, total=total, grade=grade, reason=check_text(reason, "CS-2.2", "reason"),

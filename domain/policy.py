@@ -5,13 +5,13 @@ from __future__ import annotations
 from domain.policy_content import canonical_json
 from domain.policy_loading import PROFILE_IDS, load_all, load_profile
 from domain.policy_model import (
-    Behaviour, DeadlineRule, DisclosureClass, ListField, ListRule, Measure, PointsGrade, PolicyRef, RepairConditions,
-    ReportingRule, Tier, UnitInfo, add_years,
+    Behaviour, DeadlineRule, DisclosureClass, InformationKind, ListField, ListRule, Measure, PointsGrade, PolicyRef,
+    RepairConditions, ReportingRule, Tier, UnitInfo, add_years,
 )
 from domain.policy_profile import PolicyProfile
 
 __all__ = [
-    "PROFILE_IDS", "Behaviour", "DeadlineRule", "DisclosureClass", "ListField", "ListRule", "Measure", "PointsGrade",
-    "PolicyProfile", "PolicyRef", "RepairConditions", "ReportingRule", "Tier", "UnitInfo", "add_years",
+    "PROFILE_IDS", "Behaviour", "DeadlineRule", "DisclosureClass", "InformationKind", "ListField", "ListRule", "Measure",
+    "PointsGrade", "PolicyProfile", "PolicyRef", "RepairConditions", "ReportingRule", "Tier", "UnitInfo", "add_years",
     "canonical_json", "load_all", "load_profile",
 ]

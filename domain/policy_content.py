@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.deadlines import DayKind
-from domain.policy_model import LEVELS, DeadlineRule
+from domain.policy_model import INFORMATION_KINDS, LEVELS, DeadlineRule
 
 if TYPE_CHECKING:
     from domain.policy_profile import PolicyProfile
@@ -50,9 +50,11 @@ def canonical_json(content: Mapping[str, Any]) -> str:
 _TOP_KEYS = {
     "id", "version", "title_zh", "title_en", "document_number", "source", "effective_date", "roles", "units",
     "disclosure", "tiers", "behaviours", "deadlines", "repair", "lists", "list_fields", "measures", "points",
-    "reporting", "determination",
+    "reporting", "determination", "information", "leniency", "measure_sharing",
+    "basis_types",
 }
-_SECTION_KEYS = {"points": {"rule_id", "source", "grades"}, "determination": {"minimum_age", "minimum_age_rule_id"}}
+_SECTION_KEYS = {"points": {"rule_id", "source", "grades"}, "determination": {"minimum_age", "minimum_age_rule_id"},
+                 "leniency": {"rule_id", "minor_age", "grounds"}}
 
 
 def check_keys(content: Mapping[str, Any]) -> None:
@@ -74,11 +76,15 @@ def check_references(p: PolicyProfile) -> None:
     tiers, lists = p.tiers.values(), p.lists.values()
     problems = [f"tier {t.code}: disclosure {t.disclosure}" for t in tiers if t.disclosure not in p.disclosure_classes]
     problems += [f"behaviour {b.code}: tier {b.tier}" for b in p.behaviours.values() if b.tier not in (None, *p.tiers)]
+    problems += [f"information {i.code}: kind {i.kind}" for i in p.information.values()
+                 if i.kind not in INFORMATION_KINDS or i.kind == "negative"]
     problems += [f"role {r}: unit {u}" for r, u in p.roles.items() if u not in p.units]
     problems += [f"unit {u.id}: level {u.level}" for u in p.units.values() if u.level not in (None, *LEVELS)]
     problems += [f"list {r.code}: level {r.determining_level}" for r in p.lists.values()
                  if r.determining_level not in (None, *LEVELS)]
     problems += [f"measure {m.id}: unit {m.unit}" for m in p.measures.values() if m.unit not in p.units]
+    problems += [f"measure {m.id}: no sharing method (JY-16)" for m in p.measures.values()
+                 if not (m.sharing or p.measure_sharing)]
     problems += [f"measure {m.id}: trigger {x}" for m in p.measures.values() for x in m.triggers if x not in targets]
     problems += [f"list {r.code}: field {f}" for r in lists for f in r.allowed_fields if f not in p.list_fields]
     problems += [f"list {r.code}: tier {r.tier}" for r in lists if r.tier and r.tier not in p.tiers]

@@ -51,6 +51,7 @@ class Tier:
     validity_years: int | None = None
     validity_days: int | None = None
     validity_rule_id: str | None = None
+    responsible_persons_rule_id: str | None = None  # NT-PCI-29, CS-2.1: records reach the responsible persons
 
     @property
     def public(self) -> bool:
@@ -73,11 +74,26 @@ class Behaviour:
     rule_id: str
     tier: str | None = None
     list_field: str | None = None
+    after_contact: bool = False  # LYG-9 (1): only after a credit reminder or a missed interview (LYG-8)
 
     def check_tier(self, tier_code: str, field: str = "severity") -> None:
         """Refuse a severity other than the one the catalog fixes for this act (NT-PCI-15)."""
         if self.tier is not None and tier_code != self.tier:
             raise RuleViolation(self.rule_id, field, f"behaviour {self.code} is {self.tier}, not {tier_code}")
+
+
+INFORMATION_KINDS = ("basic", "positive", "negative", "other")  # NT-PCI-9; negative ones are dishonesty records
+
+
+@dataclass(frozen=True)
+class InformationKind:
+    """A catalogued kind of basic, positive or other information (NT-PCI-10, 11, 13); disclosure per item."""
+
+    code: str
+    kind: str
+    name_zh: str
+    name_en: str
+    rule_id: str
 
 
 @dataclass(frozen=True)
@@ -104,6 +120,7 @@ class RepairConditions:
     publicity_deadline: str | None = None
     automatic_on_expiry: bool = False
     automatic_rule_id: str | None = None
+    decision_to_credit_office: bool = False  # LYG-16: the repair decision document goes to the credit office
     free_of_charge: bool = False
     free_rule_id: str | None = None
     public_service_counts: bool = False
@@ -146,6 +163,13 @@ class ListRule:
     threshold_fields: int | None = None
     counts_list: str | None = None
     escalates_to: str | None = None
+    confirm_rule_id: str | None = None
+    reward: bool = False  # JY-4 red lists (守信): a wrongly listed subject returns the benefits (JY-24)
+
+    @property
+    def procedure_rule_id(self) -> str:
+        """The rule of the confirmation step (JY-6.1 red, JY-6.2 black, HA-4.1), cited by its errors."""
+        return self.confirm_rule_id or self.rule_ids[0]
 
     def check_field(self, field_code: str, field: str = "list_field") -> None:
         """Refuse a field outside the list's allowed fields; no widening (HA-2.3, JY-4)."""
@@ -167,6 +191,7 @@ class Measure:
     triggers: tuple[str, ...]
     kind: str
     rule_id: str
+    sharing: str | None = None  # JY-16: how the department receives the information (else the profile's default)
 
 
 @dataclass(frozen=True)
@@ -202,6 +227,9 @@ class ReportingRule:
     lists: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     deadline: str | None = None
+    # NT-PCI-17 (and zero reports): the units obliged to report every month from `roster_from` ('YYYY-MM') on
+    roster: tuple[str, ...] = ()
+    roster_from: str | None = None
 
 
 @dataclass(frozen=True)

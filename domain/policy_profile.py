@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -14,8 +15,8 @@ from domain import effective
 from domain.errors import RuleViolation
 from domain.policy_content import build, canonical_json, check_keys, check_references, deadline_rule, jsonable, keyed
 from domain.policy_model import (
-    Behaviour, DeadlineRule, DisclosureClass, ListField, ListRule, Measure, PointsGrade, PolicyRef, RepairConditions,
-    ReportingRule, Tier, UnitInfo, add_years,
+    LEVELS, Behaviour, DeadlineRule, DisclosureClass, InformationKind, ListField, ListRule, Measure, PointsGrade,
+    PolicyRef, RepairConditions, ReportingRule, Tier, UnitInfo, add_years,
 )
 
 _DEADLINE_RULES = {"objection": "NT-PCI-32", "provider": "NT-PCI-32", "correction": "NT-PCI-32",
@@ -50,6 +51,11 @@ class PolicyProfile:
     minimum_age_rule_id: str | None
     points_source: str | None
     content_json: str
+    information: Mapping[str, InformationKind] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}))
+    leniency: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # HA-4.2
+    measure_sharing: str | None = None  # JY-16: the list's information-sharing method
+    basis_types: tuple[str, ...] = ()  # HA-2.2: the legally effective documents a determination rests on
 
     @classmethod
     def from_content(cls, content: Mapping[str, Any]) -> PolicyProfile:
@@ -73,6 +79,9 @@ class PolicyProfile:
             minimum_age=c.get("determination", {}).get("minimum_age"),
             minimum_age_rule_id=c.get("determination", {}).get("minimum_age_rule_id"),
             points_source=c.get("points", {}).get("source"), content_json=canonical_json(plain),
+            information=keyed(InformationKind, c.get("information", {}), "code"),
+            leniency=MappingProxyType(c.get("leniency", {})), measure_sharing=c.get("measure_sharing"),
+            basis_types=tuple(c.get("basis_types", ())),
         )
         check_references(profile)
         return profile
@@ -117,9 +126,11 @@ class PolicyProfile:
         return tuple(dict.fromkeys(self.roles[r] for r in roles if r in self.roles))
 
     def check_determining_unit(self, unit: str, field: str = "actor") -> None:
-        """JY-5: third parties (banks, associations, media) give reference information, never determinations."""
+        """JY-5: only a unit the profile names determines; third parties give reference information only."""
         info = self.units.get(unit)
-        if info is not None and info.reference_only:
+        if info is None:
+            raise RuleViolation("JY-5", field, f"{unit} is not a unit of {self.label}; it may not determine under it")
+        if info.reference_only:
             raise RuleViolation("JY-5", field, f"{unit} submits information as a reference only, not a determination")
 
     def check_level(self, unit: str, level: str, field: str = "actor") -> None:
@@ -128,6 +139,11 @@ class PolicyProfile:
         if info is None or not info.at_least(level):
             known = f"level {info.level}" if info is not None and info.level else "no level known to this profile"
             raise RuleViolation("HA-4.1", field, f"{unit} ({known}) may not decide: {level} level or above")
+
+    def level_for_tier(self, tier_code: str) -> str | None:
+        """HA-4.1: the determining level of the lists a tier feeds (serious → county and above), or None."""
+        levels = [r.determining_level for r in self.lists.values() if r.tier == tier_code and r.determining_level]
+        return max(levels, key=LEVELS.index) if levels else None
 
     def tier(self, code: str, field: str = "severity") -> Tier:
         """The severity tier `code`; NT-PCI-15 refusal when the profile has no such tier."""
@@ -141,6 +157,13 @@ class PolicyProfile:
         if code not in self.behaviours:
             raise RuleViolation("NT-PCI-8", field, f"behaviour {code} is not in the {self.label} catalog")
         return self.behaviours[code]
+
+    def information_kind(self, code: str, field: str = "category") -> InformationKind:
+        """The catalogued basic, positive or other information kind `code` (NT-PCI-9); refusal otherwise."""
+        if code not in self.information:
+            known = ", ".join(self.information) or "none: this regulation keeps no such catalog"
+            raise RuleViolation("NT-PCI-9", field, f"{code} is not an information kind of {self.label} ({known})")
+        return self.information[code]
 
     def find_deadline(self, name: str) -> DeadlineRule | None:
         """The deadline rule `name`, or None when this regulation sets no such time limit."""
@@ -159,6 +182,10 @@ class PolicyProfile:
             listed = f"the {self.id} measure list v{self.version}"
             raise RuleViolation("HA-4.2", field, f"measure {measure_id} is not on {listed}")
         return self.measures[measure_id]
+
+    def sharing(self, measure: Measure) -> str:
+        """How the implementing department receives the information for `measure` (JY-16)."""
+        return measure.sharing or self.measure_sharing or ""
 
     def measures_for(self, tier_or_list: str) -> list[Measure]:
         """Measures triggered by a severity tier or a list code, in list order."""

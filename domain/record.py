@@ -10,22 +10,28 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.common import check_date, check_not_before, check_text, stamp
+from domain.common import credit_office as credit_office_of
 from domain.documents import legal_basis
+from domain.leniency import check_leniency
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
 from domain.privacy import check_no_forbidden_data
 from domain.subject import Subject
 
 IN_FORCE, REPAIRED, EXPIRED, REVOKED = "in_force", "repaired", "expired", "revoked"
-# LYG-9 (1): "no correction after a reminder, absence from an interview" needs a registered reminder
-# or interview (LYG-8) before the escalation.
-AFTER_REMINDER_BEHAVIOURS = frozenset({"LYG-9.1"})
 CORRECTABLE = ("behaviour_code", "tier", "basis", "act_date", "determination_date", "disclosure", "summary")
 
 
 def validity_end(profile: PolicyProfile, determination_date: date, tier: str) -> date | None:
     """Last day in force (NT-PCI-30, LYG-13b); None when the regulation sets no period for the tier."""
     return profile.validity_end(determination_date, tier) if profile.tier(tier).has_validity else None
+
+
+def check_level(profile: PolicyProfile, unit: str, tier: str) -> None:
+    """HA-4.1: a tier feeding a list with a determining level (serious: county and above) is determined there."""
+    level = profile.level_for_tier(tier)
+    if level is not None:
+        profile.check_level(unit, level)
 
 
 def check_determination(
@@ -41,7 +47,7 @@ def check_determination(
     if subject.is_person:
         profile.check_age(subject.age_on(act_date))  # LYG-6
     check_no_forbidden_data({"summary": summary})  # NT-PCI-14
-    clean = legal_basis(basis, today)  # HA-2.2
+    clean = legal_basis(basis, today, profile.basis_types)  # HA-2.2
     check_not_before(determination_date, clean["date"], "HA-2.2", "basis.date", "the basis document date")
     return clean
 
@@ -54,13 +60,18 @@ class DishonestyRecord(Aggregate):
         cls, actor: Actor, profile: PolicyProfile, subject: Subject, today: date, *, behaviour_code: str,
         tier: str, basis: object, act_date: date, determination_date: date, disclosure: str | None = None,
         determining_unit: str | None = None, summary: str = "", origin_record_id: UUID | None = None,
-        role: str | None = None,
+        role: str | None = None, leniency: object = None,
     ) -> DishonestyRecord:
         """Record a determination after checking it; `origin_record_id` for NT-PCI-29 derived records."""
+        if profile.behaviour(behaviour_code).after_contact:  # LYG-9 (1) only by escalating the general record
+            raise RuleViolation("LYG-9", "behaviour_code",
+                                f"{behaviour_code} follows a credit reminder or interview (LYG-8): escalate the record")
         clean = check_determination(
             profile, subject, today, behaviour_code=behaviour_code, tier=tier, act_date=act_date,
             determination_date=determination_date, basis=basis, summary=summary,
         )
+        check_level(profile, determining_unit or actor.unit, tier)  # HA-4.1
+        lenient = check_leniency(profile, subject, act_date, leniency)  # HA-4.2
         disclosure = disclosure or profile.tier(tier).disclosure
         if disclosure not in profile.disclosure_classes:
             raise RuleViolation("NT-PCI-19", "disclosure", f"{disclosure} is not a disclosure class")
@@ -69,7 +80,7 @@ class DishonestyRecord(Aggregate):
             determining_unit=determining_unit or actor.unit, act_date=act_date,
             determination_date=determination_date, disclosure=disclosure,
             valid_until=validity_end(profile, determination_date, tier), summary=summary,
-            origin_record_id=origin_record_id, role=role, **stamp(actor, profile),
+            origin_record_id=origin_record_id, role=role, **stamp(actor, profile), leniency=lenient,
         )
 
     @event("Recorded")
@@ -78,8 +89,10 @@ class DishonestyRecord(Aggregate):
         act_date: date, determination_date: date, disclosure: str, valid_until: date | None, summary: str,
         origin_record_id: UUID | None, role: str | None,
         actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+        leniency: dict[str, Any] | None = None,
     ) -> None:
         self.subject_id = subject_id
+        self.leniency = leniency  # HA-4.2: the grounds and how they were weighed
         self.behaviour_code = behaviour_code
         self.tier = tier
         self.basis = basis
@@ -98,6 +111,7 @@ class DishonestyRecord(Aggregate):
         self.corrections: list[dict[str, Any]] = []
         self.closed_on: date | None = None
         self.closing: dict[str, Any] = {}
+        self.submitted: dict[str, Any] | None = None  # LYG-4: collected and submitted to the credit office
 
     # --- queries -----------------------------------------------------------------------------
     @property
@@ -130,6 +144,14 @@ class DishonestyRecord(Aggregate):
         self.check_in_force("LYG-8")
         if self.tier != "general":
             raise RuleViolation("LYG-8", "record_id", f"reminders and interviews are for general, not {self.tier}")
+
+    def check_unanswered_contact(self, on: date) -> None:
+        """LYG-9 (1): a credit reminder, or an integrity interview the subject missed, registered by `on`."""
+        unanswered = [c for c in self.contacts if c["on"] <= on and
+                      (c["kind"] == "reminder" or not c.get("attended", True))]
+        if not unanswered:
+            raise RuleViolation("LYG-9", "behaviour_code",
+                                "no credit reminder or missed integrity interview is registered before it (LYG-8)")
 
     # --- LYG-8 reminders and interviews, LYG-9 escalation -------------------------------------
     def register_contact(
@@ -173,12 +195,13 @@ class DishonestyRecord(Aggregate):
         tiers = list(profile.tiers)
         if behaviour.tier is None or tiers.index(behaviour.tier) <= tiers.index(self.tier):
             raise RuleViolation("LYG-9", "behaviour_code", f"{behaviour_code} is not more serious than {self.tier}")
-        if behaviour_code in AFTER_REMINDER_BEHAVIOURS and not self.contacts:
-            raise RuleViolation("LYG-9", "behaviour_code", "no credit reminder or interview was registered (LYG-8)")
         check_date(determination_date, today, "LYG-9", "determination_date")
+        if behaviour.after_contact:
+            self.check_unanswered_contact(determination_date)
+        check_level(profile, self.determining_unit, behaviour.tier)  # HA-4.1
         check_not_before(determination_date, self.determination_date, "LYG-9", "determination_date",
                          "the earlier determination")
-        clean = legal_basis(basis, today)
+        clean = legal_basis(basis, today, profile.basis_types)
         self._escalate(
             behaviour_code=behaviour_code, tier=behaviour.tier, basis=clean, determination_date=determination_date,
             valid_until=validity_end(profile, determination_date, behaviour.tier),
@@ -194,6 +217,21 @@ class DishonestyRecord(Aggregate):
     ) -> None:
         self.behaviour_code, self.tier, self.basis, self.disclosure = behaviour_code, tier, basis, disclosure
         self.determination_date, self.valid_until = determination_date, valid_until
+
+    # --- LYG-4: the petition department collects and submits the record to the credit office ----
+    def submit(self, actor: Actor, profile: PolicyProfile, today: date, *, to_unit: str, submitted_on: date) -> None:
+        """Submit the record to the credit management department, once (LYG-4)."""
+        self.check_in_force("LYG-4")
+        if self.submitted is not None:
+            raise RuleViolation("LYG-4", "record_ids", f"record {self.id} was submitted on {self.submitted['on']}")
+        check_date(submitted_on, today, "LYG-4", "submitted_on")
+        check_not_before(submitted_on, self.determination_date, "LYG-4", "submitted_on", "the determination date")
+        self._submit(to_unit=to_unit, submitted_on=submitted_on, **stamp(actor, profile))
+
+    @event("Submitted")
+    def _submit(self, to_unit: str, submitted_on: date, actor_unit: str, actor_user: str, policy_id: str,
+                policy_version: int, policy_hash: str) -> None:
+        self.submitted = {"to_unit": to_unit, "on": submitted_on, "by": actor_unit}
 
     # --- objections (NT-PCI-32, LYG-17): flagged but still published and used ----------------
     def flag(self, actor: Actor, profile: PolicyProfile, objection_id: UUID) -> None:
@@ -251,17 +289,23 @@ class DishonestyRecord(Aggregate):
         self.corrections.append({"objection_id": str(objection_id), "changes": changes})
 
     # --- closing: repair, expiry, revocation (archived, never deleted: NT-PCI-35) --------------
-    def repair(self, actor: Actor, profile: PolicyProfile, *, repair_id: UUID, repaired_on: date) -> None:
-        """Mark repaired after an approved application (NT-PCI-35, HA-5.1)."""
+    def repair(self, actor: Actor, profile: PolicyProfile, *, repair_id: UUID, repaired_on: date,
+               decision: dict[str, Any] | None = None) -> None:
+        """Mark repaired after an approved application (NT-PCI-35, HA-5.1); LYG-16 decision sent to the office."""
         self.check_in_force("NT-PCI-35")
-        self._repair(repair_id=repair_id, repaired_on=repaired_on, **stamp(actor, profile))
+        sent_to = credit_office_of(profile) if decision is not None else None
+        self._repair(repair_id=repair_id, repaired_on=repaired_on, **stamp(actor, profile),
+                     decision=decision, decision_sent_to=sent_to)
 
     @event("Repaired")
     def _repair(
         self, repair_id: UUID, repaired_on: date, actor_unit: str, actor_user: str, policy_id: str,
-        policy_version: int, policy_hash: str,
+        policy_version: int, policy_hash: str, decision: dict[str, Any] | None = None,
+        decision_sent_to: str | None = None,
     ) -> None:
         self.status, self.closed_on, self.closing = REPAIRED, repaired_on, {"repair_id": str(repair_id)}
+        if decision is not None:  # LYG-16
+            self.closing |= {"decision": decision, "decision_sent_to": decision_sent_to}
 
     def expire(self, actor: Actor, profile: PolicyProfile, today: date) -> None:
         """Validity ended: no longer published nor used (NT-PCI-30); LYG-18 automatic repair."""

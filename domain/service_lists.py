@@ -54,21 +54,26 @@ class ListCommands(ServiceBase):
                 raise RuleViolation("JY-6.1", "subject_id",
                                     f"subject is {entry.status} on the {entry.list_code} list ({entry.id})")
 
-    def _entry_step(self, actor: Actor, list_entry_id: UUID, step: str, **fields: Any) -> UUID:
+    def _entry_step(self, actor: Actor, list_entry_id: UUID, step: str, rule_id: str, **fields: Any) -> UUID:
+        """A procedure step on an entry, only by its determining unit or the credit office (HA-4.1, JY-6, JY-17)."""
         uow = self._uow(actor)
         entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
-        getattr(entry, step)(actor, self._profile(entry.policy_id), self.today(), **fields)
+        profile = self._profile(entry.policy_id)
+        check_unit(actor, (entry.determining_unit, credit_office(profile)), rule_id, "actor",
+                   "the determining unit or the credit office")
+        getattr(entry, step)(actor, profile, self.today(), **fields)
         uow.commit()
         return entry.id
 
     def give_prior_notice(self, actor: Actor, *, list_entry_id: UUID, notice_on: date, content: str) -> UUID:
         """Prior notice of reasons, basis and rights, with the answer deadline (HA-4.1)."""
-        return self._entry_step(actor, list_entry_id, "give_prior_notice", notice_on=notice_on, content=content)
+        return self._entry_step(actor, list_entry_id, "give_prior_notice", "HA-4.1", notice_on=notice_on,
+                                content=content)
 
     def publicise_list_entry(self, actor: Actor, *, list_entry_id: UUID, channel: str, start: date,
                              end: date | None = None) -> UUID:
         """Publicise the draft on a channel (JY-6.1/6.2), until `end` where the profile sets no period."""
-        return self._entry_step(actor, list_entry_id, "publicise", channel=channel, start=start, end=end)
+        return self._entry_step(actor, list_entry_id, "publicise", "JY-6.1", channel=channel, start=start, end=end)
 
     def confirm_list_entry(self, actor: Actor, *, list_entry_id: UUID, confirmed_on: date,
                            decision: dict[str, Any] | None = None) -> UUID:
@@ -144,4 +149,5 @@ class ListCommands(ServiceBase):
 
     def announce_exit(self, actor: Actor, *, list_entry_id: UUID, channel: str, announced_on: date) -> UUID:
         """Announce the exit through the original publicity channel (JY-17)."""
-        return self._entry_step(actor, list_entry_id, "announce_exit", channel=channel, announced_on=announced_on)
+        return self._entry_step(actor, list_entry_id, "announce_exit", "JY-17", channel=channel,
+                                announced_on=announced_on)

@@ -143,7 +143,7 @@ class ObjectionCommands(ServiceBase):
         if not entry.in_force:
             self._exit_entries(uow, self._subject(uow, entry.subject_id), lambda e: e.id == entry.id,
                                f"objection upheld: {reason}", on)
-        elif entry.list_code == "red":  # JY-24: a wrongly red-listed subject returns the benefits
+        elif self._profile(entry.policy_id).list_rule(entry.list_code).reward:  # JY-24: red lists return benefits
             recovered = check_text(changes.get("benefits_recovered"), "JY-24", "changes.benefits_recovered")
             self._revoke_entry(uow, entry, reason, {"benefits_recovered": recovered}, on)
         else:

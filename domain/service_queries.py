@@ -67,7 +67,7 @@ class Queries(ServiceBase):
         """One sanction case."""
         return self._read().get(sanction_id, SanctionCase, "sanction_id")
 
-    def points_account(self, subject_id: UUID, profile_id: str = "CS") -> PointsAccount:
+    def points_account(self, subject_id: UUID, profile_id: str) -> PointsAccount:
         """The subject's points account (CS-2.2)."""
         return self._read().get(PointsAccount.create_id(UUID(str(subject_id)), profile_id), PointsAccount, "subject_id")
 

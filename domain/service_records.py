@@ -18,9 +18,6 @@ from domain.service_base import ServiceBase
 from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
 
-# NT-PCI-29, CS-2.1: a legal person's *serious* dishonesty is also recorded against its responsible persons.
-SERIOUS = "serious"
-
 
 class RecordCommands(ServiceBase):
     """record_dishonesty, register_reminder, register_interview, escalate, revoke_erroneous, points."""
@@ -28,7 +25,7 @@ class RecordCommands(ServiceBase):
     def record_dishonesty(
         self, actor: Actor, *, profile_id: str, subject_id: UUID, behaviour_code: str, tier: str,
         basis: dict[str, Any], act_date: date, determination_date: date, disclosure: str | None = None,
-        summary: str = "",
+        summary: str = "", leniency: dict[str, Any] | None = None,
     ) -> UUID:
         """Record a determination (HA-2.2, LYG-6, LYG-21, NT-PCI-14/15/30); NT-PCI-29 derived records."""
         profile = self._profile(profile_id)
@@ -38,6 +35,7 @@ class RecordCommands(ServiceBase):
         record = self._record(uow, profile, subject, {
             "behaviour_code": behaviour_code, "tier": tier, "basis": basis, "act_date": act_date,
             "determination_date": determination_date, "disclosure": disclosure, "summary": summary,
+            "leniency": leniency,
         })
         self._escalate_key_attention(uow, profile, subject, record)  # type: ignore[attr-defined]  # NT-JRP-3
         uow.commit()
@@ -48,7 +46,8 @@ class RecordCommands(ServiceBase):
         today = self.today()
         record = DishonestyRecord.record(uow.actor, profile, subject, today, **fields)
         self._file(uow, subject, "record", "records", record)
-        if not subject.is_person and record.tier == SERIOUS:
+        # NT-PCI-29, CS-2.1: where the profile says so (its serious tier), also against the responsible persons
+        if not subject.is_person and profile.tier(record.tier).responsible_persons_rule_id:
             for person_id, role in subject.responsible_persons():
                 person = self._subject(uow, person_id)
                 derived = DishonestyRecord.record(
@@ -88,6 +87,29 @@ class RecordCommands(ServiceBase):
         uow.commit()
         return record.id
 
+    # --- LYG-4: collect and submit -------------------------------------------------------------
+    def submit_records(self, actor: Actor, *, record_ids: list[UUID], submitted_on: date) -> list[UUID]:
+        """The petition department (the profile's aggregator) submits records to the credit office (LYG-4)."""
+        uow = self._uow(actor)
+        records = [uow.get(i, DishonestyRecord, "record_ids") for i in record_ids]
+        if not records:
+            raise RuleViolation("LYG-4", "record_ids", "name the records to submit")
+        for record in records:
+            profile = self._profile(record.policy_id)
+            if "aggregator" not in profile.roles:
+                raise RuleViolation("LYG-4", "record_ids", f"{profile.label} has no collect-and-submit step")
+            check_unit(actor, profile.role_units("aggregator"), "LYG-4", "actor", "the collecting department")
+            record.submit(actor, profile, self.today(), to_unit=credit_office(profile), submitted_on=submitted_on)
+        uow.commit()
+        return [r.id for r in records]
+
+    def records_to_submit(self) -> list[DishonestyRecord]:
+        """In-force records of profiles with a collect-and-submit step not yet submitted (LYG-4)."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        records = [uow.get(i, DishonestyRecord, "record_id") for i in self._open_ids(uow, "records")]
+        return [r for r in records if r.in_force and r.submitted is None
+                and "aggregator" in getattr(self.profiles.get(r.policy_id), "roles", {})]
+
     # --- JY-24: erroneous records and listings --------------------------------------------------
     def revoke_erroneous(self, actor: Actor, *, target_id: UUID, reason: str, revoked_on: date,
                          apology: dict[str, Any] | None = None, benefits_recovered: str | None = None) -> UUID:
@@ -106,7 +128,7 @@ class RecordCommands(ServiceBase):
             entry = uow.get(target_id, ListEntry, "target_id")
             profile = self._profile(entry.policy_id)
             check_unit(actor, (entry.determining_unit, credit_office(profile)), "JY-5", "actor", "the determining unit")
-            if entry.list_code == "red":  # JY-24: a wrongly red-listed subject returns the benefits
+            if profile.list_rule(entry.list_code).reward:  # JY-24: a wrongly red-listed subject returns benefits
                 doc = {"benefits_recovered": check_text(benefits_recovered, "JY-24", "benefits_recovered")}
             else:
                 doc = document(apology, today, "JY-24", "apology", text=True)
@@ -130,7 +152,7 @@ class RecordCommands(ServiceBase):
 
     # --- CS-2.2 dishonesty points -------------------------------------------------------------
     def add_points(self, actor: Actor, *, subject_id: UUID, points: int, reason: str, act_date: date,
-                   basis: dict[str, Any], profile_id: str = "CS", behaviour_code: str | None = None) -> UUID:
+                   basis: dict[str, Any], profile_id: str, behaviour_code: str | None = None) -> UUID:
         """Add dishonesty points, by the enforcement bureaus; a sanctioning grade records a determination (CS-2.2)."""
         profile = self._profile(profile_id)
         check_unit(actor, profile.role_units("collector") or profile.role_units("aggregator"), "CS-2.2", "actor",
@@ -148,7 +170,7 @@ class RecordCommands(ServiceBase):
         return account.id
 
     def grade_points(self, actor: Actor, *, subject_id: UUID, grade: str, graded_on: date, basis: dict[str, Any],
-                     profile_id: str = "CS", behaviour_code: str | None = None) -> UUID:
+                     profile_id: str, behaviour_code: str | None = None) -> UUID:
         """The urban-management office grades a subject (CS-2.2) when the profile holds no point ranges."""
         profile = self._profile(profile_id)
         check_unit(actor, profile.role_units("aggregator"), "CS-2.2", "actor", "the urban-management office")
@@ -175,8 +197,10 @@ class RecordCommands(ServiceBase):
             if len(codes) != 1:
                 raise RuleViolation("CS-2.2", "behaviour_code", f"name the behaviour among {', '.join(codes)}")
             behaviour_code = codes[0]
+        if after.tier is None:
+            raise RuleViolation("CS-2.2", "grade", f"{profile.label} grade {after.code} names no severity tier")
         act_date = max(e["act_date"] for e in account.entries)
         self._record(uow, profile, subject, {
-            "behaviour_code": behaviour_code, "tier": after.tier or SERIOUS, "basis": basis, "act_date": act_date,
+            "behaviour_code": behaviour_code, "tier": after.tier, "basis": basis, "act_date": act_date,
             "determination_date": determined_on, "summary": f"CS-2.2 grade {after.code}: {account.total} points",
         })

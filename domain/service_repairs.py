@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.common import check_unit
+from domain.documents import document
 from domain.errors import RuleViolation
 from domain.record import DishonestyRecord
 from domain.repair import RepairApplication
@@ -26,9 +27,16 @@ class RepairCommands(ServiceBase):
         """Apply for repair once the conditions hold (NT-PCI-34; free of charge, HA-5.1)."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
+        profile = self._profile(record.policy_id)
+        # NT-PCI-4 (谁处罚、谁修复): the provider, or the credit office or centre's window, files the application
+        receivers = (record.determining_unit, *profile.role_units("credit_office", "credit_centre", "aggregator",
+                                                                  "collector"))
+        check_unit(actor, receivers, "NT-PCI-4", "actor", "the provider or the credit office")
+        if public_service and not profile.repair.public_service_counts:  # JY-23: only where the text counts it
+            raise RuleViolation("JY-23", "public_service", f"{profile.label} does not count public service for repair")
         subject = self._subject(uow, record.subject_id)
         repair = RepairApplication.apply(
-            actor, self._profile(record.policy_id), record, self._records(uow, subject), self.today(),
+            actor, profile, record, self._records(uow, subject), self.today(),
             applied_on=applied_on, corrected_on=corrected_on, commitment=commitment, public_service=public_service,
         )
         if any(r.open and r.record_id == record.id for r in self._repairs(uow, subject)):
@@ -85,18 +93,23 @@ class RepairCommands(ServiceBase):
         uow.commit()
         return repair.id
 
-    def decide_repair(self, actor: Actor, *, repair_id: UUID, approved: bool, reasons: str, decided_on: date) -> UUID:
-        """Approve after publicity: the record is archived and every sanction lifted, everywhere (HA-5.1)."""
+    def decide_repair(self, actor: Actor, *, repair_id: UUID, approved: bool, reasons: str, decided_on: date,
+                      decision: dict[str, Any] | None = None) -> UUID:
+        """Approve after publicity: the record is archived and every sanction lifted, everywhere (HA-5.1); under
+        LYG-16 the decision document is sent to the credit office with the repair."""
         uow = self._uow(actor)
         repair = uow.get(repair_id, RepairApplication, "repair_id")
         profile = self._profile(repair.policy_id)
+        sent = None
+        if approved and profile.repair.decision_to_credit_office:
+            sent = document(decision, self.today(), "LYG-16", "decision")
         repair.decide(actor, profile, self.today(), approved=approved, reasons=reasons, decided_on=decided_on)
         self._close(uow, "repairs", repair.id)
         if approved:
             record = uow.get(repair.record_id, DishonestyRecord, "record_id")
             for item in [record, *self._derived_records(uow, record)]:
                 if item.in_force:
-                    item.repair(actor, profile, repair_id=repair.id, repaired_on=decided_on)
+                    item.repair(actor, profile, repair_id=repair.id, repaired_on=decided_on, decision=sent)
                     self._close_record(uow, item, f"repaired ({repair.id}, HA-5.1)", decided_on)
         uow.commit()
         return repair.id

@@ -8,15 +8,26 @@ from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
+from domain.clock import office_today
 from domain.common import check_unit, compute, credit_office
 from domain.errors import RuleViolation
 from domain.index import UNREPORTED, UPWARD
 from domain.list_entry import ListEntry
 from domain.policy import PolicyProfile, ReportingRule
+from domain.profile_aggregate import PublishedProfile
 from domain.reporting import ListReport, period_of, period_start
 from domain.service_base import ServiceBase
 from domain.unit_of_work import UnitOfWork
 
+
+def months(first: str, last: str) -> list[str]:
+    """The reporting months from `first` to `last` inclusive ('YYYY-MM')."""
+    found, day = [], period_start(first, "NT-PCI-17")
+    end = period_start(last, "NT-PCI-17")
+    while day <= end:
+        found.append(period_of(day))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return found
 
 
 def _rule(profile: PolicyProfile, rule_id: str, field: str, wanted: str) -> ReportingRule:
@@ -69,14 +80,18 @@ class ReportingCommands(ServiceBase):
         return UnitOfWork(self.ledger, None).get(  # type: ignore[arg-type]
             ListReport.create_id(profile_id, unit, period), ListReport, "period")
 
-    def reports_due(self, today: date | None = None) -> list[dict[str, Any]]:
-        """Monthly list reports past their deadline and not submitted: unit, period, entries, days late (NT-PCI-17)."""
+    def reports_due(self, today: date | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        """Monthly list reports past their deadline and not submitted: unit, period, entries, days late (NT-PCI-17);
+        a roster unit without any report (not even a zero report) for a month is overdue too, from `since` or the
+        month the profile was published in this ledger (reports before the ledger cannot be in it)."""
         day = today or self.today()
         uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
         groups: dict[tuple[str, str, str], list[UUID]] = {}
         for entry in self._unreported(uow):
             key = (entry.policy_id, entry.determining_unit, period_of(entry.decision["confirmed_on"]))  # type: ignore[index]
             groups.setdefault(key, []).append(entry.id)
+        for key in self._roster_gaps(uow, day, since):
+            groups.setdefault(key, [])
         found = []
         for (profile_id, unit, period), ids in sorted(groups.items()):
             profile = self.profiles.get(profile_id)
@@ -89,6 +104,34 @@ class ReportingCommands(ServiceBase):
                               "due": deadline["due"], "deadline": deadline, "days_late": (day - deadline["due"]).days,
                               "rule_id": rule.rule_id})
         return found
+
+    def _roster_gaps(self, uow: UnitOfWork, day: date, since: str | None) -> list[tuple[str, str, str]]:
+        """(profile, unit, month) of roster units with no report of a month whose report is due (NT-PCI-17)."""
+        gaps = []
+        for profile in self.profiles.values():
+            for rule in profile.reporting.values():
+                start = self._roster_start(uow, profile, rule, since)
+                if start is None or not rule.deadline:
+                    continue
+                for period in months(start, period_of(day)):
+                    deadline = compute(profile, rule.deadline, period_start(period, rule.rule_id), "period")
+                    if deadline is None or day <= deadline["due"]:
+                        break
+                    gaps += [(profile.id, unit, period) for unit in rule.roster
+                             if uow.find(ListReport.create_id(profile.id, unit, period), ListReport) is None]
+        return gaps
+
+    def _roster_start(self, uow: UnitOfWork, profile: PolicyProfile, rule: ReportingRule,
+                      since: str | None) -> str | None:
+        """The first roster month: the later of the profile's `roster_from` and `since` (or its publication here)."""
+        if not rule.roster or not rule.roster_from:
+            return None
+        if since is None:
+            published = uow.find(PublishedProfile.id_for(profile), PublishedProfile)
+            if published is None:
+                return None
+            since = period_of(office_today(published.created_on))
+        return max(rule.roster_from, since)
 
     def push_upward(self, actor: Actor, *, list_entry_id: UUID, pushed_on: date,
                     systems: Sequence[str] | None = None) -> UUID:

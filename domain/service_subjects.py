@@ -8,13 +8,15 @@ from uuid import UUID
 from domain.actor import Actor
 from domain.common import check_unit
 from domain.errors import NotFound, RuleViolation
+from domain.information import CreditInformation
 from domain.profile_aggregate import PublishedProfile
 from domain.service_base import ServiceBase
 from domain.subject import Subject
+from domain.unit_of_work import UnitOfWork
 
 
 class SubjectCommands(ServiceBase):
-    """publish_profile, register_person, register_organisation, link_responsible_person."""
+    """publish_profile, register_person, register_organisation, link_responsible_person, record_information."""
 
     def publish_profile(self, actor: Actor, *, profile_id: str) -> UUID:
         """Publish the loaded profile version (ledger admin or credit office, JY-16); identical content again is a
@@ -36,11 +38,12 @@ class SubjectCommands(ServiceBase):
 
     def register_person(
         self, actor: Actor, *, name: str, id_number: str, address: str | None = None,
-        telephone: str | None = None, **extra: Any,
+        telephone: str | None = None, full_civil_capacity: bool = True, **extra: Any,
     ) -> UUID:
-        """Register a natural person (NT-PCI-15; LYG-5 fields only; NT-PCI-14 nothing forbidden)."""
+        """Register a natural person of full civil capacity (NT-PCI-2, NT-PCI-15; LYG-5 fields; NT-PCI-14)."""
         subject = Subject.register_person(
-            actor, self._secret, name=name, id_number=id_number, address=address, telephone=telephone, **extra,
+            actor, self._secret, name=name, id_number=id_number, address=address, telephone=telephone,
+            full_civil_capacity=full_civil_capacity, **extra,
         )
         return self._register(actor, subject, "id_number")
 
@@ -64,10 +67,32 @@ class SubjectCommands(ServiceBase):
         return subject.id
 
     def link_responsible_person(self, actor: Actor, *, organisation_id: UUID, person_id: UUID, role: str) -> UUID:
-        """Link a legal representative, principal or directly responsible person (NT-PCI-10/29, CS-2.1)."""
+        """Link a legal representative, principal, directly responsible person or senior manager (NT-PCI-10/29)."""
         uow = self._uow(actor)
         organisation = self._subject(uow, organisation_id, "organisation_id")
         person = self._subject(uow, person_id, "person_id")
         organisation.link_responsible(actor, person, role)
         uow.commit()
         return organisation.id
+
+    def record_information(
+        self, actor: Actor, *, profile_id: str, subject_id: UUID, category: str, document: dict[str, Any],
+        disclosure: str, summary: str,
+    ) -> UUID:
+        """Record basic, positive or other information of the profile's catalog (NT-PCI-9..13), by a provider
+        the profile names (NT-PCI-4, JY-5); its disclosure class is stated by the provider (NT-PCI-19)."""
+        profile = self._profile(profile_id)
+        profile.check_determining_unit(actor.unit)
+        uow = self._uow(actor)
+        subject = self._subject(uow, subject_id)
+        item = CreditInformation.record(actor, profile, subject, self.today(), category=category,
+                                        document_given=document, disclosure=disclosure, summary=summary)
+        self._file(uow, subject, "information", None, item)
+        uow.commit()
+        return item.id
+
+    def information_of(self, subject_id: UUID) -> list[CreditInformation]:
+        """The subject's basic, positive and other information (NT-PCI-9..13), oldest first."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        subject = self._subject(uow, subject_id)
+        return [uow.get(i, CreditInformation, "information_id") for i in subject.ids("information")]

@@ -17,8 +17,12 @@ from domain.identifiers import CreditCode, ResidentId, mask_name
 from domain.privacy import check_no_forbidden_data, check_person_fields
 
 PERSON = "person"
-ORGANISATION_FORMS = ("legal_person", "organisation")  # NT-PCI-2: legal persons, unincorporated organisations
-ITEM_KINDS = ("record", "list_entry", "objection", "repair", "sanction", "points")
+ORGANISATION_FORMS = ("legal_person", "unincorporated")  # NT-PCI-2: legal persons, unincorporated organisations
+# NT-PCI-10: an organisation's basic information names its legal representative, responsible persons and
+# senior managers (高管); only the RESPONSIBLE_ROLES carry NT-PCI-29 derived records and sanctions.
+SENIOR_MANAGER = "senior_manager"
+LINK_ROLES = (*RESPONSIBLE_ROLES, SENIOR_MANAGER)
+ITEM_KINDS = ("record", "list_entry", "objection", "repair", "sanction", "points", "information")
 
 
 def subject_id_for(secret: bytes, kind: str, key: str) -> UUID:
@@ -35,24 +39,32 @@ def subject_id_for(secret: bytes, kind: str, key: str) -> UUID:
     return UUID(int=value)
 
 
+def check_full_civil_capacity(stated: object) -> None:
+    """NT-PCI-2: a natural person is a credit subject only with full civil capacity (完全民事行为能力)."""
+    if stated is not True:
+        raise RuleViolation("NT-PCI-2", "full_civil_capacity",
+                            "only a natural person with full civil capacity is a credit subject")
+
+
 class Subject(Aggregate):
     """A credit subject (NT-PCI-2) with its identifiers and the ids of everything filed against it."""
 
     @classmethod
     def register_person(
         cls, actor: Actor, secret: bytes, *, name: str, id_number: str,
-        address: str | None = None, telephone: str | None = None, **extra: Any,
+        address: str | None = None, telephone: str | None = None, full_civil_capacity: bool = True, **extra: Any,
     ) -> Subject:
         """A natural person keyed by resident ID (NT-PCI-15); only LYG-5 fields, nothing forbidden (NT-PCI-14)."""
         fields = {"name": name, "id_number": id_number, "address": address, "telephone": telephone, **extra}
         check_no_forbidden_data({k: v for k, v in fields.items() if v is not None})
         check_person_fields(fields)
+        check_full_civil_capacity(full_civil_capacity)
         resident = ResidentId.parse(id_number)
         return cls(
             id=subject_id_for(secret, PERSON, resident.number), kind=PERSON,
             name=check_text(name, "LYG-5", "name"), id_number=resident.number, uscc=None,
             birth_date=resident.birth_date, sex=resident.sex, address=address, telephone=telephone,
-            **actor_stamp(actor),
+            full_civil_capacity=True, **actor_stamp(actor),
         )
 
     @classmethod
@@ -76,7 +88,7 @@ class Subject(Aggregate):
     def __init__(
         self, id: UUID, kind: str, name: str, id_number: str | None, uscc: str | None,
         birth_date: date | None, sex: str | None, address: str | None, telephone: str | None,
-        actor_unit: str, actor_user: str,
+        actor_unit: str, actor_user: str, full_civil_capacity: bool | None = None,
     ) -> None:
         self.kind = kind
         self.name = name
@@ -86,6 +98,7 @@ class Subject(Aggregate):
         self.sex = sex
         self.address = address
         self.telephone = telephone
+        self.full_civil_capacity = full_civil_capacity  # NT-PCI-2, stated for persons; None for organisations
         self.responsible: list[dict[str, str]] = []
         self.items: dict[str, list[str]] = {k: [] for k in ITEM_KINDS}
 
@@ -114,12 +127,17 @@ class Subject(Aggregate):
 
     def responsible_persons(self) -> list[tuple[UUID, str]]:
         """Linked legal representative, principal and directly responsible persons (NT-PCI-29)."""
-        return [(UUID(link["person_id"]), link["role"]) for link in self.responsible]
+        return [(UUID(link["person_id"]), link["role"]) for link in self.responsible
+                if link["role"] in RESPONSIBLE_ROLES]
+
+    def senior_managers(self) -> list[UUID]:
+        """Linked senior managers: basic information only, no derived records (NT-PCI-10)."""
+        return [UUID(link["person_id"]) for link in self.responsible if link["role"] == SENIOR_MANAGER]
 
     # --- commands ----------------------------------------------------------------------------
     def check_can_link(self, person: Subject, role: str) -> None:
         """NT-PCI-10/29: only an organisation has responsible persons, and they are natural persons."""
-        check_choice(role, RESPONSIBLE_ROLES, "NT-PCI-29", "role")
+        check_choice(role, LINK_ROLES, "NT-PCI-10", "role")
         if self.is_person:
             raise RuleViolation("NT-PCI-29", "organisation_id", "a natural person has no responsible persons")
         if not person.is_person:
@@ -128,7 +146,7 @@ class Subject(Aggregate):
             raise RuleViolation("NT-PCI-29", "person_id", f"already linked as {role}")
 
     def link_responsible(self, actor: Actor, person: Subject, role: str) -> None:
-        """Link a responsible person (NT-PCI-10, NT-PCI-29, CS-2.1)."""
+        """Link a responsible person or senior manager (NT-PCI-10, NT-PCI-29, CS-2.1)."""
         self.check_can_link(person, role)
         self._link_responsible(person_id=person.id, role=role, **actor_stamp(actor))
 

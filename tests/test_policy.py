@@ -386,7 +386,9 @@ def test_jy_5_third_parties_give_reference_information_only() -> None:
             PROFILES[profile_id].check_determining_unit(unit)
         assert (refused.value.rule_id, refused.value.field) == ("JY-5", "actor")
     PROFILES["JY"].check_determining_unit("jy-relevant-departments")
-    PROFILES["JY"].check_determining_unit("a-unit-the-profile-does-not-name")
+    with pytest.raises(RuleViolation) as unknown:  # unit scope: a unit the profile does not name
+        PROFILES["JY"].check_determining_unit("a-unit-the-profile-does-not-name")
+    assert (unknown.value.rule_id, unknown.value.field) == ("JY-5", "actor")
 
 
 def test_nt_pci_17_and_jy_22_reporting_rules() -> None:

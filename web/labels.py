@@ -24,9 +24,13 @@ CODES: tuple[str, ...] = (
     # tiers, lists, disclosure classes
     N_("minor"), N_("general"), N_("more_serious"), N_("serious"), N_("black"), N_("red"), N_("key_attention"),
     N_("big_data_warning"), N_("government_shared"), N_("authorised_query"),
+    # NT-PCI-9 information kinds
+    N_("basic"), N_("positive"), N_("other"),
+    # HA-4.2 leniency grounds
+    N_("minor_subject"), N_("force_majeure"), N_("unintentional"), N_("minor_act"),
     # kinds of subjects, items and documents
     N_("person"), N_("organisation"), N_("legal_person"), N_("unincorporated"), N_("record"), N_("list_entry"),
-    N_("legal_representative"), N_("principal"), N_("directly_responsible_person"),
+    N_("legal_representative"), N_("principal"), N_("directly_responsible_person"), N_("senior_manager"),
     N_("administrative_penalty"), N_("court_judgment"), N_("arbitral_award"), N_("administrative_ruling"),
     N_("other_statutory"), N_("wrong_or_incomplete"), N_("forbidden_information"), N_("beyond_validity"),
     # appeal bodies (NT-PCI-33)

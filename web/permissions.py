@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.home": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.register_subject": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.information": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.authorisation": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.contact": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.notice": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.objections": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),

@@ -54,4 +54,6 @@ def subject_view(subject_id: UUID) -> dict[str, Any]:
         "chart": periods_svg(_periods(records, entries, sanctions, today), today), "timeline": timeline(ids),
         "status_on": {str(i.id): item_status(i, today) for i in (*records, *entries)},  # NT-PCI-30, JY-20
         "persons": [(credit.subject(pid), role) for pid, role in subject.responsible_persons()],
+        "information": [(item, services().profiles[item.policy_id].information[item.category].name_zh)
+                        for item in credit.information_of(subject_id)],  # NT-PCI-9..13
     }

@@ -10,6 +10,7 @@ import pytest
 from domain_helpers import (ADMIN, SECRET, actor, basis, correct_determination_date, doc, lyg_serious_black_listing,
                             person_id)
 
+from domain.errors import RuleViolation
 from domain.policy import PolicyProfile, load_profile
 from domain.record import EXPIRED, IN_FORCE, REPAIRED
 from domain.sanction import ACKNOWLEDGED, APPLIED, LIFT_PUSHED, WITHDRAWN
@@ -94,11 +95,16 @@ def test_nt_pci_35_ha_5_1_repair_archives_with_full_history_and_lifts_every_sanc
                                       corrected_on=date(2019, 12, 30))
     service.give_repair_opinion(bureau, repair_id=repair, favourable=True, given_on=date(2020, 2, 10),
                                 opinion=doc(date(2020, 2, 10), "连信访修〔2020〕1号", "已整改到位，同意修复"))
-    service.decide_repair(bureau, repair_id=repair, approved=True, reasons="LYG-16 同意修复", decided_on=date(2020, 3, 2))
+    with pytest.raises(RuleViolation) as no_decision:  # LYG-16: the decision document goes to the credit office
+        service.decide_repair(bureau, repair_id=repair, approved=True, reasons="同意修复", decided_on=date(2020, 3, 2))
+    assert (no_decision.value.rule_id, no_decision.value.field) == ("LYG-16", "decision")
+    decision = doc(date(2020, 3, 2), "连信访修决〔2020〕1号")
+    service.decide_repair(bureau, repair_id=repair, approved=True, reasons="LYG-16 同意修复", decided_on=date(2020, 3, 2),
+                          decision=decision)
 
     repaired = service.record(record)
     assert (repaired.status, repaired.archived, repaired.published) == (REPAIRED, True, False)
-    assert repaired.closing == {"repair_id": str(repair)}
+    assert repaired.closing == {"repair_id": str(repair), "decision": decision, "decision_sent_to": "lyg-credit-office"}
     history = [service.as_of(record, v) for v in range(1, repaired.version + 1)]
     assert history[0].status == IN_FORCE and history[-1].status == REPAIRED
     assert all(h.basis == repaired.basis for h in history)  # nothing deleted or rewritten

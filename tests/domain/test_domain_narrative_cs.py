@@ -34,13 +34,14 @@ def test_cs_2_1_to_2_7_points_to_joint_sanctions_and_lift(service, ledger, clock
                                     role="directly_responsible_person")
 
     # CS-2.2: the bureaus collect points; the profile holds no ranges, so the office grades
-    account = service.add_points(BUREAU, subject_id=company, points=6, reason="建筑垃圾违规倾倒",
+    account = service.add_points(BUREAU, profile_id="CS", subject_id=company, points=6, reason="建筑垃圾违规倾倒",
                                  act_date=date(2024, 3, 1), basis=penalty(date(2024, 3, 5), 31))
-    service.add_points(BUREAU, subject_id=company, points=8, reason="夜间违规施工", act_date=date(2024, 3, 20),
+    service.add_points(BUREAU, profile_id="CS", subject_id=company, points=8, reason="夜间违规施工",
+                       act_date=date(2024, 3, 20),
                        basis=penalty(date(2024, 3, 25), 47))
-    assert (service.points_account(company).total, service.points_account(company).grade) == (14, None)
+    assert (service.points_account(company, "CS").total, service.points_account(company, "CS").grade) == (14, None)
     assert service.records_of(company) == []
-    service.grade_points(UMO, subject_id=company, grade="serious", graded_on=date(2024, 4, 1),
+    service.grade_points(UMO, profile_id="CS", subject_id=company, grade="serious", graded_on=date(2024, 4, 1),
                          basis=basis(date(2024, 4, 1), "常城办定〔2024〕2号", "常熟市城管办", "other_statutory"))
     [record] = service.records_of(company)
     assert (record.tier, record.behaviour_code, record.act_date) == ("serious", "CS-2.1", date(2024, 3, 20))
@@ -105,7 +106,7 @@ def test_cs_2_1_to_2_7_points_to_joint_sanctions_and_lift(service, ledger, clock
     service.confirm_lift(HOUSING, sanction_id=case_id, confirmed_on=date(2024, 6, 3))
     assert {service.sanction(c.id).status for c in cases} == {LIFTED, WITHDRAWN}
     assert service.sanctions_of(department="cs-housing-construction") == []
-    assert account == service.points_account(company).id
+    assert account == service.points_account(company, "CS").id
 
 
 def cs_with_ranges() -> PolicyProfile:
@@ -125,15 +126,16 @@ def test_cs_2_2_points_graded_by_a_later_profile_version(ledger, clock) -> None:
     assert service.published_profile("CS", 2).content_hash == cs_with_ranges().content_hash()
     clock.day = date(2024, 4, 1)
     person = service.register_person(BUREAU, name="吴九", id_number=person_id(date(1990, 5, 5), 7))
-    service.add_points(BUREAU, subject_id=person, points=6, reason="违规设置户外广告", act_date=date(2024, 3, 1),
+    service.add_points(BUREAU, profile_id="CS", subject_id=person, points=6, reason="违规设置户外广告",
+                       act_date=date(2024, 3, 1),
                        basis=penalty(date(2024, 3, 5), 61))
-    assert service.points_account(person).grade == "watch" and service.records_of(person) == []
+    assert service.points_account(person, "CS").grade == "watch" and service.records_of(person) == []
     with pytest.raises(RuleViolation) as by_hand:
-        service.grade_points(UMO, subject_id=person, grade="serious", graded_on=date(2024, 4, 1),
+        service.grade_points(UMO, profile_id="CS", subject_id=person, grade="serious", graded_on=date(2024, 4, 1),
                              basis=penalty(date(2024, 4, 1), 62))
     assert (by_hand.value.rule_id, by_hand.value.field) == ("CS-2.2", "grade")
-    service.add_points(BUREAU, subject_id=person, points=6, reason="占道经营", act_date=date(2024, 3, 25),
+    service.add_points(BUREAU, profile_id="CS", subject_id=person, points=6, reason="占道经营", act_date=date(2024, 3, 25),
                        basis=penalty(date(2024, 3, 28), 63))
     [record] = service.records_of(person)
-    assert (service.points_account(person).grade, record.tier, record.policy_id) == ("serious", "serious", "CS")
+    assert (service.points_account(person, "CS").grade, record.tier, record.policy_id) == ("serious", "serious", "CS")
     assert service.record(record.id).determination_date == date(2024, 3, 28)  # the deciding penalty

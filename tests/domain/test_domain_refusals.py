@@ -237,7 +237,7 @@ BAD: list[tuple[str, Callable[[World], Any], str, str]] = [
     ("responsible person of a natural person", lambda w: w.service.link_responsible_person(
         LYG_BUREAU, organisation_id=w.adult, person_id=w.minor, role="principal"), "NT-PCI-29", "organisation_id"),
     ("responsible person in an unknown role", lambda w: w.service.link_responsible_person(
-        HA_MARKET, organisation_id=w.ha_company, person_id=w.adult, role="accountant"), "NT-PCI-29", "role"),
+        HA_MARKET, organisation_id=w.ha_company, person_id=w.adult, role="accountant"), "NT-PCI-10", "role"),
     ("changed profile republished under the same version", republish_changed, "NT-PCI-36", "version"),
     ("decision under an unpublished profile version", decide_under_unpublished, "JY-16", "profile_id"),
     ("sweep of a future day", lambda w: w.service.sweep(NT_CREDIT, today=date(2025, 6, 17)), "NT-PCI-30", "today"),
@@ -245,10 +245,11 @@ BAD: list[tuple[str, Callable[[World], Any], str, str]] = [
         NT_TAX, target_id=w.nt_record, reason="错误", revoked_on=date(2025, 6, 16)), "JY-24", "apology"),
     # role checks: who may take each step
     ("CS-2.2 points added by the urban-management office, not the bureaus", lambda w: w.service.add_points(
-        CS_UMO, subject_id=w.adult, points=3, reason="占道经营", act_date=date(2025, 5, 1),
+        CS_UMO, profile_id="CS", subject_id=w.adult, points=3, reason="占道经营", act_date=date(2025, 5, 1),
         basis=basis(date(2025, 5, 2))), "CS-2.2", "actor"),
     ("CS-2.2 points graded by an enforcement bureau", lambda w: w.service.grade_points(
-        CS_BUREAU, subject_id=w.adult, grade="serious", graded_on=date(2025, 6, 1), basis=basis(date(2025, 6, 1))),
+        CS_BUREAU, profile_id="CS", subject_id=w.adult, grade="serious", graded_on=date(2025, 6, 1),
+        basis=basis(date(2025, 6, 1))),
      "CS-2.2", "actor"),
     ("LYG-8 reminder registered by the credit office", lambda w: w.service.register_reminder(
         LYG_CREDIT, record_id=w.lyg_record, on=date(2025, 6, 1), method="书面", content="提醒"), "LYG-8", "actor"),
@@ -271,9 +272,13 @@ BAD: list[tuple[str, Callable[[World], Any], str, str]] = [
      "JY-16", "actor"),
     ("JY-16 profile published by another city's credit office", lambda w: w.service.publish_profile(
         JY_CREDIT, profile_id="NT"), "JY-16", "actor"),
-    ("HA-4.1 serious list decided by a unit of unknown level", lambda w: w.service.draft_list_entry(
+    ("JY-5 list entry drafted by a unit the HA profile does not know", lambda w: w.service.draft_list_entry(
         NT_TAX, profile_id="HA", subject_id=w.ha_company, list_code="black", list_field="health_life",
-        record_ids=[w.ha_record], drafted_on=date(2025, 6, 1), reason="x"), "HA-4.1", "actor"),
+        record_ids=[w.ha_record], drafted_on=date(2025, 6, 1), reason="x"), "JY-5", "actor"),
+    ("JY-5 record by a unit the HA profile does not know", lambda w: w.service.record_dishonesty(
+        NT_TAX, profile_id="HA", subject_id=w.ha_company, behaviour_code="HA-2.3.1", tier="serious",
+        basis=basis(date(2025, 5, 2)), act_date=date(2025, 5, 1), determination_date=date(2025, 5, 2)),
+     "JY-5", "actor"),
     ("JY-5 determination by a bank (reference information only)", lambda w: w.service.record_dishonesty(
         actor("jy-financial-institutions"), profile_id="JY", subject_id=w.jy_company, behaviour_code="JY-4.1",
         tier="serious", basis=basis(date(2025, 3, 3)), act_date=date(2025, 2, 1),

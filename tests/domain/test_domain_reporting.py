@@ -105,3 +105,21 @@ def test_nt_pci_17_period_that_is_not_a_calendar_month_is_refused_naming_the_fie
     with pytest.raises(RuleViolation) as raised:
         period_start(period, "NT-PCI-17")
     assert (raised.value.rule_id, raised.value.field) == ("NT-PCI-17", "period")
+
+
+def test_nt_pci_17_roster_unit_without_a_report_or_zero_report_is_overdue(service, clock) -> None:
+    """NT-PCI-17 (zero reports, NT-JRP-2): every roster unit reports each month; silence is overdue."""
+    roster = service.profiles["NT"].reporting["list_entries"].roster
+    assert set(roster) == {"nt-tax-bureau", "nt-hrss", "nt-discipline-supervision"}
+    clock.day = date(2025, 9, 2)
+    # 2025-06 was due 2025-07-31 and 2025-07 on 2025-08-31; 2025-08 is due 2025-09-30, not yet late
+    on_due_day = service.reports_due(date(2025, 8, 31), since="2025-06")
+    assert {(r["unit"], r["period"]) for r in on_due_day} == {(u, "2025-06") for u in roster}
+    due = service.reports_due(date(2025, 9, 1), since="2025-06")
+    assert {(r["unit"], r["period"]) for r in due} == {(u, p) for u in roster for p in ("2025-06", "2025-07")}
+    assert all(r["list_entry_ids"] == [] and r["rule_id"] == "NT-PCI-17" for r in due)
+    service.report_list_entries(TAX, profile_id="NT", period="2025-06", list_entry_ids=[], reported_on=date(2025, 9, 2))
+    after = {(r["unit"], r["period"]) for r in service.reports_due(date(2025, 9, 2), since="2025-06")}
+    assert ("nt-tax-bureau", "2025-06") not in after and ("nt-tax-bureau", "2025-07") in after and len(after) == 5
+    # by default the roster counts from the month the profile was published in this ledger (transaction time)
+    assert service.reports_due(date(2025, 9, 2)) == []

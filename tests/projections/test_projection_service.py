@@ -9,7 +9,7 @@ from projection_support.history import BASIS, DEPT, ID_NUMBER, SECRET, TODAY, sn
 from projection_support.scenario import ADMIN
 from sqlalchemy import Engine, select
 
-from domain.policy import load_profile
+from domain.policy import PolicyProfile, load_profile
 from domain.service import CreditService
 from ledger.app import LedgerApplication
 from projections.db import records
@@ -18,8 +18,15 @@ from projections.registry import PROJECTIONS
 from projections.timetravel import status
 
 
+def _nt_with_dept_a() -> PolicyProfile:
+    """NT with the fixture's department among its units (JY-5: only a unit the profile names determines)."""
+    content = load_profile("NT").to_content()
+    content["units"][DEPT.unit] = {"name_zh": "测试部门", "name_en": "Test department"}
+    return PolicyProfile.from_content(content)
+
+
 def test_service_history_views_rebuild_and_time_travel(signed_ledger: LedgerApplication, engine: Engine) -> None:
-    service = CreditService(signed_ledger, {"NT": load_profile("NT")}, SECRET, today=lambda: TODAY)
+    service = CreditService(signed_ledger, {"NT": _nt_with_dept_a()}, SECRET, today=lambda: TODAY)
     signed_ledger.register_key(ADMIN.unit)
     service.publish_profile(ADMIN, profile_id="NT")
     subject_id = service.register_person(DEPT, name="李四", id_number=ID_NUMBER)

@@ -97,7 +97,8 @@ def test_points_are_added_by_the_bureaus_and_graded_by_the_urban_management_offi
     assert flashed_id(client, post(client, "/casework/points", grade)) == account
     with any_app.app_context():
         credit = services().credit
-        assert (credit.points_account(company).total, credit.points_account(company).grade) == (14, "serious")
+        account = credit.points_account(company, "CS")
+        assert (account.total, account.grade) == (14, "serious")
         [record] = credit.records_of(company)  # a sanctioning grade records the determination (CS-2.2)
         assert (record.tier, record.behaviour_code) == ("serious", "CS-2.1")
 
@@ -111,7 +112,7 @@ def test_responsible_person_is_linked_to_an_organisation_NT_PCI_10_29(app: Flask
     login_as(client, "cs-bureau")
     form = {"organisation_id": str(company), "person_id": str(boss), "role": "legal_representative"}
     before = event_count(app)
-    refused_at(post(client, "/casework/responsible", {**form, "role": "friend"}), "role", "NT-PCI-29")
+    refused_at(post(client, "/casework/responsible", {**form, "role": "friend"}), "role", "NT-PCI-10")
     refused = post(client, "/casework/responsible", {**form, "organisation_id": str(subject_id)})  # a person
     assert refused.status_code == 422 and event_count(app) == before
     assert flashed_id(client, post(client, "/casework/responsible", form)) == str(company)

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from web.api import errors
 from web.api.admin import ADMIN_ENDPOINTS
 from web.api.audit import AUDIT
+from web.api.authorised import AUTHORISED
 from web.api.bundle import BUNDLE
 from web.api.circulars import CIRCULARS
 from web.api.commands import COMMANDS
@@ -30,7 +31,7 @@ from web.principal import current_principal
 from web.roles import PUBLIC, ROLES
 from web.security import accept_sessions, csrf, exempt_token_api
 
-ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *RULINGS, *REPORTING, *AUDIT, BUNDLE,
+ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *AUTHORISED, *RULINGS, *REPORTING, *AUDIT, BUNDLE,
                                    *ADMIN_ENDPOINTS, *CIRCULARS)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 bp = Blueprint("api", __name__, url_prefix=PREFIX)

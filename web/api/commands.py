@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from domain.common import RESPONSIBLE_ROLES
 from domain.objection import APPEAL_BODIES, GROUNDS
 from domain.policy import load_all
+from domain.subject import LINK_ROLES
 from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, INTEGER, OBJECT, STRING, STRINGS, UUID_, UUIDS, Endpoint,
                           Field, doc_fields)
 from web.context import services
@@ -59,16 +59,21 @@ def _d(name: str, rule: str, required: bool = True) -> Field:
 SUBJECTS = (
     _cmd("register_person", "/subjects/persons", "Register a natural person (NT-PCI-15, LYG-5)", RECORDERS,
          "subjects", (_s("name", "LYG-5"), _s("id_number", "NT-PCI-15"), _s("address", "LYG-5", False),
-                      _s("telephone", "LYG-5", False))),
+                      _s("telephone", "LYG-5", False), Field("full_civil_capacity", BOOLEAN, "NT-PCI-2", False))),
     _cmd("register_organisation", "/subjects/organisations", "Register an organisation (NT-PCI-18, NT-PCI-2)",
          RECORDERS, "subjects",
          (_s("name", "NT-PCI-10"), _s("uscc", "NT-PCI-18"),
           Field("legal_form", ENUM, "NT-PCI-2", False, choices=("legal_person", "unincorporated")),
           _s("address", "LYG-5", False), _s("telephone", "LYG-5", False))),
+    _cmd("record_information", "/subjects/{subject_id}/information",
+         "Record basic, positive or other information of the profile's catalog (NT-PCI-9..13)", RECORDERS, "subjects",
+         (Field("profile_id", ENUM, "NT-PCI-9", choices=PROFILES), _code("category", "NT-PCI-9"),
+          Field("document", OBJECT, "NT-PCI-9", parts=doc_fields("NT-PCI-9")), _s("disclosure", "NT-PCI-19"),
+          _s("summary", "NT-PCI-9"))),
     _cmd("link_responsible_person", "/subjects/{organisation_id}/responsible-persons",
-         "Link a legal representative, principal or directly responsible person (NT-PCI-10/29, CS-2.1)",
-         RECORDERS, "subjects", (_id("person_id", "NT-PCI-29"),
-                                 Field("role", ENUM, "NT-PCI-29", choices=RESPONSIBLE_ROLES))),
+         "Link a legal representative, principal, directly responsible person or senior manager "
+         "(NT-PCI-10/29, CS-2.1)", RECORDERS, "subjects", (_id("person_id", "NT-PCI-29"),
+                                                           Field("role", ENUM, "NT-PCI-10", choices=LINK_ROLES))),
 )
 
 RECORDS = (
@@ -77,7 +82,9 @@ RECORDS = (
          (Field("profile_id", ENUM, "JY-16", choices=PROFILES), _id("subject_id", "NT-PCI-2"),
           _code("behaviour_code", "NT-PCI-15"), _code("tier", "NT-PCI-15"),
           Field("basis", OBJECT, "HA-2.2", parts=doc_fields("HA-2.2", kind=True)), _d("act_date", "HA-2.2"),
-          _d("determination_date", "HA-2.2"), _s("disclosure", "NT-PCI-19", False), _s("summary", "HA-2.2", False))),
+          _d("determination_date", "HA-2.2"), _s("disclosure", "NT-PCI-19", False), _s("summary", "HA-2.2", False),
+          Field("leniency", OBJECT, "HA-4.2", False, "grounds (minor, force_majeure, unintentional, minor_act) and "
+                "how they were weighed", parts=(Field("grounds", STRINGS, "HA-4.2"), _s("statement", "HA-4.2"))))),
     _cmd("register_reminder", "/records/{record_id}/reminders", "Register a written credit reminder (LYG-8)",
          RECORDERS, "records", (_d("on", "LYG-8"), _s("method", "LYG-8"), _s("content", "LYG-8"))),
     _cmd("register_interview", "/records/{record_id}/interviews", "Register an integrity interview (LYG-8)",
@@ -150,7 +157,9 @@ REPAIRS = (
           _s("opinion", "NT-PCI-35"), _d("verified_on", "NT-PCI-35"))),
     _cmd("decide_repair", "/repairs/{repair_id}/decision", "Decide a repair application (NT-PCI-35, HA-5.1)",
          RECORDERS, "repairs", (Field("approved", BOOLEAN, "NT-PCI-35"), _s("reasons", "NT-PCI-35"),
-                                _d("decided_on", "NT-PCI-35"))),
+                                _d("decided_on", "NT-PCI-35"),
+                                Field("decision", OBJECT, "LYG-16", False, "the repair decision document sent to the "
+                                      "credit office (LYG-16)", parts=doc_fields("LYG-16")))),
 )
 
 def push_due_lifts(args: dict[str, Any]) -> dict[str, list[str]]:

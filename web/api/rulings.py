@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
+from domain.policy import load_all
 from web.api.commands import PROFILES, RECORDERS, _cmd, _code, _d, _id, _s
 from web.api.reads import PURPOSE_FIELDS, register_read
 from web.api.schemas import POINTS_SCHEMA
@@ -12,6 +15,20 @@ from web.api.serialize import aggregate
 from web.api.spec import DATE, ENUM, INTEGER, OBJECT, UUID_, Endpoint, Field, doc_fields
 from web.context import services
 from web.roles import STAFF_READERS
+
+
+# CS-2.2: the profile keeping a points scheme is the API's default; the domain names no default profile.
+POINTS_PROFILE = next(p.id for p in load_all().values() if p.points_grades)
+
+
+def _with_points_profile(endpoint: Endpoint) -> Endpoint:
+    """The endpoint with `profile_id` defaulting to the points profile (CS-2.2)."""
+    run: Callable[[dict[str, Any]], Any] = endpoint.handler
+
+    def handler(args: dict[str, Any]) -> Any:
+        return run({"profile_id": POINTS_PROFILE, **args})
+    handler.__name__ = run.__name__
+    return dataclasses.replace(endpoint, handler=handler)
 
 
 def _basis(rule: str) -> Field:
@@ -37,7 +54,7 @@ def points_account(args: dict[str, Any]) -> dict[str, Any]:
     """A subject's dishonesty points account (CS-2.2); the read is registered first (HA-5.2)."""
     credit, subject_id = services().credit, args["subject_id"]
     credit.subject(subject_id)
-    account = credit.points_account(subject_id, args.get("profile_id", "CS"))
+    account = credit.points_account(subject_id, args.get("profile_id", POINTS_PROFILE))
     register_read(subject_id, f"api: points account {account.id}", args)
     return aggregate(account)
 
@@ -57,19 +74,19 @@ RULINGS: tuple[Endpoint, ...] = (
           Field("apology", OBJECT, "JY-24", False, "the written apology (records and black-list entries)",
                 parts=doc_fields("JY-24", text=True)),
           _s("benefits_recovered", "JY-24", False, "red-list entries: how the benefits were recovered"))),
-    _cmd("add_points", "/points",
+    _with_points_profile(_cmd("add_points", "/points",
          "Add dishonesty points, by the enforcement bureaus; a sanctioning grade records a determination (CS-2.2)",
          RECORDERS, "points",
          (_id("subject_id", "CS-2.2"), Field("points", INTEGER, "CS-2.2"), _s("reason", "CS-2.2"),
           _d("act_date", "CS-2.2"), _basis("CS-2.2"),
           Field("profile_id", ENUM, "CS-2.2", False, "the points scheme (default CS)", choices=PROFILES),
-          _code("behaviour_code", "CS-2.2", False))),
-    _cmd("grade_points", "/points/grades",
+          _code("behaviour_code", "CS-2.2", False)))),
+    _with_points_profile(_cmd("grade_points", "/points/grades",
          "Grade a subject, by the urban-management office, when the profile holds no point ranges (CS-2.2)",
          RECORDERS, "points",
          (_id("subject_id", "CS-2.2"), _code("grade", "CS-2.2"), _d("graded_on", "CS-2.2"), _basis("CS-2.2"),
           Field("profile_id", ENUM, "CS-2.2", False, "the points scheme (default CS)", choices=PROFILES),
-          _code("behaviour_code", "CS-2.2", False))),
+          _code("behaviour_code", "CS-2.2", False)))),
     Endpoint("points_account", "GET", "/subjects/{subject_id}/points",
              "A subject's dishonesty points and grade (CS-2.2; read registered, HA-5.2)", frozenset(STAFF_READERS),
              points_account, "points", path_fields=(Field("subject_id", UUID_, "CS-2.2"),),

@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 
 from domain.errors import RuleViolation
 from domain.objection import APPEAL_BODIES, GROUNDS
+from domain.subject import LINK_ROLES
 from web import forms
 from web.context import services
 from web.principal import current_principal
 from web.views.common import done, form_page
 
 bp = Blueprint("casework", __name__, url_prefix="/casework")
-RESPONSIBLE_ROLES = ("legal_representative", "principal", "directly_responsible_person")
+RESPONSIBLE_ROLES = LINK_ROLES  # NT-PCI-10: senior managers too; NT-PCI-29 derivation skips them
 
 
 def _whole_number(name: str, rule: str) -> int:
@@ -90,7 +91,7 @@ def responsible() -> ResponseReturnValue:
         organisation = services().credit.link_responsible_person(
             current_principal().actor(), organisation_id=forms.ident("organisation_id", "NT-PCI-10"),
             person_id=forms.ident("person_id", "NT-PCI-10"),
-            role=forms.choice("role", RESPONSIBLE_ROLES, "NT-PCI-29"))
+            role=forms.choice("role", RESPONSIBLE_ROLES, "NT-PCI-10"))
         done(_("Responsible person linked to"), organisation)
         return redirect(url_for("casework.responsible"))
     return form_page("casework/responsible.html", run, roles=RESPONSIBLE_ROLES)

@@ -3,12 +3,14 @@ answer objections referred to the unit, give repair opinions (and decide repairs
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from domain.authorisation import METHODS
 from domain.errors import RuleViolation
 from web import forms
 from web.context import services
@@ -41,7 +43,10 @@ def register_subject() -> ResponseReturnValue:
         extra = {"name": forms.text("name", "LYG-5"), "address": forms.optional_text("address"),
                  "telephone": forms.optional_text("telephone")}
         if kind == "person":
-            subject_id = credit.register_person(actor, id_number=forms.text("id_number", "NT-PCI-15"), **extra)
+            # NT-PCI-2: the select preselects "yes"; anything else is refused by the domain
+            capacity = (forms.optional_text("full_civil_capacity") or "yes") == "yes"
+            subject_id = credit.register_person(actor, id_number=forms.text("id_number", "NT-PCI-15"),
+                                                full_civil_capacity=capacity, **extra)
         else:
             subject_id = credit.register_organisation(actor, uscc=forms.text("uscc", "NT-PCI-18"),
                                                       legal_form=forms.choice("legal_form", LEGAL_FORMS, "NT-PCI-2"),
@@ -63,10 +68,52 @@ def record() -> ResponseReturnValue:
             behaviour_code=forms.text("behaviour_code", "NT-PCI-15"), tier=forms.text("tier", "NT-PCI-15"),
             basis=forms.document("basis", "HA-2.2", kind=True), act_date=forms.required_day("act_date", "HA-2.2"),
             determination_date=forms.required_day("determination_date", "HA-2.2"),
-            disclosure=forms.optional_text("disclosure"), summary=forms.text("summary", "HA-2.2", required=False))
+            disclosure=forms.optional_text("disclosure"), summary=forms.text("summary", "HA-2.2", required=False),
+            leniency=_leniency())
         done(_("Dishonesty recorded:"), record_id)
         return redirect(url_for("subjects.show", subject_id=services().credit.record(record_id).subject_id))
     return form_page("recording/record.html", run, profiles=profiles, default_profile=default_profile())
+
+
+def _leniency() -> dict[str, Any] | None:
+    """HA-4.2: the leniency ground chosen and how it was weighed, or None."""
+    ground = forms.optional_text("leniency_ground")
+    return {"grounds": [ground], "statement": forms.optional_text("leniency_statement")} if ground else None
+
+
+@bp.route("/information/new", methods=["GET", "POST"])
+def information() -> ResponseReturnValue:
+    """Record basic, positive or other information of a profile's catalog (NT-PCI-9..13)."""
+    profiles = services().profiles
+    kinds = [(k.code, f"{k.code} {k.name_zh}") for p in profiles.values() for k in p.information.values()]
+
+    def run() -> ResponseReturnValue:
+        subject_id = forms.ident("subject_id", "NT-PCI-2")
+        services().credit.record_information(
+            current_principal().actor(), profile_id=forms.choice("profile_id", profiles, "JY-16"),
+            subject_id=subject_id, category=forms.text("category", "NT-PCI-9"),
+            document=forms.document("document", "NT-PCI-9"), disclosure=forms.text("disclosure", "NT-PCI-19"),
+            summary=forms.text("summary", "NT-PCI-9"))
+        done(_("Information recorded for subject"), subject_id)
+        return redirect(url_for("subjects.show", subject_id=subject_id))
+    return form_page("recording/information.html", run, profiles=profiles, kinds=kinds,
+                     default_profile=default_profile())
+
+
+@bp.route("/authorisations/new", methods=["GET", "POST"])
+def authorisation() -> ResponseReturnValue:
+    """Register a subject's query authorisation: requester, one purpose, method, evidence, end date (NT-PCI-22,
+    HA-5.3)."""
+    def run() -> ResponseReturnValue:
+        granted = services().credit.grant_query_authorisation(
+            current_principal().actor(), subject_id=forms.ident("subject_id", "NT-PCI-22"),
+            requester=forms.text("requester", "NT-PCI-22"), method=forms.choice("method", METHODS, "NT-PCI-22"),
+            purpose=forms.text("purpose", "HA-5.3"), granted_on=forms.required_day("granted_on", "NT-PCI-22"),
+            valid_until=forms.required_day("valid_until", "HA-5.3"),
+            evidence=forms.document("evidence", "NT-PCI-22"))
+        done(_("Query authorisation registered:"), granted)
+        return redirect(url_for("recording.home"))
+    return form_page("recording/authorisation.html", run, methods=METHODS)
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
@@ -189,7 +236,9 @@ def repairs() -> ResponseReturnValue:
         else:
             credit.decide_repair(actor, repair_id=repair_id, approved=forms.yes_no("approved", "NT-PCI-35"),
                                  reasons=forms.text("reasons", "NT-PCI-35"),
-                                 decided_on=forms.required_day("decided_on", "NT-PCI-35"))
+                                 decided_on=forms.required_day("decided_on", "NT-PCI-35"),
+                                 decision=forms.document("decision", "LYG-16")
+                                 if forms.optional_text("decision_number") else None)
             done(_("Repair decided:"), repair_id)
         return redirect(url_for("recording.repairs"))
     return form_page("recording/repairs.html", run, items=open_for_unit("repairs", unit, "handler_unit"))

@@ -18,6 +18,7 @@ from test_api_workflows import _black_list, _push, _record
 from web_helpers import ROLE_USER
 
 from web.api import ENDPOINTS
+from web.context import services
 from web.roles import PUBLIC
 
 EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 3}
@@ -52,6 +53,8 @@ def _headers(app: Flask, roles: list[str], tokens: dict[str, dict[str, str]]) ->
     if role == PUBLIC:
         return {}
     if role not in tokens:
+        with app.app_context():  # the fuzzed admin endpoints may have deactivated the demo user: not under test here
+            services().accounts.set_active(ROLE_USER[role], True)
         tokens[role] = bearer(app, role)
     return tokens[role]
 
