@@ -163,9 +163,9 @@ def test_cs_2_7_a_negative_bureau_review_refuses_the_repair(service, ledger, clo
     clock.day = date(2024, 6, 3)
     bureau, umo = actor("cs-enforcement-bureaus"), actor("cs-urban-management-office")
     person = service.register_person(bureau, name="钱七", id_number=person_id(date(1979, 4, 4), 88))
-    service.add_points(bureau, subject_id=person, points=12, reason="违规倾倒", act_date=date(2024, 3, 1),
-                       basis=basis(date(2024, 3, 5), "常综执罚〔2024〕88号", "常熟市综合行政执法局"))
-    service.grade_points(umo, subject_id=person, grade="serious", graded_on=date(2024, 4, 1),
+    service.add_points(bureau, profile_id="CS", subject_id=person, points=12, reason="违规倾倒",
+                       act_date=date(2024, 3, 1), basis=basis(date(2024, 3, 5), "常综执罚〔2024〕88号", "常熟市综合行政执法局"))
+    service.grade_points(umo, profile_id="CS", subject_id=person, grade="serious", graded_on=date(2024, 4, 1),
                          basis=basis(date(2024, 4, 1), "常城办定〔2024〕8号", "常熟市城管办", "other_statutory"))
     [record] = service.records_of(person)
     repair = service.apply_for_repair(bureau, record_id=record.id, applied_on=date(2024, 5, 20))

@@ -130,8 +130,9 @@ def test_jy_6_2_a_future_confirmation_date_cites_the_list_procedure(service, led
 
 
 def test_jy_20_publication_lasts_exactly_as_long_as_the_entry_is_valid(service, clock) -> None:
-    clock.day = date(2024, 9, 11)
+    clock.day = date(2019, 9, 11)  # listed while its basis is in force (NT-PCI-30)
     credit, _, _, entry_id = lyg_serious_black_listing(service, 310)
+    clock.day = date(2024, 9, 11)
     entry = service.list_entry(entry_id)
     assert entry.valid_until == date(2024, 9, 10)  # LYG-13b: five years from the confirmation 2019-09-10
     assert not entry.is_due_to_expire(date(2024, 9, 10)) and entry.is_due_to_expire(date(2024, 9, 11))

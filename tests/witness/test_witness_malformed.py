@@ -123,6 +123,8 @@ def test_random_mutations_never_500(witness: ServedWitness, history: LedgerHisto
         body = bytearray(valid)
         for _ in range(rng.randint(1, 4)):
             body[rng.randrange(len(body))] = rng.randrange(256)
+        if bytes(body) == valid:
+            continue  # a byte replaced by itself: not a mutation
         status, _, text = witness.post(bytes(body))
         assert 200 <= status < 500, text
         if status != 200:
