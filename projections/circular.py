@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, select
 
 from ledger.app import LedgerApplication
-from projections.asof import at_position, catch_up, in_force_on
+from projections.asof import at_position, catch_up
+from projections.status import in_force_clause
 from projections.db import list_entry_versions, record_versions, sanction_steps, sanctions
 from projections.timetravel import resolve_position
 
@@ -21,7 +22,7 @@ VIEWS = ("records", "list_entries", "sanctions")
 def _lists(conn: Connection, profile_id: str, first: date, last: date, position: int) -> dict[str, dict[str, int]]:
     """Per list: entries confirmed in the quarter, ended in it, and in force on its last day (JY-6, NT-PCI-17)."""
     v = list_entry_versions
-    rows = conn.execute(select(v.c.list_code, v.c.valid_from, v.c.ended_on, in_force_on(v, last).label("in_force"))
+    rows = conn.execute(select(v.c.list_code, v.c.valid_from, v.c.ended_on, in_force_clause(v, last).label("in_force"))
                         .where(v.c.policy_id == profile_id, at_position(v, position))).all()
     found: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -35,7 +36,7 @@ def _lists(conn: Connection, profile_id: str, first: date, last: date, position:
 def _records(conn: Connection, codes: Sequence[str], first: date, last: date, position: int) -> dict[str, Any]:
     """Per tier: determinations of the profile's behaviours in the quarter, and those in force on its last day."""
     v = record_versions
-    rows = conn.execute(select(v.c.tier, v.c.determination_date, in_force_on(v, last).label("in_force"))
+    rows = conn.execute(select(v.c.tier, v.c.determination_date, in_force_clause(v, last).label("in_force"))
                         .where(v.c.behaviour_code.in_(list(codes)), at_position(v, position))).all()
     found: dict[str, dict[str, int]] = {}
     for row in rows:
