@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from domain.errors import RuleViolation
 from web.context import services
 from web.principal import log_in, log_out
+from web.sessions import credential_epoch
+from web.throttle import login_throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -23,11 +25,20 @@ def login() -> ResponseReturnValue:
     next_url = request.values.get("next", "")
     if request.method == "GET":
         return render_template("login.html", form={}, error=None, next_url=next_url)
-    user = services().accounts.authenticate(request.form.get("username", "").strip(), request.form.get("password", ""))
+    username, address = request.form.get("username", "").strip(), request.remote_addr or "-"
+    throttled = login_throttle().check(username, address)
+    if throttled is not None:
+        error = RuleViolation("HA-5.2", "username", _("Too many failed logins: try again in %(minutes)d minutes.",
+                                                      minutes=throttled.minutes))
+        return render_template("login.html", form=request.form, error=error, next_url=next_url), 429
+    accounts = services().accounts
+    user = accounts.authenticate(username, request.form.get("password", ""))
     if user is None:
+        login_throttle().failed(username, address)
         error = RuleViolation("HA-5.2", "password", _("Unknown user or wrong password."))
         return render_template("login.html", form=request.form, error=error, next_url=next_url), 422
-    log_in(user)
+    login_throttle().succeeded(username)
+    log_in(user, credential_epoch(accounts.book(), user.username))
     return redirect(_safe_next(next_url))
 
 
