@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 from casework_support import add_account, login_as
 from flask import Flask
 from flask.testing import FlaskClient
-from web_helpers import event_count, flashed_id, login, post
+from web_helpers import event_count, flashed_id, login, post, valid_id
 from workflow_steps import RECORD, office_records_and_lists, push
 
 from web.context import services
@@ -32,7 +32,7 @@ class World:
     paths: dict[str, str]
 
 
-def _build(app: Flask, template_subject: UUID) -> World:
+def _build(app: Flask) -> World:
     client = app.test_client()
     s1, r1, e1 = office_records_and_lists(client)
     c1 = push(client, r1)
@@ -43,6 +43,8 @@ def _build(app: Flask, template_subject: UUID) -> World:
     c2 = push(client, r2)
     add_account(app, OTHER_DEPARTMENT, "department", "nt-hrss")
     add_account(app, OTHER_RECORDER, "recording_unit", "nt-credit-centre")
+    with app.app_context():  # the ledger's own person (each backend's ledger has its own subject secret)
+        template_subject = services().credit.find_subject(valid_id()).id
     ids = {"S0": str(template_subject), "S1": s1, "R1": r1, "E1": e1, "C1": c1, "C2": c2}
     paths = {"S0": f"/api/v1/subjects/{ids['S0']}", "S1": f"/api/v1/subjects/{s1}", "R1": f"/api/v1/records/{r1}",
              "E1": f"/api/v1/list-entries/{e1}", "C1": f"/api/v1/sanctions/{c1}", "C2": f"/api/v1/sanctions/{c2}"}
@@ -65,8 +67,8 @@ CASES_IN_FILE = {"office": {"C1", "C2"}, "auditor": {"C1", "C2"}, "dept": {"C1",
 
 
 @pytest.fixture
-def world(any_app: Flask, subject_id: UUID) -> World:
-    return _build(any_app, subject_id)
+def world(any_app: Flask) -> World:
+    return _build(any_app)
 
 
 def _token(app: Flask, username: str) -> dict[str, str]:
