@@ -9,12 +9,12 @@ account registry, so a change made by another process takes effect too).
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, Request, Response
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, Text, delete, insert, select, text
 from werkzeug.datastructures import CallbackDict
@@ -31,6 +31,7 @@ sessions = Table(
 # Registry events after which a user's existing sessions no longer hold (Reactivated follows a Deactivated).
 SESSION_ENDING = frozenset({"PasswordChanged", "Deactivated"})
 EPOCH_KEY = "credential_epoch"
+_serializer = TaggedJSONSerializer()  # what Flask's cookie sessions use: tuples, datetimes, Markup survive
 
 
 def credential_epoch(book: AccountBook, username: str) -> int:
@@ -83,7 +84,7 @@ class TableSessionInterface(SessionInterface):
                                .where(sessions.c.id_hash == _digest(sid))).first()
         if row is None or _aware(row.expires_at) <= datetime.now(timezone.utc):
             return ServerSession()
-        return ServerSession(json.loads(row.data), sid)
+        return ServerSession(_serializer.loads(row.data), sid)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Write a modified session (new id when rotated), delete an emptied one, and set or clear the cookie."""
@@ -105,7 +106,7 @@ class TableSessionInterface(SessionInterface):
         response.vary.add("Cookie")
 
     def _store(self, app: Flask, session: ServerSession) -> None:
-        data = json.dumps(dict(session), ensure_ascii=False)
+        data = _serializer.dumps(dict(session))
         with self.engine.begin() as conn:
             if session.sid:
                 done = conn.execute(sessions.update().where(sessions.c.id_hash == _digest(session.sid))
