@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from uuid import uuid4
+from datetime import date
+from uuid import UUID, uuid4
 
 import pytest
 from casework_support import add_account, login_as
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient
 from web_helpers import event_count, flashed_id, login, post, valid_id
 from workflow_steps import RECORD, office_records_and_lists, push
 
+from domain.actor import Actor
 from web.context import services
 
 PURPOSE = {"purpose": "核查联合惩戒案件", "basis": "JY-21 案件核查"}
@@ -45,22 +47,25 @@ def _build(app: Flask) -> World:
     add_account(app, OTHER_RECORDER, "recording_unit", "nt-credit-centre")
     with app.app_context():  # the ledger's own person (each backend's ledger has its own subject secret)
         template_subject = services().credit.find_subject(valid_id()).id
-    ids = {"S0": str(template_subject), "S1": s1, "R1": r1, "E1": e1, "C1": c1, "C2": c2}
+        o1 = services().credit.file_objection(Actor("nt-credit-office", "office"), record_id=UUID(r1),
+                                              grounds="wrong_or_incomplete", statement="有误",
+                                              filed_on=date(2025, 6, 10))
+    ids = {"S0": str(template_subject), "S1": s1, "R1": r1, "E1": e1, "O1": str(o1), "C1": c1, "C2": c2}
     paths = {"S0": f"/api/v1/subjects/{ids['S0']}", "S1": f"/api/v1/subjects/{s1}", "R1": f"/api/v1/records/{r1}",
-             "E1": f"/api/v1/list-entries/{e1}", "C1": f"/api/v1/sanctions/{c1}", "C2": f"/api/v1/sanctions/{c2}"}
+             "E1": f"/api/v1/list-entries/{e1}", "O1": f"/api/v1/objections/{o1}", "C1": f"/api/v1/sanctions/{c1}", "C2": f"/api/v1/sanctions/{c2}"}
     return World(ids, paths)
 
 
-ALL = {"S0", "S1", "R1", "E1", "C1", "C2"}
+ALL = {"S0", "S1", "R1", "E1", "O1", "C1", "C2"}
 # who reads what (web/scope.py): the office and auditors everything; a department its pushed cases and their
 # subjects; a recording unit every subject file but only cases arising from its own records.
 MAY_READ = {
     "office": ALL,
     "auditor": ALL,
-    "dept": {"S1", "R1", "E1", "C1", "C2"},
+    "dept": {"S1", "R1", "E1", "O1", "C1", "C2"},
     OTHER_DEPARTMENT: set(),
-    "recorder": {"S0", "S1", "R1", "E1", "C2"},
-    OTHER_RECORDER: {"S0", "S1", "R1", "E1"},
+    "recorder": {"S0", "S1", "R1", "E1", "O1", "C2"},
+    OTHER_RECORDER: {"S0", "S1", "R1", "E1", "O1"},
 }
 CASES_IN_FILE = {"office": {"C1", "C2"}, "auditor": {"C1", "C2"}, "dept": {"C1", "C2"}, "recorder": {"C2"},
                  OTHER_RECORDER: set()}
