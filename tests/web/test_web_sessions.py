@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from web_helpers import PASSWORDS, TODAY, csrf_token, login
 
 from web.app import create_app
@@ -136,3 +138,17 @@ def test_ha_5_2_throttle_is_per_account_and_per_address(any_app: Flask) -> None:
                                               "csrf_token": csrf_token(elsewhere)},
                               environ_overrides={"REMOTE_ADDR": "10.0.0.9"})
     assert response.status_code == 302
+
+
+def test_ha_5_2_expired_session_opens_nothing_and_is_purged_at_the_next_login(any_app: Flask) -> None:
+    client = any_app.test_client()
+    login(client, USER)
+    old = _cookie(client) or ""
+    with any_app.app_context():
+        with services().engine.begin() as conn:
+            conn.execute(sessions.update().values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+    assert not _signed_in(_with_cookie(any_app, old))
+    login(any_app.test_client(), "office")
+    with any_app.app_context():
+        with services().engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(sessions)).scalar_one() == 1  # the new one only

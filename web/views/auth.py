@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from domain.errors import RuleViolation
 from web.context import services
 from web.principal import log_in, log_out
-from web.sessions import credential_epoch
+from web.sessions import TableSessionInterface, credential_epoch
 from web.throttle import login_throttle
 
 bp = Blueprint("auth", __name__)
@@ -38,6 +38,8 @@ def login() -> ResponseReturnValue:
         error = RuleViolation("HA-5.2", "password", _("Unknown user or wrong password."))
         return render_template("login.html", form=request.form, error=error, next_url=next_url), 422
     login_throttle().succeeded(username)
+    if isinstance(current_app.session_interface, TableSessionInterface):
+        current_app.session_interface.purge_expired()  # keeps the table to the sessions that still hold
     log_in(user, credential_epoch(accounts.book(), user.username))
     return redirect(_safe_next(next_url))
 
