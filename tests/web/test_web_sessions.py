@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -152,3 +156,18 @@ def test_ha_5_2_expired_session_opens_nothing_and_is_purged_at_the_next_login(an
     with any_app.app_context():
         with services().engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(sessions)).scalar_one() == 1  # the new one only
+
+
+def test_ha_5_2_deactivation_by_the_command_line_ends_the_session(any_app: Flask, tmp_path: Path) -> None:
+    client = any_app.test_client()
+    login(client, USER)
+    assert _signed_in(client)
+    with any_app.app_context():
+        settings = services().ledger.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+    env.update(LEDGER_DATABASE_URL=settings.database_url, LEDGER_KEYS_DIR=str(settings.keys_dir),
+               LEDGER_ORIGIN=settings.origin)
+    done = subprocess.run([sys.executable, "-m", "ledger.cli", "users", "deactivate", USER], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not _signed_in(client)
