@@ -1,8 +1,10 @@
 """Login throttling (HA-5.2) kept in the ledger's database, so every server process counts the same failures.
 
 Failed logins are rows of `web_login_failures` keyed by the SHA-256 of "account:<name>" or "address:<ip>" (no
-user name or address in clear). While an account has `ACCOUNT_LIMIT` failures in the window, or an address
-`ADDRESS_LIMIT`, every login for it is refused without checking the password, the right one included.
+user name or address in clear). Every attempt is counted before the password is checked (and
+taken back when it was right), so parallel guesses cannot all slip under the limit. While an account has
+`ACCOUNT_LIMIT` failures in the window, or an address `ADDRESS_LIMIT`, every further login for it is refused
+without checking the password, the right one included (and counts as a failure).
 Flask-Limiter is not used: its storages (memory, Redis, Memcached, MongoDB) cannot live in this SQL database.
 """
 
@@ -35,6 +37,14 @@ class Throttled:
     minutes: int
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One counted login attempt: when, and whether it is refused without checking the password."""
+
+    at: datetime
+    throttled: Throttled | None
+
+
 def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
@@ -59,31 +69,34 @@ class LoginThrottle:
                 conn.execute(text("SELECT pg_advisory_xact_lock(7324001)"))
             metadata.create_all(conn, checkfirst=True)
 
-    def check(self, username: str, address: str) -> Throttled | None:
-        """Whether logins of this account or from this address are refused now (and for how long)."""
-        since = _now() - self.window
-        with self.engine.connect() as conn:
-            for kind, value in (("account", username), ("address", address)):
-                count, oldest = conn.execute(
-                    select(func.count(), func.min(failures.c.at))
-                    .where(failures.c.key_hash == _key(kind, value), failures.c.at > since)).one()
-                if count >= self.limits[kind]:
-                    left = _aware(oldest) + self.window - _now()
-                    return Throttled(kind, max(1, -(-int(left.total_seconds()) // 60)))
-        return None
-
-    def failed(self, username: str, address: str) -> None:
-        """Count one failed login against the account and the address (and drop rows older than the window)."""
+    def attempt(self, username: str, address: str) -> Attempt:
+        """Count this login attempt as a failure first (so parallel guesses see each other), then say whether the
+        account or the address is over its limit; a correct password later takes the attempt back."""
         now = _now()
         with self.engine.begin() as conn:
             conn.execute(delete(failures).where(failures.c.at <= now - self.window))
             conn.execute(insert(failures), [{"key_hash": _key("account", username), "at": now},
                                             {"key_hash": _key("address", address), "at": now}])
+        return Attempt(now, self._over(username, address, now))
 
-    def succeeded(self, username: str) -> None:
-        """A correct login clears the account's failures (the address's stay: it may be guessing other names)."""
+    def _over(self, username: str, address: str, now: datetime) -> Throttled | None:
+        with self.engine.connect() as conn:
+            for kind, value in (("account", username), ("address", address)):
+                count, oldest = conn.execute(
+                    select(func.count(), func.min(failures.c.at))
+                    .where(failures.c.key_hash == _key(kind, value), failures.c.at > now - self.window)).one()
+                if count > self.limits[kind]:  # this attempt included: the limit's failures came before it
+                    left = _aware(oldest) + self.window - now
+                    return Throttled(kind, max(1, -(-int(left.total_seconds()) // 60)))
+        return None
+
+    def succeeded(self, username: str, address: str, attempt: Attempt) -> None:
+        """A correct login clears the account's failures and takes back this attempt's count for the address
+        (the address's earlier failures stay: it may be guessing other names)."""
         with self.engine.begin() as conn:
             conn.execute(delete(failures).where(failures.c.key_hash == _key("account", username)))
+            conn.execute(delete(failures).where(failures.c.key_hash == _key("address", address),
+                                                failures.c.at == attempt.at))
 
 
 EXTENSION = "login_throttle"

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -171,3 +172,15 @@ def test_ha_5_2_deactivation_by_the_command_line_ends_the_session(any_app: Flask
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert not _signed_in(client)
+
+
+def test_ha_5_2_parallel_guesses_do_not_slip_under_the_limit(any_app: Flask) -> None:
+    clients = [any_app.test_client() for _ in range(12)]
+    tokens = [csrf_token(c) for c in clients]
+
+    def guess(n: int) -> int:
+        return clients[n].post("/login", data={"username": USER, "password": f"wrong-{n}",
+                                               "csrf_token": tokens[n]}).status_code
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        codes = list(pool.map(guess, range(12)))
+    assert codes.count(422) <= ACCOUNT_LIMIT and set(codes) <= {422, 429}, codes

@@ -26,21 +26,20 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("login.html", form={}, error=None, next_url=next_url)
     username, address = request.form.get("username", "").strip(), request.remote_addr or "-"
-    throttled = login_throttle().check(username, address)
-    if throttled is not None:
+    attempt = login_throttle().attempt(username, address)
+    if attempt.throttled is not None:
         error = RuleViolation("HA-5.2", "username", _("Too many failed logins: try again in %(minutes)d minutes.",
-                                                      minutes=throttled.minutes))
+                                                      minutes=attempt.throttled.minutes))
         return render_template("login.html", form=request.form, error=error, next_url=next_url), 429
     accounts = services().accounts
     user = accounts.authenticate(username, request.form.get("password", ""))
     if user is None:
-        login_throttle().failed(username, address)
         error = RuleViolation("HA-5.2", "password", _("Unknown user or wrong password."))
         return render_template("login.html", form=request.form, error=error, next_url=next_url), 422
-    login_throttle().succeeded(username)
+    login_throttle().succeeded(username, address, attempt)
+    log_in(user, credential_epoch(accounts.book(), user.username))
     if isinstance(current_app.session_interface, TableSessionInterface):
         current_app.session_interface.purge_expired()  # keeps the table to the sessions that still hold
-    log_in(user, credential_epoch(accounts.book(), user.username))
     return redirect(_safe_next(next_url))
 
 
