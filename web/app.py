@@ -10,7 +10,7 @@ from flask import Flask
 
 from domain.clock import office_today
 from ledger.config import Settings
-from web import errors, i18n, navigation, permissions, security
+from web import errors, i18n, navigation, permissions, security, sessions, throttle
 from web.context import build_services, install
 from web.views import register_blueprints
 
@@ -23,6 +23,8 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] = 
     app.config.update(overrides)
     services = build_services(settings, today)
     install(app, services)
+    sessions.install(app, services.engine)
+    throttle.install(app, services.engine)
     security.configure(app, settings, secure_cookies=secure_cookies)
     i18n.init(app)
     navigation.init(app)

@@ -8,8 +8,9 @@ from flask import Flask, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from web.accounts import User
-from web.principal import ANONYMOUS, SESSION_USER, Principal, principal_for
+from web.principal import ANONYMOUS, SESSION_USER, Principal, log_out, principal_for
 from web.roles import ADMIN, AUDITOR, CREDIT_OFFICE, DEPARTMENT, PUBLIC, RECORDING_UNIT, ROLES, SUBJECT
+from web.sessions import EPOCH_KEY, credential_epoch
 
 EVERYONE = frozenset(ROLES)
 STAFF = frozenset({RECORDING_UNIT, CREDIT_OFFICE, DEPARTMENT, AUDITOR})
@@ -98,9 +99,12 @@ def _session_principal() -> Principal:
     from web.context import services
 
     username = session.get(SESSION_USER)
-    user: User | None = services().accounts.get(username) if username else None
-    if user is None or not user.active:
-        session.pop(SESSION_USER, None)
+    if not username:
+        return ANONYMOUS
+    accounts = services().accounts
+    user: User | None = accounts.get(username)
+    if user is None or not user.active or session.get(EPOCH_KEY) != credential_epoch(accounts.book(), username):
+        log_out()  # password changed or account deactivated since login (by any process): the session ends
         return ANONYMOUS
     return principal_for(user)
 

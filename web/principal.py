@@ -11,6 +11,7 @@ from domain.actor import Actor
 from domain.errors import RuleViolation
 from web.accounts import User
 from web.roles import PUBLIC
+from web.sessions import EPOCH_KEY, ServerSession
 
 SESSION_USER = "user"
 
@@ -51,10 +52,12 @@ def current_principal() -> Principal:
     return g.get("principal", ANONYMOUS)  # type: ignore[no-any-return]
 
 
-def log_in(user: User) -> None:
-    """Start a fresh session for the user (the old session's data is dropped: no fixation)."""
+def log_in(user: User, epoch: int) -> None:
+    """Start a fresh session for the user under a new id (no fixation); `epoch` is its credential epoch."""
     session.clear()
+    _rotate()
     session[SESSION_USER] = user.username
+    session[EPOCH_KEY] = epoch
     session.permanent = True
 
 
@@ -62,5 +65,12 @@ def log_out() -> None:
     """End the session."""
     lang = session.get("lang")
     session.clear()
+    _rotate()
     if lang:
         session["lang"] = lang
+
+
+def _rotate() -> None:
+    """Ask the server-side store for a new session id (its old row is deleted: the old cookie opens nothing)."""
+    if isinstance(session, ServerSession):
+        session.rotate()

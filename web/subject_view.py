@@ -10,6 +10,8 @@ from domain.effective import EXPIRED, item_in_force, item_status
 from web.charts import Period, periods_svg
 from web.context import services
 from web.history import Step, steps_of
+from web.principal import current_principal
+from web.scope import visible_cases
 
 
 def _periods(records: list[Any], entries: list[Any], sanctions: list[Any], today: date) -> list[Period]:
@@ -46,7 +48,7 @@ def subject_view(subject_id: UUID) -> dict[str, Any]:
     subject = credit.subject(subject_id)
     records, entries = credit.records_of(subject_id), credit.list_entries_of(subject_id)
     objections, repairs = credit.objections_of(subject_id), credit.repairs_of(subject_id)
-    sanctions = credit.sanctions_of(subject_id)
+    sanctions = visible_cases(current_principal(), credit.sanctions_of(subject_id))  # HA-5.2 unit scope
     ids = [subject_id] + [i.id for i in (*records, *entries, *objections, *repairs, *sanctions)]
     return {
         "subject": subject, "records": records, "entries": entries, "objections": objections, "repairs": repairs,

@@ -61,7 +61,7 @@ def test_time_travel_answer_offers_its_bundle_with_the_pages_dates(app: Flask) -
 
 def test_every_staff_read_states_purpose_and_basis_HA_5_2(app: Flask, subject_id: UUID) -> None:
     client = app.test_client()
-    for user in ("recorder", "office", "dept"):
+    for user in ("recorder", "office", "auditor"):  # a department reads only subjects with its cases (scope tests)
         login(client, user)
         before = event_count(app)
         response = client.get(f"/subjects/{subject_id}")
@@ -73,7 +73,7 @@ def test_every_staff_read_states_purpose_and_basis_HA_5_2(app: Flask, subject_id
         assert client.get(f"/subjects/{subject_id}").status_code == 200
         assert event_count(app) == before + 1
     reads = [(r.user, r.purpose) for r in _reads(app, str(subject_id))]
-    assert sorted(reads) == [("dept", "dept 核查"), ("office", "office 核查"), ("recorder", "recorder 核查")]
+    assert sorted(reads) == [("auditor", "auditor 核查"), ("office", "office 核查"), ("recorder", "recorder 核查")]
     assert not any("official duty" in r.purpose for r in _reads(app, str(subject_id)))
 
 

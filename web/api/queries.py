@@ -15,6 +15,7 @@ from web.api.serialize import AGGREGATE_SCHEMA, aggregate, list_of, plain
 from web.api.spec import INTEGER, STRING, UUID_, Endpoint, Field
 from web.context import services
 from web.principal import current_principal
+from web.scope import check_item, check_subject, visible_cases
 from web.roles import CREDIT_OFFICE, DEPARTMENT, PUBLIC, ROLES, STAFF_READERS, SUBJECT
 
 STAFF = frozenset(STAFF_READERS)
@@ -44,9 +45,11 @@ def subject_file(args: dict[str, Any]) -> dict[str, Any]:
     """Everything about a subject, archive included (the read is registered first, HA-5.2)."""
     credit, subject_id = services().credit, args["subject_id"]
     subject = credit.subject(subject_id)
+    check_subject(subject_id)  # out of the unit's scope: 404, nothing registered
     register_read(subject_id, "api: subject file", args)
     kinds = {"records": credit.records_of, "list_entries": credit.list_entries_of,
              "objections": credit.objections_of, "repairs": credit.repairs_of, "sanctions": credit.sanctions_of}
+    kinds["sanctions"] = lambda sid: visible_cases(current_principal(), credit.sanctions_of(sid))
     found = {name: [aggregate(i) for i in query(subject_id)] for name, query in kinds.items()}
     items = [i for name in ("objections", "repairs", "sanctions") for i in kinds[name](subject_id)]
     overdue = {str(i.id): plain(i.overdue(credit.today())) for i in items if i.overdue(credit.today())}
@@ -61,6 +64,7 @@ def item_reader(kind: str, method: str) -> Any:
     """A handler answering one item (record, list entry, …), registering the read of its subject."""
     def run(args: dict[str, Any]) -> dict[str, Any]:
         item = getattr(services().credit, method)(args[f"{kind}_id"])
+        check_item(kind, item)  # out of the unit's scope: 404, nothing registered
         register_read(item.subject_id, f"api: {kind} {item.id}", args)
         return aggregate(item)
     run.__name__ = method

@@ -15,6 +15,7 @@ from web.access_log_view import reads_of
 from web.context import services
 from web.principal import current_principal
 from web.roles import AUDITOR
+from web.scope import check_subject
 from web.subject_view import subject_view
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
@@ -44,6 +45,7 @@ def find() -> ResponseReturnValue:
 def show(subject_id: UUID) -> ResponseReturnValue:
     """Everything about a subject, archive included; the read is registered first (HA-5.2)."""
     services().credit.subject(subject_id)  # 404 before anything is registered
+    check_subject(subject_id)  # out of the unit's scope: 404 too
     redirect_ = needs_purpose(subject_id)
     if redirect_ is not None:
         return redirect_
@@ -57,6 +59,7 @@ def show(subject_id: UUID) -> ResponseReturnValue:
 def purpose(subject_id: UUID) -> ResponseReturnValue:
     """Staff state purpose and basis before reading a subject (kept for the session, HA-5.2)."""
     services().credit.subject(subject_id)
+    check_subject(subject_id)
     next_url = request.values.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = url_for("subjects.show", subject_id=subject_id)
