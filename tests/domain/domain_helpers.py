@@ -6,7 +6,10 @@ import random
 from datetime import date
 from typing import Any
 
+import pytest
+
 from domain.actor import Actor
+from domain.errors import RuleViolation
 from domain.identifiers import synthetic_credit_code, synthetic_resident_id
 
 RNG_SEED = 20250616
@@ -72,3 +75,12 @@ def correct_determination_date(service: Any, record_id: Any, new_date: date, pen
     service.apply_correction(tax, objection_id=objection, changes={"determination_date": new_date,
                                                                   "basis": dict(penalty, date=new_date)},
                              applied_on=date(2024, 3, 12))
+
+
+def refused(ledger: Any, call: Any, **kwargs: Any) -> tuple[str, str]:
+    """The rule id and field of a refusal of `call(**kwargs)`; nothing was stored."""
+    count = ledger.event_count()
+    with pytest.raises(RuleViolation) as exc:
+        call(**kwargs)
+    assert ledger.event_count() == count
+    return exc.value.rule_id, exc.value.field

@@ -4,10 +4,9 @@ office, once per quarter; its contents' hash is stored with the log position the
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
-from domain_helpers import actor
+from domain_helpers import actor, refused
 
 from domain.circular import content_hash, quarter_bounds
 from domain.errors import RuleViolation
@@ -17,12 +16,6 @@ CREDIT, CENTRE = actor("nt-credit-office"), actor("nt-credit-centre")
 CONTENTS = {"period": "2024-Q1", "lists": {"black": {"confirmed": 1}}}
 
 
-def refused(ledger: Any, call: Any, **kwargs: Any) -> tuple[str, str]:
-    count = ledger.event_count()
-    with pytest.raises(RuleViolation) as exc:
-        call(**kwargs)
-    assert ledger.event_count() == count
-    return exc.value.rule_id, exc.value.field
 
 
 def test_nt_jrp_q_the_nt_profile_sets_a_quarterly_circular() -> None:

@@ -7,10 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-from domain_helpers import actor, basis, credit_code, doc, person_id
+from domain_helpers import actor, basis, credit_code, doc, person_id, refused
 
-from domain.errors import RuleViolation
 from domain.policy import load_profile
 from domain.service import CreditService
 
@@ -19,12 +17,6 @@ TAX, NT_CREDIT = actor("nt-tax-bureau"), actor("nt-credit-office")
 CHANNEL = "信用江阴网站"
 
 
-def refused(ledger: Any, call: Any, **kwargs: Any) -> tuple[str, str]:
-    count = ledger.event_count()
-    with pytest.raises(RuleViolation) as exc:
-        call(**kwargs)
-    assert ledger.event_count() == count
-    return exc.value.rule_id, exc.value.field
 
 
 def jy_company_with_black_draft(service: CreditService, seed: int) -> tuple[Any, Any]:

@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from domain_helpers import actor, basis, doc, lyg_serious_black_listing, person_id
+from domain_helpers import actor, basis, doc, lyg_serious_black_listing, person_id, refused
 
 from domain.deadlines import DayKind
-from domain.errors import RuleViolation
 from domain.policy import load_profile
 from domain.service import CreditService
 
@@ -28,12 +27,6 @@ def nt_record(service: CreditService, seed: int) -> Any:
                                      determination_date=date(2024, 1, 10))
 
 
-def refused(ledger: Any, call: Any, **kwargs: Any) -> tuple[str, str]:
-    count = ledger.event_count()
-    with pytest.raises(RuleViolation) as exc:
-        call(**kwargs)
-    assert ledger.event_count() == count
-    return exc.value.rule_id, exc.value.field
 
 
 # --- NT-PCI-32 -----------------------------------------------------------------------------------

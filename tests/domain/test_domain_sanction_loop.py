@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-from domain_helpers import actor, basis, doc, person_id
+from domain_helpers import actor, basis, doc, person_id, refused
 
-from domain.errors import RuleViolation
 from domain.sanction import ACKNOWLEDGED, DECLINED, LIFT_PUSHED, LIFTED, WITHDRAWN
 from domain.service import CreditService
 
@@ -29,13 +27,6 @@ def pushed(service: CreditService, seed: int, tier: str = "serious") -> tuple[An
     return record, service.push_sanction(CREDIT, source_id=record, measure_id="NT-M-06", pushed_on=date(2024, 2, 1))
 
 
-def refused(ledger: Any, call: Any, **kwargs: Any) -> tuple[str, str]:
-    """The rule id and field of a refusal; nothing was stored."""
-    count = ledger.event_count()
-    with pytest.raises(RuleViolation) as exc:
-        call(**kwargs)
-    assert ledger.event_count() == count
-    return exc.value.rule_id, exc.value.field
 
 
 def test_jy_21_a_department_declines_with_its_reason_and_the_case_closes(service, ledger, clock) -> None:
