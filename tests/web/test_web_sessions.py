@@ -168,7 +168,9 @@ def test_ha_5_2_deactivation_by_the_command_line_ends_the_session(any_app: Flask
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
     env.update(LEDGER_DATABASE_URL=settings.database_url, LEDGER_KEYS_DIR=str(settings.keys_dir),
                LEDGER_ORIGIN=settings.origin)
-    done = subprocess.run([sys.executable, "-m", "ledger.cli", "users", "deactivate", USER], env=env, cwd=tmp_path,
+    cwd = tmp_path / "cwd"  # an empty folder: nothing there can shadow the `ledger` package
+    cwd.mkdir()
+    done = subprocess.run([sys.executable, "-m", "ledger.cli", "users", "deactivate", USER], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert not _signed_in(client)
