@@ -30,8 +30,11 @@ def test_an_upheld_objection_corrects_the_record_and_keeps_the_old_value_nt_pci_
     recorder, office = Api(app, "recording_unit"), Api(app, "credit_office")
     record_id = _record(recorder, subject_id)
     objection = _upheld_objection(recorder, office, record_id)
-    recorder.ok(f"/objections/{objection}/correction", {"changes": {"summary": "逾期未缴税款 3 万元"},
-                                                        "applied_on": "2025-06-16"})
+    by_provider = recorder.post(f"/objections/{objection}/correction", {"changes": {"summary": "逾期未缴税款 3 万元"},
+                                                                         "applied_on": "2025-06-16"})
+    assert (by_provider.status_code, error_of(by_provider)["rule_id"]) == (422, "NT-PCI-32")  # the centre corrects
+    office.ok(f"/objections/{objection}/correction", {"changes": {"summary": "逾期未缴税款 3 万元"},
+                                                      "applied_on": "2025-06-16"})
     record = office.read(f"/records/{record_id}")
     assert record["summary"] == "逾期未缴税款 3 万元" and record["flags"] == []
     assert record["corrections"] == [{"objection_id": objection, "changes": {
@@ -50,12 +53,12 @@ def test_an_upheld_objection_to_a_draft_entry_withdraws_it_jy_6_2(app: Flask, su
         "grounds": "wrong_or_incomplete", "statement": "不应列入", "filed_on": "2025-06-11"})["id"]
     recorder.ok(f"/objections/{objection}/decision", {"upheld": True, "reasons": "异议成立", "decided_on": "2025-06-13"})
     before = event_total(app)
-    edit = recorder.post(f"/objections/{objection}/correction", {"changes": {"summary": "x"},
-                                                                  "applied_on": "2025-06-16"})
+    edit = office.post(f"/objections/{objection}/correction", {"changes": {"summary": "x"},
+                                                                "applied_on": "2025-06-16"})
     assert (edit.status_code, error_of(edit)["field"], error_of(edit)["rule_id"]) == (422, "changes", "NT-PCI-32")
     assert event_total(app) == before
-    recorder.ok(f"/objections/{objection}/correction", {"changes": {"reason": "异议成立，撤回"},
-                                                        "applied_on": "2025-06-16"})
+    office.ok(f"/objections/{objection}/correction", {"changes": {"reason": "异议成立，撤回"},
+                                                      "applied_on": "2025-06-16"})
     assert office.read(f"/list-entries/{entry_id}")["status"] == "exited"
 
 
@@ -198,7 +201,7 @@ def test_bad_ruling_input_names_field_and_rule_and_stores_nothing(app: Flask, su
     for case, path, body, field, rule in COMMAND_CASES:
         path = path.replace("{r}", record_id).replace("{o}", objection)
         body = {k: fill.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
-        response = recorder.post(path, body)
+        response = (office if path.endswith("/correction") else recorder).post(path, body)  # NT-PCI-32: the centre
         assert response.status_code == 422, (case, response.get_data(as_text=True))
         assert (error_of(response)["field"], error_of(response)["rule_id"]) == (field, rule), case
     assert event_total(app) == before
