@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.information": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.authorisation": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.submission": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.contact": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.notice": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.objections": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),

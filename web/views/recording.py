@@ -116,6 +116,18 @@ def authorisation() -> ResponseReturnValue:
     return form_page("recording/authorisation.html", run, methods=METHODS)
 
 
+@bp.route("/submissions", methods=["GET", "POST"])
+def submission() -> ResponseReturnValue:
+    """The collecting department submits records in force to the credit office (LYG-4)."""
+    def run() -> ResponseReturnValue:
+        submitted = services().credit.submit_records(
+            current_principal().actor(), record_ids=forms.ids("record_ids", "LYG-4"),
+            submitted_on=forms.required_day("submitted_on", "LYG-4"))
+        done(_("Records submitted:"), len(submitted))
+        return redirect(url_for("recording.submission"))
+    return form_page("recording/submission.html", run, to_submit=services().credit.records_to_submit())
+
+
 @bp.route("/contacts/new", methods=["GET", "POST"])
 def contact() -> ResponseReturnValue:
     """Register a written credit reminder or an integrity interview (LYG-8)."""
