@@ -128,6 +128,24 @@ def submission() -> ResponseReturnValue:
     return form_page("recording/submission.html", run, to_submit=services().credit.records_to_submit())
 
 
+@bp.route("/queries", methods=["GET", "POST"])
+def query() -> ResponseReturnValue:
+    """An authorised query under the subject's authorisation (NT-PCI-22, HA-5.3) or a government unit's shared
+    query for its duties (NT-PCI-19/20); the domain registers each read (HA-5.2)."""
+    def run() -> ResponseReturnValue:
+        credit, actor = services().credit, current_principal().actor()
+        subject_id = forms.ident("subject_id", "NT-PCI-22")
+        if forms.choice("step", ("authorised", "shared"), "NT-PCI-22") == "authorised":
+            found = credit.authorised_query(actor, subject_id=subject_id, purpose=forms.text("purpose", "HA-5.3"),
+                                            authorisation_id=forms.ident("authorisation_id", "NT-PCI-22"))
+        else:
+            found = credit.government_shared_query(actor, subject_id=subject_id,
+                                                   purpose=forms.text("purpose", "HA-5.2"),
+                                                   basis=forms.text("basis", "HA-5.2"))
+        return render_template("recording/query.html", form={}, error=None, found=found)
+    return form_page("recording/query.html", run, found=None)
+
+
 @bp.route("/contacts/new", methods=["GET", "POST"])
 def contact() -> ResponseReturnValue:
     """Register a written credit reminder or an integrity interview (LYG-8)."""
