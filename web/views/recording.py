@@ -148,9 +148,16 @@ def query() -> ResponseReturnValue:
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
 def contact() -> ResponseReturnValue:
-    """Register a written credit reminder or an integrity interview (LYG-8)."""
+    """Register a written credit reminder or an integrity interview (LYG-8), or that an attended interview's terms
+    were not carried out (LYG-9 (1))."""
     def run() -> ResponseReturnValue:
-        kind = forms.choice("kind", ("reminder", "interview"), "LYG-8")
+        kind = forms.choice("kind", ("reminder", "interview", "terms"), "LYG-8")
+        if kind == "terms":
+            done(_("Registered for record"), services().credit.register_terms_not_carried_out(
+                current_principal().actor(), record_id=forms.ident("record_id", "LYG-9"),
+                interview_on=forms.required_day("interview_on", "LYG-9"), noted_on=forms.required_day("on", "LYG-9"),
+                content=forms.text("content", "LYG-9")))
+            return redirect(url_for("recording.home"))
         fields = {"record_id": forms.ident("record_id", "LYG-8"), "on": forms.required_day("on", "LYG-8"),
                   "method": forms.text("method", "LYG-8"), "content": forms.text("content", "LYG-8")}
         credit, actor = services().credit, current_principal().actor()
