@@ -101,6 +101,28 @@ def test_an_erroneous_black_listing_is_revoked_with_a_written_apology_jy_24(app:
     assert record["closing"]["apology"]["text"] == APOLOGY["text"]
 
 
+def test_interview_terms_not_carried_out_allow_the_escalation_lyg_9_1(app: Flask, subject_id: UUID) -> None:
+    add_user(app, "lyg-terms", "recording_unit", "lyg-petition-bureau")
+    bureau = Api(app, "recording_unit", "lyg-terms")
+    answer = {**_basis("2025-06-01", "连信访复〔2025〕14号"), "type": "other_statutory", "issuer": "连云港市信访局"}
+    record_id = bureau.ok("/records", {
+        "profile_id": "LYG", "subject_id": str(subject_id), "behaviour_code": "LYG-7.4", "tier": "general",
+        "basis": answer, "act_date": "2025-05-20", "determination_date": "2025-06-02"})["id"]
+    bureau.ok(f"/records/{record_id}/interviews", {"on": "2025-06-05", "method": "约谈", "content": "承诺撤回",
+                                                   "attended": True})
+    escalation = {"behaviour_code": "LYG-9.1", "determination_date": "2025-06-16", "basis": answer,
+                  "reason": "约谈事项不落实"}
+    before = event_total(app)
+    attended = bureau.post(f"/records/{record_id}/escalation", escalation)  # an attended interview alone: no
+    assert (attended.status_code, error_of(attended)["rule_id"]) == (422, "LYG-9") and event_total(app) == before
+    terms = {"interview_on": "2025-06-05", "noted_on": "2025-06-15", "content": "未撤回重复信访"}
+    wrong = bureau.post(f"/records/{record_id}/unfulfilled-interviews", {**terms, "interview_on": "2025-06-06"})
+    assert (wrong.status_code, error_of(wrong)["field"], error_of(wrong)["rule_id"]) == (422, "interview_on", "LYG-9")
+    bureau.ok(f"/records/{record_id}/unfulfilled-interviews", terms)
+    bureau.ok(f"/records/{record_id}/escalation", escalation)
+    assert bureau.read(f"/records/{record_id}")["tier"] == "more_serious"
+
+
 def _cs_company(app: Flask) -> tuple[Api, Api, str]:
     add_user(app, "cs-bureau", "recording_unit", "cs-enforcement-bureaus")
     add_user(app, "cs-umo", "recording_unit", "cs-urban-management-office")
