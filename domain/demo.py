@@ -410,7 +410,7 @@ def _nt_objection_upheld(s: CreditService, c: Clock, case: Case, record_id: UUID
     s.decide_objection(NT_TAX, objection_id=objection_id, upheld=True, reasons="文号录入错误",
                        decided_on=date(2024, 3, 8))
     corrected = dict(_nt_penalty(case.n), number=f"通税罚〔2024〕{case.n + 100}号")
-    s.apply_correction(NT_TAX, objection_id=objection_id, changes={"basis": corrected}, applied_on=date(2024, 3, 12))
+    s.apply_correction(NT_CENTRE, objection_id=objection_id, changes={"basis": corrected}, applied_on=date(2024, 3, 12))
 
 
 def nt_objection_upheld(s: CreditService, c: Clock, case: Case, ids: list[UUID]) -> None:

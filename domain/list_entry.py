@@ -200,21 +200,26 @@ class ListEntry(Aggregate):
         self.decision = {"document": decision, "confirmed_on": confirmed_on}
         self.valid_until = valid_until
 
-    def exit(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, exited_on: date) -> None:
-        """Remove from the list with a reason (JY-17); an ex-black-listed subject stays monitored."""
+    def exit(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, exited_on: date,
+             repairs: Sequence[dict[str, Any]] = ()) -> None:
+        """Remove from the list with a reason (JY-17); an ex-black-listed subject stays monitored; the approved
+        repairs of its records, public service included, are kept as the exit's reference (JY-23)."""
         rule = profile.list_rule(self.list_code)
         self.check_status(ACTIVE, "JY-17")
         check_date(exited_on, today, "JY-17", "exited_on")
         check_no_forbidden_data({"reason": reason})
         self._exit(reason=check_text(reason, "JY-17", "reason"), exited_on=exited_on,
                    monitoring_after_exit=rule.monitoring_after_exit and self.status == CONFIRMED,
-                   **stamp(actor, profile))
+                   **stamp(actor, profile), **({"repairs": list(repairs)} if repairs else {}))
 
     @event("Exited")
     def _exit(self, reason: str, exited_on: date, monitoring_after_exit: bool,
-              actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str) -> None:
+              actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+              repairs: list[dict[str, Any]] | None = None) -> None:
         self.status = EXITED
         self.closing = {"reason": reason, "on": exited_on, "monitoring_after_exit": monitoring_after_exit}
+        if repairs:
+            self.closing["repairs"] = repairs  # JY-23: the repair taken into account
 
     def announce_exit(self, actor: Actor, profile: PolicyProfile, today: date, *, channel: str,
                       announced_on: date) -> None:

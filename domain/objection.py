@@ -219,8 +219,14 @@ class Objection(Aggregate):
                          "correction_deadline": correction_deadline}
 
     def check_can_correct(self, actor: Actor, profile: PolicyProfile, today: date, applied_on: date) -> None:
-        """Only an upheld objection is corrected, by the provider (NT-PCI-4) or the credit centre (NT-PCI-32)."""
-        check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
+        """Only an upheld objection is corrected: by the credit information centre where the profile has it verify
+        with the provider (NT-PCI-32: the centre corrects, not the provider on its own), else by the provider."""
+        # the same units that refer to the provider (the centre, or the credit office above it)
+        correctors = profile.role_units("credit_centre", "credit_office")
+        if profile.find_deadline("provider_verification") is not None and correctors:
+            check_unit(actor, correctors, "NT-PCI-32", "actor", "the credit information centre")
+        else:
+            check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
         self.check_status((UPHELD,), "NT-PCI-32")
         check_date(applied_on, today, "NT-PCI-32", "applied_on")
         assert self.decision is not None

@@ -20,6 +20,7 @@ from domain.subject import Subject
 
 IN_FORCE, REPAIRED, EXPIRED, REVOKED = "in_force", "repaired", "expired", "revoked"
 CORRECTABLE = ("behaviour_code", "tier", "basis", "act_date", "determination_date", "disclosure", "summary")
+TERMS_NOT_CARRIED_OUT = "interview_terms_not_carried_out"  # LYG-9 (1) 约谈事项不落实
 
 
 def validity_end(profile: PolicyProfile, determination_date: date, tier: str) -> date | None:
@@ -148,10 +149,30 @@ class DishonestyRecord(Aggregate):
     def check_unanswered_contact(self, on: date) -> None:
         """LYG-9 (1): a credit reminder, or an integrity interview the subject missed, registered by `on`."""
         unanswered = [c for c in self.contacts if c["on"] <= on and
-                      (c["kind"] == "reminder" or not c.get("attended", True))]
+                      (c["kind"] in ("reminder", TERMS_NOT_CARRIED_OUT) or not c.get("attended", True))]
         if not unanswered:
-            raise RuleViolation("LYG-9", "behaviour_code",
-                                "no credit reminder or missed integrity interview is registered before it (LYG-8)")
+            raise RuleViolation("LYG-9", "behaviour_code", "no credit reminder, missed integrity interview or "
+                                "interview terms not carried out is registered before it (LYG-8)")
+
+    def register_terms_not_carried_out(self, actor: Actor, profile: PolicyProfile, today: date, *,
+                                       interview_on: date, noted_on: date, content: str) -> None:
+        """LYG-9 (1): what was agreed at an attended integrity interview was not carried out (约谈事项不落实)."""
+        self.check_general()
+        if not any(c["kind"] == "interview" and c["on"] == interview_on and c.get("attended") for c in self.contacts):
+            raise RuleViolation("LYG-9", "interview_on", "no attended integrity interview is registered on that day")
+        check_date(noted_on, today, "LYG-9", "noted_on")
+        check_not_before(noted_on, interview_on, "LYG-9", "noted_on", "the interview")
+        check_no_forbidden_data({"content": content})
+        self._terms_not_carried_out(interview_on=interview_on, noted_on=noted_on,
+                                    content=check_text(content, "LYG-9", "content"), **stamp(actor, profile))
+
+    @event("InterviewTermsNotCarriedOut")
+    def _terms_not_carried_out(
+        self, interview_on: date, noted_on: date, content: str,
+        actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+    ) -> None:
+        self.contacts.append({"kind": TERMS_NOT_CARRIED_OUT, "on": noted_on, "interview_on": interview_on,
+                              "content": content})
 
     # --- LYG-8 reminders and interviews, LYG-9 escalation -------------------------------------
     def register_contact(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -183,12 +183,12 @@ class ServiceBase:
                         self._close(uow, "sanctions", case.id)
 
     def _exit_entries(self, uow: UnitOfWork, subject: Subject, wanted: Callable[[ListEntry], bool], reason: str,
-                      on: date) -> list[UUID]:
+                      on: date, repairs: Sequence[dict[str, Any]] = ()) -> list[UUID]:
         """Exit the subject's active entries matching `wanted`, lifting their sanctions (JY-6.2, JY-17)."""
         exited = []
         for entry in self._entries(uow, subject):
             if entry.active and wanted(entry):
-                entry.exit(uow.actor, self._profile(entry.policy_id), on, reason=reason, exited_on=on)
+                entry.exit(uow.actor, self._profile(entry.policy_id), on, reason=reason, exited_on=on, repairs=repairs)
                 self._close(uow, "list_entries", entry.id)
                 exited.append(entry.id)
         self._lift_sanctions(uow, subject, exited, reason, on)
@@ -217,8 +217,10 @@ class ServiceBase:
         self._lift_sanctions(uow, subject, [entry.id], f"JY-24 revoked: {reason}", on)
         self._withdraw_warnings(uow, subject, on)
 
-    def _close_record(self, uow: UnitOfWork, record: DishonestyRecord, reason: str, on: date) -> None:
-        """After a record left force: exit list entries left without an in-force basis, lift its sanctions."""
+    def _close_record(self, uow: UnitOfWork, record: DishonestyRecord, reason: str, on: date,
+                      repairs: Sequence[dict[str, Any]] = ()) -> None:
+        """After a record left force: exit list entries left without an in-force basis (with the repair that
+        closed it as the exit's reference, JY-23), lift its sanctions."""
         subject = self._subject(uow, record.subject_id)
         self._close(uow, "records", record.id)
 
@@ -228,5 +230,5 @@ class ServiceBase:
             others = [uow.get(i, DishonestyRecord, "record_id") for i in entry.record_ids]
             return not any(r.in_force for r in others)
 
-        self._exit_entries(uow, subject, rests_only_on_closed, reason, on)
+        self._exit_entries(uow, subject, rests_only_on_closed, reason, on, repairs)
         self._lift_sanctions(uow, subject, [record.id], reason, on)

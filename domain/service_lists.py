@@ -14,6 +14,7 @@ from domain.errors import RuleViolation
 from domain.list_entry import ACTIVE, ListEntry
 from domain.policy import ListRule, PolicyProfile
 from domain.record import DishonestyRecord
+from domain.repair import APPROVED, RepairApplication
 from domain.service_base import ServiceBase
 from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
@@ -143,9 +144,18 @@ class ListCommands(ServiceBase):
         entry.check_status(ACTIVE, "JY-17")
         check_date(exited_on, self.today(), "JY-17", "exited_on")
         subject = self._subject(uow, entry.subject_id)
-        self._exit_entries(uow, subject, lambda e: e.id == entry.id, reason, exited_on)
+        repairs = self._repair_reference(uow, subject, entry) if profile.repair.public_service_counts else []
+        self._exit_entries(uow, subject, lambda e: e.id == entry.id, reason, exited_on, repairs)
         uow.commit()
         return entry.id
+
+    def _repair_reference(self, uow: UnitOfWork, subject: Subject, entry: ListEntry) -> list[dict[str, Any]]:
+        """The approved repairs of the entry's records, with the public service done (JY-23: an important
+        reference for the exit)."""
+        repairs = [uow.get(i, RepairApplication, "repair_id") for i in subject.ids("repair")]
+        return [{"repair_id": str(r.id), "record_id": str(r.record_id), "public_service": list(r.public_service),
+                 "approved_on": r.decision["on"]} for r in repairs
+                if r.status == APPROVED and str(r.record_id) in entry.record_ids]
 
     def announce_exit(self, actor: Actor, *, list_entry_id: UUID, channel: str, announced_on: date) -> UUID:
         """Announce the exit through the original publicity channel (JY-17)."""

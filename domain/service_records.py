@@ -66,6 +66,19 @@ class RecordCommands(ServiceBase):
         return self._contact(actor, record_id, kind="interview", on=on, method=method, content=content,
                              attended=attended)
 
+    def register_terms_not_carried_out(self, actor: Actor, *, record_id: UUID, interview_on: date, noted_on: date,
+                                       content: str) -> UUID:
+        """Register that the terms of an attended interview were not carried out (LYG-9 (1))."""
+        uow = self._uow(actor)
+        record = uow.get(record_id, DishonestyRecord, "record_id")
+        profile = self._profile(record.policy_id)
+        registrars = profile.role_units("petition_department") or (record.determining_unit,)
+        check_unit(actor, registrars, "LYG-8", "actor", "the petition department")
+        record.register_terms_not_carried_out(actor, profile, self.today(), interview_on=interview_on,
+                                              noted_on=noted_on, content=content)
+        uow.commit()
+        return record.id
+
     def _contact(self, actor: Actor, record_id: UUID, **fields: Any) -> UUID:
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")

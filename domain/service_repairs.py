@@ -11,6 +11,7 @@ from domain.actor import Actor
 from domain.common import check_unit
 from domain.documents import document
 from domain.errors import RuleViolation
+from domain.policy import PolicyProfile
 from domain.record import DishonestyRecord
 from domain.repair import RepairApplication
 from domain.service_base import ServiceBase
@@ -110,6 +111,15 @@ class RepairCommands(ServiceBase):
             for item in [record, *self._derived_records(uow, record)]:
                 if item.in_force:
                     item.repair(actor, profile, repair_id=repair.id, repaired_on=decided_on, decision=sent)
-                    self._close_record(uow, item, f"repaired ({repair.id}, HA-5.1)", decided_on)
+                    self._close_record(uow, item, f"repaired ({repair.id}, HA-5.1)", decided_on,
+                                       _reference(repair, item, profile))
         uow.commit()
         return repair.id
+
+
+def _reference(repair: RepairApplication, record: DishonestyRecord, profile: PolicyProfile) -> list[dict[str, Any]]:
+    """The repair as the reference of the list exit it causes, with the public service done (JY-23)."""
+    if not profile.repair.public_service_counts:
+        return []
+    return [{"repair_id": str(repair.id), "record_id": str(record.id), "public_service": list(repair.public_service),
+             "approved_on": repair.decision["on"]}]

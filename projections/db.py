@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse, urlunparse
 
-from sqlalchemy import (Boolean, Column, Date, Engine, Integer, MetaData, String, Table, Text,
-                        create_engine, event, inspect)
+from sqlalchemy import (Boolean, Column, Connection, Date, Engine, Integer, MetaData, String, Table, Text,
+                        create_engine, event, inspect, text)
 
 from ledger.config import Settings, backend_of, sqlite_path
 
@@ -296,14 +296,26 @@ def create_views(engine: Engine) -> None:
     Views are derived data: when a stored view table has other columns than this code defines (an
     older version), every view and the tracking rows are dropped, so the follower rebuilds them.
     """
-    if _outdated(engine):
-        metadata.drop_all(engine)
-    metadata.create_all(engine)
+    with engine.begin() as connection:
+        _lock_ddl(connection)
+        if _outdated(connection):
+            metadata.drop_all(connection)
+        metadata.create_all(connection)
 
 
-def _outdated(engine: Engine) -> bool:
-    schema = engine.get_execution_options().get("schema_translate_map", {}).get(None)
-    found = inspect(engine)
+def _lock_ddl(connection: Connection) -> None:
+    """Serialise view creation between processes starting at once (else one fails on a duplicate table/type)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock; DDL is transactional in SQLite
+        return
+    schema = connection.get_execution_options().get("schema_translate_map", {}).get(None) or ""
+    # Held until the transaction ends; PostgreSQL DDL is transactional, so the waiter then sees the tables.
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"create_views:{schema}"})
+
+
+def _outdated(connection: Connection) -> bool:
+    schema = connection.get_execution_options().get("schema_translate_map", {}).get(None)
+    found = inspect(connection)
     stored = set(found.get_table_names(schema=schema))
     return any(table.name in stored and {c["name"] for c in found.get_columns(table.name, schema=schema)}
                != set(table.columns.keys()) for table in metadata.sorted_tables)

@@ -31,6 +31,7 @@ MENU = (
     ("reports.circular", _l("Quarterly circular")),
     ("department.inbox", _l("Inbox")),
     ("subjects.find", _l("Subjects")),
+    ("recording.query", _l("Query a subject")),
     ("audit.home", _l("Audit")),
     ("mine.home", _l("My record")),
     ("mine.access_log", _l("Who read my record")),

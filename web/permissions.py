@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.information": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.authorisation": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.submission": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.query": STAFF,  # NT-PCI-19/22, HA-5.3: the domain decides who may query what
     "recording.contact": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.notice": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.objections": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),

@@ -91,7 +91,7 @@ def build(settings: Settings) -> Scenario:
     service.refer_objection(CENTRE, objection_id=objection, referred_on=date(2024, 3, 4))
     service.decide_objection(TAX, objection_id=objection, upheld=True, reasons="文号录入错误",
                              decided_on=date(2024, 3, 8))
-    service.apply_correction(TAX, objection_id=objection, changes={"basis": dict(PENALTY, number="通税罚〔2024〕17号")},
+    service.apply_correction(CENTRE, objection_id=objection, changes={"basis": dict(PENALTY, number="通税罚〔2024〕17号")},
                              applied_on=date(2024, 3, 12))
     create_checkpoint(app)  # an older checkpoint covers the subject's events ...
     service.register_person(TAX, name="赵六", id_number=synthetic_resident_id(random.Random(9), date(1990, 1, 1)))

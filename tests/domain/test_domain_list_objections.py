@@ -18,6 +18,7 @@ HA_MARKET = actor("ha-market-supervision")
 HA_NDRC = actor("ha-ndrc")
 NT_TAX = actor("nt-tax-bureau")
 NT_CREDIT = actor("nt-credit-office")
+NT_CENTRE = actor("nt-credit-centre")
 
 
 def refused(ledger, command) -> RuleViolation:  # type: ignore[no-untyped-def]
@@ -115,10 +116,14 @@ def test_jy_24_upheld_objection_to_a_confirmed_black_entry_revokes_it_with_a_wri
     assert service.list_entry(entry).in_force  # NT-PCI-32: still published and used
     service.decide_objection(NT_TAX, objection_id=objection, upheld=True, reasons="主体错误",
                              decided_on=date(2025, 6, 9))
+    by_provider = refused(ledger, lambda: service.apply_correction(NT_TAX, objection_id=objection, changes={
+        "reason": "主体错误", "apology": doc(date(2025, 6, 10), "通税歉〔2025〕1号", "误列黑名单")},
+        applied_on=date(2025, 6, 10)))
+    assert (by_provider.rule_id, by_provider.field) == ("NT-PCI-32", "actor")  # the centre corrects
     no_apology = refused(ledger, lambda: service.apply_correction(
-        NT_TAX, objection_id=objection, changes={"reason": "主体错误"}, applied_on=date(2025, 6, 10)))
+        NT_CENTRE, objection_id=objection, changes={"reason": "主体错误"}, applied_on=date(2025, 6, 10)))
     assert (no_apology.rule_id, no_apology.field) == ("JY-24", "changes.apology")
-    service.apply_correction(NT_TAX, objection_id=objection, applied_on=date(2025, 6, 10), changes={
+    service.apply_correction(NT_CENTRE, objection_id=objection, applied_on=date(2025, 6, 10), changes={
         "reason": "主体错误", "apology": doc(date(2025, 6, 10), "通税歉〔2025〕1号", "误列黑名单，书面道歉")})
     revoked = service.list_entry(entry)
     assert revoked.status == "revoked" and revoked.closing["apology"]["number"] == "通税歉〔2025〕1号"

@@ -90,6 +90,9 @@ def test_jy_6_to_23_red_then_black_then_repaired(service, ledger, clock) -> None
     assert {r.status for r in service.records_of(company) + service.records_of(boss)} == {REPAIRED}
     entry = service.list_entry(entry_id)
     assert (entry.status, entry.closing["monitoring_after_exit"]) == ("exited", True)  # JY-17 key monitoring
+    # JY-23: the repair, public service included, is the exit's reference
+    assert entry.closing["repairs"] == [{"repair_id": str(repair_id), "record_id": str(record_id),
+                                         "public_service": ["志愿服务 40 小时"], "approved_on": date(2024, 9, 2)}]
     cases = service.sanctions_of(company) + service.sanctions_of(boss)
     # JY-17: the credit office pushes lifts only to departments that applied a measure; the rest are withdrawn
     assert {service.sanction(c.id).status for c in cases} == {FED_BACK, PUSHED}

@@ -72,7 +72,12 @@ def test_nt_pci_15_to_35_tax_arrears_from_record_to_repair(service, ledger, cloc
                              decided_on=date(2024, 3, 8))
     assert service.objection(objection_id).decision["correction_deadline"]["due"] == date(2024, 3, 13)
     corrected = dict(PENALTY, number="通税罚〔2024〕17号")
-    service.apply_correction(TAX, objection_id=objection_id, changes={"basis": corrected}, applied_on=date(2024, 3, 12))
+    with pytest.raises(RuleViolation) as by_provider:  # NT-PCI-32: the centre corrects, not the provider
+        service.apply_correction(TAX, objection_id=objection_id, changes={"basis": corrected},
+                                 applied_on=date(2024, 3, 12))
+    assert (by_provider.value.rule_id, by_provider.value.field) == ("NT-PCI-32", "actor")
+    service.apply_correction(CENTRE, objection_id=objection_id, changes={"basis": corrected},
+                             applied_on=date(2024, 3, 12))
     record = service.record(record_id)
     assert record.basis["number"] == "通税罚〔2024〕17号" and record.flags == []
     assert record.corrections[0]["changes"]["basis"]["old"]["number"] == "通税罚〔2024〕7号"

@@ -21,6 +21,7 @@ HA_MARKET = actor("ha-market-supervision")
 HA_NDRC = actor("ha-ndrc")
 NT_TAX = actor("nt-tax-bureau")
 NT_CREDIT = actor("nt-credit-office")
+NT_CENTRE = actor("nt-credit-centre")
 NT_BANKS = actor("nt-financial-institutions")
 JY_MARKET = actor("jy-market-supervision")
 JY_CREDIT = actor("jy-credit-office")
@@ -208,7 +209,7 @@ BAD: list[tuple[str, Callable[[World], Any], str, str]] = [
         NT_CREDIT, objection_id=w.objection, upheld=False, reasons="x", decided_on=date(2025, 6, 10)),
      "NT-PCI-4", "actor"),
     ("correction before a decision", lambda w: w.service.apply_correction(
-        NT_TAX, objection_id=w.objection, changes={"summary": "x"}, applied_on=date(2025, 6, 10)),
+        NT_CENTRE, objection_id=w.objection, changes={"summary": "x"}, applied_on=date(2025, 6, 10)),
      "NT-PCI-32", "objection_id"),
     ("appeal before a decision", lambda w: w.service.appeal_objection(
         NT_CREDIT, objection_id=w.objection, body="litigation", appealed_on=date(2025, 6, 10), statement="x"),

@@ -124,7 +124,7 @@ def _nt(s: Scenario, clock: Clock, mark: Any) -> None:
     clock.day = date(2024, 3, 12)
     svc.decide_objection(NT_TAX, objection_id=s.ids["OB"], upheld=True, reasons="核实有误", decided_on=date(2024, 3, 8))
     mark("OB_upheld")
-    svc.apply_correction(NT_TAX, objection_id=s.ids["OB"], changes={"determination_date": date(2024, 2, 1)},
+    svc.apply_correction(NT_CENTRE, objection_id=s.ids["OB"], changes={"determination_date": date(2024, 2, 1)},
                          applied_on=date(2024, 3, 12))
     mark("RB_corrected")
 

@@ -9,6 +9,7 @@ from projection_support.history import BASIS, DEPT, ID_NUMBER, SECRET, TODAY, sn
 from projection_support.scenario import ADMIN
 from sqlalchemy import Engine, select
 
+from domain.actor import Actor
 from domain.policy import PolicyProfile, load_profile
 from domain.service import CreditService
 from ledger.app import LedgerApplication
@@ -16,6 +17,8 @@ from projections.db import records
 from projections.follower import Follower
 from projections.registry import PROJECTIONS
 from projections.timetravel import status
+
+CENTRE = Actor("nt-credit-centre", "zhou")  # NT-PCI-32: the centre corrects
 
 
 def _nt_with_dept_a() -> PolicyProfile:
@@ -28,6 +31,7 @@ def _nt_with_dept_a() -> PolicyProfile:
 def test_service_history_views_rebuild_and_time_travel(signed_ledger: LedgerApplication, engine: Engine) -> None:
     service = CreditService(signed_ledger, {"NT": _nt_with_dept_a()}, SECRET, today=lambda: TODAY)
     signed_ledger.register_key(ADMIN.unit)
+    signed_ledger.register_key(CENTRE.unit)
     service.publish_profile(ADMIN, profile_id="NT")
     subject_id = service.register_person(DEPT, name="李四", id_number=ID_NUMBER)
     record_id = service.record_dishonesty(
@@ -38,7 +42,7 @@ def test_service_history_views_rebuild_and_time_travel(signed_ledger: LedgerAppl
     before_correction = signed_ledger.log.tree_size() - 1
     service.decide_objection(DEPT, objection_id=objection_id, upheld=True, reasons="核实有误",
                              decided_on=date(2023, 3, 15))
-    service.apply_correction(DEPT, objection_id=objection_id, changes={"determination_date": date(2023, 2, 1)},
+    service.apply_correction(CENTRE, objection_id=objection_id, changes={"determination_date": date(2023, 2, 1)},
                              applied_on=date(2023, 3, 16))
     follower = Follower(signed_ledger, engine, batch_size=3)
     follower.run_once()

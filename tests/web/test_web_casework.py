@@ -146,3 +146,52 @@ def test_objection_to_a_list_entry_and_appeal_against_a_result_JY_6_1_NT_PCI_33(
     flashed_id(client, post(client, "/casework/objections", {**appeal, "body": "credit_authority"}))
     with app.app_context():
         assert [a["body"] for a in services().credit.objection(decided).appeals] == ["credit_authority"]
+
+
+def test_lyg_4_the_dashboard_shows_unsubmitted_records_and_the_bureau_submits_them_by_form(app: Flask) -> None:
+    record_id = _lyg_general_record(app)
+    client = app.test_client()
+    login(client, "office")
+    dashboard = client.get("/office/").get_data(as_text=True)
+    waiting = dashboard[dashboard.index('id="to-submit-count"'):dashboard.index('id="sweep-state"')]
+    assert record_id in waiting and "/recording/submissions" in waiting
+    add_account(app, "lyg-submitter", "recording_unit", "lyg-petition-bureau")
+    login(client, "recorder")  # nt-tax-bureau is not LYG's collecting department
+    before = event_count(app)
+    refused_at(post(client, "/recording/submissions", {"record_ids": record_id, "submitted_on": "2025-06-01"}),
+               "actor", "LYG-4")
+    login_as(client, "lyg-submitter")
+    assert record_id in client.get("/recording/submissions").get_data(as_text=True)
+    refused_at(post(client, "/recording/submissions", {"record_ids": record_id, "submitted_on": "June"}),
+               "submitted_on", "LYG-4")
+    assert event_count(app) == before
+    done = post(client, "/recording/submissions", {"record_ids": record_id, "submitted_on": "2025-06-01"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert services().credit.record(uuid_of(record_id)).submitted is not None
+    login(client, "office")
+    assert 'id="no-to-submit"' in client.get("/office/").get_data(as_text=True)
+
+
+def test_lyg_9_1_the_contact_form_registers_interview_terms_not_carried_out(app: Flask) -> None:
+    bureau = "lyg-petition-bureau"
+    person = run(app, "register_person", bureau, name="孙某", id_number=new_person_id(903))
+    record = str(run(app, "record_dishonesty", bureau, profile_id="LYG", subject_id=person,
+                     behaviour_code="LYG-7.4", tier="general", basis=PETITION_ANSWER, act_date=date(2025, 2, 20),
+                     determination_date=date(2025, 3, 1)))
+    run(app, "register_interview", bureau, record_id=uuid_of(record), on=date(2025, 3, 20), method="约谈",
+        content="承诺撤回重复信访", attended=True)
+    add_account(app, "lyg-contact", "recording_unit", bureau)
+    client = app.test_client()
+    login_as(client, "lyg-contact")
+    assert "约谈事项不落实" in client.get("/recording/contacts/new").get_data(as_text=True)  # zh first
+    form = {"kind": "terms", "record_id": record, "interview_on": "2025-03-20", "on": "2025-04-05",
+            "content": "未撤回重复信访"}
+    before = event_count(app)
+    refused_at(post(client, "/recording/contacts/new", {**form, "interview_on": "2025-03-21"}), "interview_on",
+               "LYG-9")
+    assert event_count(app) == before
+    assert flashed_id(client, post(client, "/recording/contacts/new", form)) == record
+    with app.app_context():
+        kinds = [c["kind"] for c in services().credit.record(uuid_of(record)).contacts]
+    assert kinds == ["interview", "interview_terms_not_carried_out"]

@@ -52,6 +52,9 @@ def test_jy_17_cs_2_7_the_office_desk_lifts_where_applied_and_withdraws_the_rest
                                            apology={"number": "致歉〔2025〕1号", "date": date(2025, 6, 10),
                                                     "text": "特此致歉"})
     login(client, "office")
+    dashboard = client.get("/office/").get_data(as_text=True)  # every overdue item, lifts not pushed too
+    due = dashboard[dashboard.index('id="lifts-due-count"'):dashboard.index('id="sweep-state"')]
+    assert case_id in due and "撤回推送" in due and "/office/sanctions#due-lifts-form" in due
     page = client.get("/office/sanctions").get_data(as_text=True)
     desk = page[page.index('id="lifts-due"'):page.index('id="due-lifts-form"')]
     assert case_id in desk and "撤回推送" in desk  # never applied: withdrawn, not lifted
@@ -61,6 +64,7 @@ def test_jy_17_cs_2_7_the_office_desk_lifts_where_applied_and_withdraws_the_rest
     with app.app_context():
         assert services().credit.sanction(UUID(case_id)).status == "withdrawn"
     assert 'id="no-lifts-due"' in client.get("/office/sanctions").get_data(as_text=True)
+    assert 'id="no-lifts-due"' in client.get("/office/").get_data(as_text=True)
 
 
 def test_nt_jrp_q_the_office_issues_and_shows_the_quarterly_circular(app: Flask) -> None:

@@ -113,13 +113,16 @@ def test_recording_unit_records_answers_an_objection_and_corrects_NT_PCI_4_NT_PC
     assert flashed_id(client, post(client, "/recording/objections", {
         "step": "decide", "objection_id": objection_id, "upheld": "yes", "reasons": "文号录入错误",
         "decided_on": "2025-06-12"})) == objection_id
+    correction = {"step": "correct", "objection_id": objection_id, "applied_on": "2025-06-13",
+                  "basis_type": "administrative_penalty", "basis_number": "通税罚〔2025〕77号",
+                  "basis_issuer": "国家税务总局南通市税务局", "basis_date": "2025-06-02"}
+    by_provider = post(client, "/recording/objections", correction)  # NT-PCI-32: the centre corrects
+    assert by_provider.status_code == 422 and "NT-PCI-32" in by_provider.get_data(as_text=True)
+    login(client, "office")
     nothing = post(client, "/recording/objections", {"step": "correct", "objection_id": objection_id,
                                                      "applied_on": "2025-06-13"})
     assert nothing.status_code == 422 and 'id="error-summary"' in nothing.get_data(as_text=True)
-    assert flashed_id(client, post(client, "/recording/objections", {
-        "step": "correct", "objection_id": objection_id, "applied_on": "2025-06-13",
-        "basis_type": "administrative_penalty", "basis_number": "通税罚〔2025〕77号",
-        "basis_issuer": "国家税务总局南通市税务局", "basis_date": "2025-06-02"})) == objection_id
+    assert flashed_id(client, post(client, "/recording/objections", correction)) == objection_id
     with app.app_context():
         assert services().credit.objection(objection_id).status == "corrected"  # type: ignore[arg-type]
         assert services().credit.record(record_id).basis["number"] == "通税罚〔2025〕77号"  # type: ignore[arg-type]

@@ -90,6 +90,9 @@ RECORDS = (
     _cmd("register_interview", "/records/{record_id}/interviews", "Register an integrity interview (LYG-8)",
          RECORDERS, "records", (_d("on", "LYG-8"), _s("method", "LYG-8"), _s("content", "LYG-8"),
                                 Field("attended", BOOLEAN, "LYG-8"))),
+    _cmd("register_terms_not_carried_out", "/records/{record_id}/unfulfilled-interviews",
+         "Register that the terms of an attended integrity interview were not carried out (LYG-9 (1))",
+         RECORDERS, "records", (_d("interview_on", "LYG-9"), _d("noted_on", "LYG-9"), _s("content", "LYG-9"))),
 )
 
 LISTS = (

@@ -24,13 +24,16 @@ GROUNDS = ("wrong_or_incomplete", "forbidden_information", "beyond_validity")
 
 @bp.get("/")
 def dashboard() -> ResponseReturnValue:
-    """Deadlines and overdue work (NT-PCI-32, JY-21, CS-2.7), expiries awaiting the sweep (NT-PCI-30)."""
+    """Deadlines and overdue work (NT-PCI-32, JY-21, CS-2.7), lifts not yet pushed (JY-17), records the aggregator
+    has not submitted (LYG-4), expiries awaiting the sweep (NT-PCI-30)."""
     credit = services().credit
     counts = {name: open_count(name) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
     fed_back = [c for c in open_items("sanctions") if c.status == "fed_back"]
     return render_template("office/dashboard.html", overdue=overdue_rows(credit), counts=counts, fed_back=fed_back,
                            today=credit.today(), awaiting=credit.awaiting_sweep(),
-                           swept_today=credit.swept_on(credit.today()))
+                           swept_today=credit.swept_on(credit.today()),
+                           lifts_due=credit.lifts_due(office=current_principal().unit),  # JY-17, CS-2.7
+                           to_submit=credit.records_to_submit())  # LYG-4
 
 
 def _lists_page(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:

@@ -116,11 +116,48 @@ def authorisation() -> ResponseReturnValue:
     return form_page("recording/authorisation.html", run, methods=METHODS)
 
 
+@bp.route("/submissions", methods=["GET", "POST"])
+def submission() -> ResponseReturnValue:
+    """The collecting department submits records in force to the credit office (LYG-4)."""
+    def run() -> ResponseReturnValue:
+        submitted = services().credit.submit_records(
+            current_principal().actor(), record_ids=forms.ids("record_ids", "LYG-4"),
+            submitted_on=forms.required_day("submitted_on", "LYG-4"))
+        done(_("Records submitted:"), len(submitted))
+        return redirect(url_for("recording.submission"))
+    return form_page("recording/submission.html", run, to_submit=services().credit.records_to_submit())
+
+
+@bp.route("/queries", methods=["GET", "POST"])
+def query() -> ResponseReturnValue:
+    """An authorised query under the subject's authorisation (NT-PCI-22, HA-5.3) or a government unit's shared
+    query for its duties (NT-PCI-19/20); the domain registers each read (HA-5.2)."""
+    def run() -> ResponseReturnValue:
+        credit, actor = services().credit, current_principal().actor()
+        subject_id = forms.ident("subject_id", "NT-PCI-22")
+        if forms.choice("step", ("authorised", "shared"), "NT-PCI-22") == "authorised":
+            found = credit.authorised_query(actor, subject_id=subject_id, purpose=forms.text("purpose", "HA-5.3"),
+                                            authorisation_id=forms.ident("authorisation_id", "NT-PCI-22"))
+        else:
+            found = credit.government_shared_query(actor, subject_id=subject_id,
+                                                   purpose=forms.text("purpose", "HA-5.2"),
+                                                   basis=forms.text("basis", "HA-5.2"))
+        return render_template("recording/query.html", form={}, error=None, found=found)
+    return form_page("recording/query.html", run, found=None)
+
+
 @bp.route("/contacts/new", methods=["GET", "POST"])
 def contact() -> ResponseReturnValue:
-    """Register a written credit reminder or an integrity interview (LYG-8)."""
+    """Register a written credit reminder or an integrity interview (LYG-8), or that an attended interview's terms
+    were not carried out (LYG-9 (1))."""
     def run() -> ResponseReturnValue:
-        kind = forms.choice("kind", ("reminder", "interview"), "LYG-8")
+        kind = forms.choice("kind", ("reminder", "interview", "terms"), "LYG-8")
+        if kind == "terms":
+            done(_("Registered for record"), services().credit.register_terms_not_carried_out(
+                current_principal().actor(), record_id=forms.ident("record_id", "LYG-9"),
+                interview_on=forms.required_day("interview_on", "LYG-9"), noted_on=forms.required_day("on", "LYG-9"),
+                content=forms.text("content", "LYG-9")))
+            return redirect(url_for("recording.home"))
         fields = {"record_id": forms.ident("record_id", "LYG-8"), "on": forms.required_day("on", "LYG-8"),
                   "method": forms.text("method", "LYG-8"), "content": forms.text("content", "LYG-8")}
         credit, actor = services().credit, current_principal().actor()

@@ -30,8 +30,11 @@ def test_an_upheld_objection_corrects_the_record_and_keeps_the_old_value_nt_pci_
     recorder, office = Api(app, "recording_unit"), Api(app, "credit_office")
     record_id = _record(recorder, subject_id)
     objection = _upheld_objection(recorder, office, record_id)
-    recorder.ok(f"/objections/{objection}/correction", {"changes": {"summary": "逾期未缴税款 3 万元"},
-                                                        "applied_on": "2025-06-16"})
+    by_provider = recorder.post(f"/objections/{objection}/correction", {"changes": {"summary": "逾期未缴税款 3 万元"},
+                                                                         "applied_on": "2025-06-16"})
+    assert (by_provider.status_code, error_of(by_provider)["rule_id"]) == (422, "NT-PCI-32")  # the centre corrects
+    office.ok(f"/objections/{objection}/correction", {"changes": {"summary": "逾期未缴税款 3 万元"},
+                                                      "applied_on": "2025-06-16"})
     record = office.read(f"/records/{record_id}")
     assert record["summary"] == "逾期未缴税款 3 万元" and record["flags"] == []
     assert record["corrections"] == [{"objection_id": objection, "changes": {
@@ -50,12 +53,12 @@ def test_an_upheld_objection_to_a_draft_entry_withdraws_it_jy_6_2(app: Flask, su
         "grounds": "wrong_or_incomplete", "statement": "不应列入", "filed_on": "2025-06-11"})["id"]
     recorder.ok(f"/objections/{objection}/decision", {"upheld": True, "reasons": "异议成立", "decided_on": "2025-06-13"})
     before = event_total(app)
-    edit = recorder.post(f"/objections/{objection}/correction", {"changes": {"summary": "x"},
-                                                                  "applied_on": "2025-06-16"})
+    edit = office.post(f"/objections/{objection}/correction", {"changes": {"summary": "x"},
+                                                                "applied_on": "2025-06-16"})
     assert (edit.status_code, error_of(edit)["field"], error_of(edit)["rule_id"]) == (422, "changes", "NT-PCI-32")
     assert event_total(app) == before
-    recorder.ok(f"/objections/{objection}/correction", {"changes": {"reason": "异议成立，撤回"},
-                                                        "applied_on": "2025-06-16"})
+    office.ok(f"/objections/{objection}/correction", {"changes": {"reason": "异议成立，撤回"},
+                                                      "applied_on": "2025-06-16"})
     assert office.read(f"/list-entries/{entry_id}")["status"] == "exited"
 
 
@@ -96,6 +99,28 @@ def test_an_erroneous_black_listing_is_revoked_with_a_written_apology_jy_24(app:
     record, entry = office.read(f"/records/{record_id}"), office.read(f"/list-entries/{entry_id}")
     assert (record["status"], entry["status"]) == ("revoked", "revoked")
     assert record["closing"]["apology"]["text"] == APOLOGY["text"]
+
+
+def test_interview_terms_not_carried_out_allow_the_escalation_lyg_9_1(app: Flask, subject_id: UUID) -> None:
+    add_user(app, "lyg-terms", "recording_unit", "lyg-petition-bureau")
+    bureau = Api(app, "recording_unit", "lyg-terms")
+    answer = {**_basis("2025-06-01", "连信访复〔2025〕14号"), "type": "other_statutory", "issuer": "连云港市信访局"}
+    record_id = bureau.ok("/records", {
+        "profile_id": "LYG", "subject_id": str(subject_id), "behaviour_code": "LYG-7.4", "tier": "general",
+        "basis": answer, "act_date": "2025-05-20", "determination_date": "2025-06-02"})["id"]
+    bureau.ok(f"/records/{record_id}/interviews", {"on": "2025-06-05", "method": "约谈", "content": "承诺撤回",
+                                                   "attended": True})
+    escalation = {"behaviour_code": "LYG-9.1", "determination_date": "2025-06-16", "basis": answer,
+                  "reason": "约谈事项不落实"}
+    before = event_total(app)
+    attended = bureau.post(f"/records/{record_id}/escalation", escalation)  # an attended interview alone: no
+    assert (attended.status_code, error_of(attended)["rule_id"]) == (422, "LYG-9") and event_total(app) == before
+    terms = {"interview_on": "2025-06-05", "noted_on": "2025-06-15", "content": "未撤回重复信访"}
+    wrong = bureau.post(f"/records/{record_id}/unfulfilled-interviews", {**terms, "interview_on": "2025-06-06"})
+    assert (wrong.status_code, error_of(wrong)["field"], error_of(wrong)["rule_id"]) == (422, "interview_on", "LYG-9")
+    bureau.ok(f"/records/{record_id}/unfulfilled-interviews", terms)
+    bureau.ok(f"/records/{record_id}/escalation", escalation)
+    assert bureau.read(f"/records/{record_id}")["tier"] == "more_serious"
 
 
 def _cs_company(app: Flask) -> tuple[Api, Api, str]:
@@ -198,7 +223,7 @@ def test_bad_ruling_input_names_field_and_rule_and_stores_nothing(app: Flask, su
     for case, path, body, field, rule in COMMAND_CASES:
         path = path.replace("{r}", record_id).replace("{o}", objection)
         body = {k: fill.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
-        response = recorder.post(path, body)
+        response = (office if path.endswith("/correction") else recorder).post(path, body)  # NT-PCI-32: the centre
         assert response.status_code == 422, (case, response.get_data(as_text=True))
         assert (error_of(response)["field"], error_of(response)["rule_id"]) == (field, rule), case
     assert event_total(app) == before
