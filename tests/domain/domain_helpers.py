@@ -67,13 +67,14 @@ def lyg_serious_black_listing(service: Any, id_seq: int) -> tuple[Any, Any, Any,
 
 
 def correct_determination_date(service: Any, record_id: Any, new_date: date, penalty: dict[str, Any]) -> None:
-    """NT-PCI-32: an objection to the determination date, upheld by the tax bureau and corrected on 2024-03-12."""
+    """NT-PCI-32: an objection to the determination date, upheld by the tax bureau and corrected by the credit
+    office (the centre corrects, NT-PCI-32) on 2024-03-12."""
     credit, tax = actor("nt-credit-office"), actor("nt-tax-bureau")
     objection = service.file_objection(credit, record_id=record_id, grounds="wrong_or_incomplete",
                                        statement="认定日期有误", filed_on=date(2024, 3, 4))
     service.decide_objection(tax, objection_id=objection, upheld=True, reasons="日期有误", decided_on=date(2024, 3, 8))
-    service.apply_correction(tax, objection_id=objection, changes={"determination_date": new_date,
-                                                                  "basis": dict(penalty, date=new_date)},
+    service.apply_correction(credit, objection_id=objection, changes={"determination_date": new_date,
+                                                                     "basis": dict(penalty, date=new_date)},
                              applied_on=date(2024, 3, 12))
 
 
