@@ -10,6 +10,7 @@ from uuid import UUID
 from domain.actor import Actor
 from domain.clock import office_today
 from domain.common import check_unit, compute, credit_office
+from domain.effective import item_in_force
 from domain.errors import RuleViolation
 from domain.index import UNREPORTED, UPWARD
 from domain.list_entry import ListEntry
@@ -163,7 +164,7 @@ class ReportingCommands(ServiceBase):
         for entry_id in self._open_ids(uow, UPWARD):
             entry = uow.get(entry_id, ListEntry, "list_entry_id")
             profile = self.profiles.get(entry.policy_id)
-            if profile is None or not entry.in_force:
+            if profile is None or not item_in_force(entry, self.today()):  # JY-20: past its last day, not pushed
                 continue
             targets = _rule(profile, "JY-22", "list_entry_id", "targets").targets
             missing = [t for t in targets if t not in entry.pushed_to()]
