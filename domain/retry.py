@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import random
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from eventsourcing.persistence import IntegrityError
 
-ATTEMPTS = 3  # the first try and two retries
+ATTEMPTS = 8  # the first try and seven retries: 8 writers racing on one subject all get through
+BACKOFF_SECONDS = 0.004  # the mean pause before the first retry; doubles with each further one
 _C = TypeVar("_C", bound=type)
 
 
@@ -28,6 +31,8 @@ def retrying(command: Callable[..., Any]) -> Callable[..., Any]:
             except IntegrityError:
                 if attempt == ATTEMPTS:
                     raise
+                # Random pauses spread the racers out, so the next round is not the same race again.
+                time.sleep(random.uniform(0, 2 * BACKOFF_SECONDS * 2 ** (attempt - 1)))
         raise AssertionError("unreachable")  # pragma: no cover
 
     run.__wrapped_retrying__ = True  # type: ignore[attr-defined]

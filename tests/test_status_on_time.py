@@ -170,9 +170,9 @@ def web_answers(w: World) -> dict[Key, bool]:
             lists_json = client.get("/api/v1/public/lists").get_json()
             black_ids = {r["list_entry_id"] for r in lists_json["black"]}
             for name, person in w.persons.items():
-                page = client.get("/public/", query_string={"q": w.id_numbers[name]}).get_data(as_text=True)
+                page = client.post("/public/", data={"q": w.id_numbers[name]}).get_data(as_text=True)
                 _, records, entries = _sections(page)[:3]
-                answer = client.get("/api/v1/public/subjects", query_string={"q": w.id_numbers[name]}).get_json()
+                answer = client.post("/api/v1/public/subjects/lookup", json={"q": w.id_numbers[name]}).get_json()
                 masked_id = w.service.subject(person).masked()["id"]
                 found[("html", f"{name}.record", day)] = "<td>LYG-12.4</td>" in records
                 found[("html", f"{name}.entry", day)] = entries.count("<tr><td>") == 1

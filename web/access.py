@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import redirect, request, session, url_for
+from flask import redirect, session, url_for
 from werkzeug.wrappers import Response
 
 from domain.errors import RuleViolation
 from web.context import services
+from web.here import here
 from web.principal import current_principal
 from web.roles import STAFF_READERS, SUBJECT
 
@@ -38,7 +39,7 @@ def needs_purpose(subject_id: UUID) -> Response | None:
     masked names only and is no such read.
     """
     if current_principal().role in STAFF_READERS and stated_purpose(subject_id) is None:
-        return redirect(url_for("subjects.purpose", subject_id=subject_id, next=request.full_path.rstrip("?")))
+        return redirect(url_for("subjects.purpose", subject_id=subject_id, next=here()))
     return None
 
 

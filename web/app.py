@@ -10,7 +10,7 @@ from flask import Flask
 
 from domain.clock import office_today
 from ledger.config import Settings
-from web import errors, i18n, navigation, permissions, security, sessions, throttle
+from web import errors, i18n, limits, navigation, permissions, security, sessions, throttle
 from web.context import build_services, install
 from web.views import register_blueprints
 
@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] = 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(overrides)
+    limits.install(app)
     services = build_services(settings, today)
     install(app, services)
     sessions.install(app, services.engine)

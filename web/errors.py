@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from eventsourcing.persistence import IntegrityError
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from domain.errors import NotFound, RuleViolation
 from ledger.errors import LedgerError, OutOfRangeError
 from projections.base import ProjectionError
+from web.incidents import new_incident
 from web.security import is_token_api
 
 
@@ -57,3 +60,31 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         return refuse(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
+        return refuse(413, too_large_message(), "body")
+
+    @app.errorhandler(IntegrityError)
+    def _conflict(exc: IntegrityError) -> ResponseReturnValue:
+        return refuse(409, conflict_message())
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
+        return refuse(500, incident_message(new_incident(exc)))
+
+
+def too_large_message() -> str:
+    """The refusal of a body over MAX_CONTENT_LENGTH, in the request's language."""
+    return _("The request is larger than %(limit)s bytes.", limit=current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def conflict_message() -> str:
+    """The refusal of a save that lost its race to another writer after every retry."""
+    return _("Someone else changed this item at the same moment; nothing was saved. Read it again and retry.")
+
+
+def incident_message(incident: str) -> str:
+    """What a person sees of an unexpected error: the incident id to quote, no internals."""
+    return _("Unexpected error; nothing more is shown here. Quote incident %(incident)s to the operator.",
+             incident=incident)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
+from flask import Flask, session
 from flask_babel import Babel
+
+from web.here import here
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
@@ -48,4 +50,4 @@ def init(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=current_language)
     app.jinja_env.globals["current_language"] = current_language
-    app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
+    app.jinja_env.globals["request_path"] = here

@@ -8,6 +8,7 @@ from flask import Flask, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from web.accounts import User
+from web.here import here
 from web.principal import ANONYMOUS, SESSION_USER, Principal, log_out, principal_for
 from web.roles import ADMIN, AUDITOR, CREDIT_OFFICE, DEPARTMENT, PUBLIC, RECORDING_UNIT, ROLES, SUBJECT
 from web.sessions import EPOCH_KEY, credential_epoch
@@ -126,7 +127,7 @@ def check_request() -> ResponseReturnValue | None:
     if not principal.authenticated:
         if token_api:
             return refuse(401, "a valid API token is required (Authorization: Bearer …)", "authorization", RULE)
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login", next=here()))
     return refuse(403, f"role {principal.role} may not use {endpoint}", "role", RULE)
 
 

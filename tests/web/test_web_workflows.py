@@ -179,13 +179,13 @@ def test_public_query_shows_only_masked_public_in_force_data_HA_3_2(app: Flask) 
         subject = services().credit.subject(subject_id)  # type: ignore[arg-type]
     anonymous = app.test_client()
     before = event_count(app)
-    page = anonymous.get(f"/public/?q={subject.id_number}").get_data(as_text=True)
+    page = anonymous.post("/public/", data={"q": subject.id_number}).get_data(as_text=True)
     result = page[page.index('id="masked-name"'):]
     assert "李*" in result and "李四" not in result and subject.id_number not in result and "NT-PCI-12.3" in result
     lists = anonymous.get("/public/lists").get_data(as_text=True)
     assert "李*" in lists and "李四" not in lists
     assert event_count(app) == before  # public reads are not registered, and write nothing
-    bad = anonymous.get("/public/?q=12345")
+    bad = anonymous.post("/public/", data={"q": "12345"})
     assert bad.status_code == 422 and 'id="error-q"' in bad.get_data(as_text=True)
 
 

@@ -73,8 +73,14 @@ def csrf_token() -> ResponseReturnValue:
 @bp.before_request
 def _csrf_for_sessions() -> None:
     """Session requests (no bearer token) that change state must carry the CSRF token (X-CSRFToken)."""
-    if request.method not in SAFE_METHODS and not current_principal().via_token:
+    if request.method not in SAFE_METHODS and not current_principal().via_token and not _is_lookup():
         csrf.protect()
+
+
+def _is_lookup() -> bool:
+    """Whether the request is a lookup: a read sent as POST only to keep personal numbers out of URLs."""
+    name = (request.endpoint or "").removeprefix(bp.name + ".")
+    return any(spec.lookup and spec.name == name for spec in ENDPOINTS)
 
 
 @bp.after_request

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
 from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from domain.errors import NotFound, RuleViolation
 from ledger.errors import LedgerError, OutOfRangeError
 from projections.base import ProjectionError
+from web.errors import conflict_message, incident_message, too_large_message
+from web.incidents import new_incident
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["error"], "additionalProperties": False,
@@ -85,3 +88,18 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         return error_response(exc.code or 400, exc.description or exc.name)
+
+    @bp.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
+        return error_response(413, too_large_message(), "body")
+
+    @bp.errorhandler(IntegrityError)
+    def _conflict(exc: IntegrityError) -> ResponseReturnValue:
+        return error_response(409, conflict_message())
+
+    @bp.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
+        incident = new_incident(exc)
+        response = error_response(500, incident_message(incident))
+        response.headers["X-Incident-Id"] = incident
+        return response

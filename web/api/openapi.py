@@ -10,12 +10,16 @@ from web.roles import PUBLIC
 
 PREFIX = "/api/v1"
 ERRORS = {
-    "400": "malformed request (body not JSON, CSRF token missing on a session request)",
+    "400": "malformed request (body not JSON, JSON nested deeper than LEDGER_MAX_JSON_DEPTH, CSRF token missing "
+           "on a session request)",
     "401": "no or an invalid / revoked API token (and no session)",
     "403": "the caller's role may not use this endpoint (HA-5.2)",
     "404": "no such subject, record, list entry, objection, repair or sanction case",
-    "409": "the ledger refused the write (e.g. the unit has no valid signing key)",
+    "409": "the ledger refused the write (e.g. the unit has no valid signing key), or another writer changed the "
+           "same item after every retry; nothing stored",
+    "413": "the request body is larger than LEDGER_MAX_BODY_BYTES",
     "422": "a field is invalid or a rule refuses the command: `field` and `rule_id` name them; nothing stored",
+    "500": "an unexpected error: the message and the X-Incident-Id header give an incident id, nothing else",
 }
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "clt_… (ledger users token USER)",

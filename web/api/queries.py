@@ -136,8 +136,9 @@ QUERIES: tuple[Endpoint, ...] = (
                        "properties": {"username": {"type": "string"}, "role": {"type": "string"},
                                       "unit": NULLABLE_TEXT, "subject_id": NULLABLE_TEXT,
                                       "via_token": {"type": "boolean"}}}),
-    Endpoint("find_subject", "GET", "/subjects", "Find a subject by ID number or credit code (masked answer)",
-             STAFF, find, "subjects", query=(LOOKUP,),
+    Endpoint("find_subject", "POST", "/subjects/lookup", "Find a subject by ID number or credit code (masked "
+             "answer; POST so the number stays out of URLs and logs)", STAFF, find, "subjects", body=(LOOKUP,),
+             lookup=True,
              response={"type": "object", "required": ["id", "kind", "masked"],
                        "properties": {"id": {"type": "string", "format": "uuid"}, "kind": {"type": "string"},
                                       "masked": MASKED}}),
@@ -167,8 +168,9 @@ QUERIES: tuple[Endpoint, ...] = (
     Endpoint("lifts_due", "GET", "/sanctions/due-lifts", "Cases whose basis left force: lift or withdraw "
              "(JY-17, CS-2.7)", frozenset({CREDIT_OFFICE}), lifts_due,
              "sanctions", response=list_of({"type": "object"})),
-    Endpoint("public_query", "GET", "/public/subjects", "Public query: disclosed, in force, masked (HA-3.2)",
-             EVERYONE, public_query, "public", query=(LOOKUP,),
+    Endpoint("public_query", "POST", "/public/subjects/lookup", "Public query: disclosed, in force, masked "
+             "(HA-3.2; POST so the number stays out of URLs and logs)", EVERYONE, public_query, "public",
+             body=(LOOKUP,), lookup=True,
              response={"type": "object", "required": ["found", "records", "list_entries"],
                        "properties": {"found": {"type": "boolean"}, "masked": {**MASKED, "nullable": True},
                                       "records": list_of(PUBLIC_ITEM), "list_entries": list_of(PUBLIC_ITEM)}}),

@@ -85,6 +85,7 @@ class Endpoint:
     response: dict[str, Any] = field(default_factory=lambda: {"type": "object"})
     registers_read: bool = False  # a non-public read, registered in the access log (HA-5.2)
     media_type: str = "application/json"  # of the 200 answer (a handler answering another type returns a Response)
+    lookup: bool = False  # a read sent as POST so that a personal number never appears in a URL (no CSRF: it changes nothing)
 
     @property
     def flask_rule(self) -> str:

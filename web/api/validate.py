@@ -9,11 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from flask import request
+from werkzeug.exceptions import BadRequest
 
 from domain.clock import CHINA_TIME
 from web.api.errors import ApiError
 from web.api.spec import (BOOLEAN, DATE, DATES, ENUM, INTEGER, MAX_INT, MAX_ITEMS, MAX_TEXT, MOMENT, OBJECT, STRING,
                           STRINGS, UUID_, UUIDS, Endpoint, Field)
+from web.limits import JsonTooDeep
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -145,12 +147,25 @@ def _query(spec: Endpoint) -> dict[str, Any]:
     return args
 
 
+def _too_deep(exc: BaseException | None) -> JsonTooDeep | None:
+    """The depth refusal behind a JSON decoding failure, if that was its cause."""
+    while exc is not None and not isinstance(exc, JsonTooDeep):
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
 def _body(spec: Endpoint) -> dict[str, Any]:
     if spec.body is None:
         return {}
     if not any(f.required for f in spec.body) and not request.get_data():
         return {}  # every field optional: no body at all means none of them
-    data = request.get_json(silent=True) if request.is_json else None
+    try:
+        data = request.get_json(silent=False) if request.is_json else None
+    except BadRequest as exc:
+        too_deep = _too_deep(exc)
+        if too_deep is not None:
+            raise ApiError(400, str(too_deep), "body", None) from None
+        data = None
     if data is None:
         raise ApiError(400, "the request body must be JSON (Content-Type: application/json)", "body", None)
     return parse_object(spec.body, data)

@@ -11,6 +11,7 @@ from domain.effective import item_in_force, item_published
 from domain.errors import RuleViolation
 from projections.public import public_list_query
 from web.context import services
+from web.security import csrf
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 PUBLIC_LISTS = ("black", "red")  # key-attention lists are shared between departments, not published
@@ -26,10 +27,11 @@ def _disclosed(subject_id: Any) -> dict[str, Any]:
     return {"records": records, "entries": entries}
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
+@csrf.exempt  # a read: the number comes by POST only to keep it out of URLs, logs and history
 def query() -> ResponseReturnValue:
-    """Look up a subject by resident ID number or unified social credit code."""
-    q = request.args.get("q", "").strip()
+    """Look up a subject by resident ID number or unified social credit code (sent by POST, never in the URL)."""
+    q = request.form.get("q", "").strip() if request.method == "POST" else ""
     if not q:
         return render_template("public/query.html", q="", error=None, found=None, masked=None, result=None)
     try:

@@ -21,10 +21,10 @@ from web.subject_view import subject_view
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])  # POST keeps the number out of URLs, logs and history (issue 17.8)
 def find() -> ResponseReturnValue:
-    """Find a subject by resident ID number, credit code or subject id."""
-    q = request.args.get("q", "").strip()
+    """Find a subject by resident ID number, credit code or subject id (sent by POST, never in the URL)."""
+    q = request.form.get("q", "").strip() if request.method == "POST" else ""
     if not q:
         return render_template("subjects/find.html", q="", error=None)
     try:

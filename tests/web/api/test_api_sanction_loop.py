@@ -65,14 +65,14 @@ def test_nt_pci_32_the_public_api_shows_the_under_objection_flag(app: Flask) -> 
     with app.app_context():
         id_number = services().credit.subject(subject_id).id_number
     public = app.test_client()
-    answer = public.get("/api/v1/public/subjects", query_string={"q": id_number}).get_json()
+    answer = public.post("/api/v1/public/subjects/lookup", json={"q": id_number}).get_json()
     assert [r["under_objection"] for r in answer["records"]] == [False]
     recorder.ok("/objections", {"record_id": record_id, "grounds": "wrong_or_incomplete", "statement": "金额有误",
                                 "filed_on": "2025-06-16"})
-    answer = public.get("/api/v1/public/subjects", query_string={"q": id_number}).get_json()
+    answer = public.post("/api/v1/public/subjects/lookup", json={"q": id_number}).get_json()
     assert [r["under_objection"] for r in answer["records"]] == [True]  # flagged, still published (NT-PCI-32)
     assert [e["under_objection"] for e in answer["list_entries"]] == [False]
     spec = public.get("/api/v1/openapi.json").get_json()
-    answer_200 = spec["paths"]["/api/v1/public/subjects"]["get"]["responses"]["200"]
+    answer_200 = spec["paths"]["/api/v1/public/subjects/lookup"]["post"]["responses"]["200"]
     schema = answer_200["content"]["application/json"]["schema"]
     assert "under_objection" in schema["properties"]["records"]["items"]["required"]

@@ -82,7 +82,7 @@ def test_bad_path_id_and_bad_query_values_are_422(app: Flask, subject_id: UUID) 
 
 
 def test_lookup_of_a_malformed_number_is_422_with_the_rule(app: Flask) -> None:
-    response = Api(app, "credit_office").get("/subjects", q="12345")
+    response = Api(app, "credit_office").post("/subjects/lookup", {"q": "12345"})
     assert response.status_code == 422 and error_of(response)["field"] == "q"
     assert error_of(response)["rule_id"] in ("NT-PCI-15", "NT-PCI-18")
 

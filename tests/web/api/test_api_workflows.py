@@ -47,9 +47,9 @@ def test_register_subjects_through_the_api_nt_pci_15_and_18(app: Flask) -> None:
     person = recorder.ok("/subjects/persons", {"name": "赵六", "id_number": id_number, "telephone": "13800000000"})
     uscc = synthetic_credit_code(random.Random(6))
     org = recorder.ok("/subjects/organisations", {"name": "南通某某有限公司", "uscc": uscc})
-    found = recorder.read("/subjects", q=id_number)
+    found = recorder.ok("/subjects/lookup", {"q": id_number})
     assert found["id"] == person["id"] and found["masked"]["name"] == "赵*"
-    assert recorder.read("/subjects", q=uscc)["id"] == org["id"]
+    assert recorder.ok("/subjects/lookup", {"q": uscc})["id"] == org["id"]
     file = recorder.read(f"/subjects/{person['id']}")
     assert file["subject"]["id_number"] == id_number and file["records"] == []
     recorder.ok(f"/subjects/{org['id']}/responsible-persons", {"person_id": person["id"],
@@ -241,7 +241,7 @@ def test_public_query_is_masked_and_registers_nothing_ha_3_2(app: Flask, subject
     client, before = app.test_client(), event_total(app)
     with app.app_context():
         id_number = services().credit.subject(subject_id).id_number
-    answer = client.get("/api/v1/public/subjects", query_string={"q": id_number}).get_json()
+    answer = client.post("/api/v1/public/subjects/lookup", json={"q": id_number}).get_json()
     assert answer["found"] and answer["masked"]["name"] == "王**" and id_number not in str(answer)
     assert [e["list_code"] for e in answer["list_entries"]] == ["black"]
     lists = client.get("/api/v1/public/lists").get_json()
