@@ -200,6 +200,7 @@ class LedgerApplication(Application):
         if self.keybook.root_key_id:
             return self.keybook.root_key_id
         root = self._root_key_for_new_ledger()
+        self.keystore.create_subject_secret()  # with the ledger, once: never later (see KeyStore.subject_secret)
         self._save_signed(root, KeyRegistry(root.key_id, root.public_key.hex()))
         self.refresh_keys(force=True)
         return root.key_id

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from nacl.signing import SigningKey, VerifyKey
 
+from ledger.secret_files import SecretFileError, create_secret_file, read_secret_file
+
 ROOT_UNIT = "ledger"
 _UNIT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -115,16 +117,19 @@ class KeyStore:
         path = self.root_pin_path()
         return bytes.fromhex(path.read_text().strip()) if path.exists() else None
 
+    def subject_secret_path(self) -> Path:
+        """The file of the ledger secret keying subject ids (HMAC)."""
+        return self.directory / "subject.secret"
+
+    def create_subject_secret(self) -> bool:
+        """Create the subject secret of a NEW ledger (whole or not at all); False if it already exists."""
+        return create_secret_file(self.subject_secret_path())
+
     def subject_secret(self) -> bytes:
-        """The ledger secret keying subject ids (HMAC); created on first use as a 0600 file."""
-        path = self.directory / "subject.secret"
-        if not path.exists():
-            self.directory.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.directory, 0o700)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                return bytes.fromhex(path.read_text().strip())
-            with os.fdopen(fd, "w") as handle:
-                handle.write(os.urandom(32).hex() + "\n")
-        return bytes.fromhex(path.read_text().strip())
+        """The ledger secret keying subject ids; a missing one is an error, never silently replaced: a new
+        secret would give the same people new subject ids (issue 17.6, NT-PCI-14)."""
+        try:
+            return read_secret_file(self.subject_secret_path())
+        except SecretFileError as error:
+            raise KeyStoreError(f"subject secret: {error}. It is created once, with the ledger; restore it from "
+                                "the keys backup (a new one would give every subject a new id)") from None

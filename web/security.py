@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask import Blueprint, Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.config import Settings
+from ledger.secret_files import SecretFileError, create_secret_file, read_secret_file
 from web.principal import ANONYMOUS, Principal, principal_for
 
 csrf = CSRFProtect()
@@ -61,18 +61,16 @@ def token_principal() -> Principal:
 
 
 def secret_key(settings: Settings) -> str:
-    """LEDGER_WEB_SECRET, else a random secret kept in the keys dir (0600, created once, never racing)."""
+    """LEDGER_WEB_SECRET, else a random secret kept in the keys dir (0600, created whole once, never racing;
+    a file readable by others is refused)."""
     if os.environ.get(SECRET_ENV):
         return os.environ[SECRET_ENV]
     path = Path(settings.keys_dir) / SECRET_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    create_secret_file(path)  # a no-op when it exists; losing it only ends the signed cookies' validity
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
-    return path.read_text().strip()
+        return read_secret_file(path).hex()
+    except SecretFileError as error:
+        raise SecretFileError(f"web secret: {error}") from None
 
 
 def configure(app: Flask, settings: Settings, *, secure_cookies: bool) -> None:

@@ -79,7 +79,7 @@ class WitnessApp:
         trusted = self.store.trusted(request.note.checkpoint.origin)
         if trusted is None:
             return Response(404, f"unknown origin {request.note.checkpoint.origin!r}\n")
-        log_line = _verified_log_line(request, trusted)
+        log_line = verified_log_line(request, trusted)
         if log_line is None:
             return Response(403, "no signature verifies against the trusted log key\n")
         decision = self.store.advance(trusted.origin, lambda state: decide(state, request, self.key, log_line))
@@ -116,7 +116,7 @@ class WitnessApp:
         return Response(200, state.note + state.cosignature + "\n")
 
 
-def _verified_log_line(request: AddCheckpoint, trusted: TrustedLog) -> str | None:
+def verified_log_line(request: AddCheckpoint, trusted: TrustedLog) -> str | None:
     """The trusted log's signature line (without newline) if it verifies; None otherwise (403)."""
     verify_key = VerifyKey(trusted.public_key)
     try:

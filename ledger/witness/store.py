@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse, urlunparse
 
 from ledger.config import ConfigError, backend_of, sqlite_path
 from ledger.errors import LedgerError
+from ledger.witness.group_commit import GroupCommitter
 
 try:
     from psycopg import Error as _PostgresError
@@ -97,6 +98,8 @@ class WitnessStore:
         self._connections: list[Any] = []
         self._lock = threading.Lock()
         self._mark = "?" if self._backend == "sqlite" else "%s"
+        self._group: GroupCommitter[tuple[str, Callable[[LogState], Decision]], Decision] = GroupCommitter(
+            self._advance_batch)
         self._create_tables()
 
     # --- connections and transactions ---------------------------------------------------------------
@@ -215,23 +218,48 @@ class WitnessStore:
     # --- the one atomic check-and-update ------------------------------------------------------------
 
     def advance(self, origin: str, step: Callable[[LogState], Decision]) -> Decision:
-        """Lock the origin's state, let `step` decide, and store its new state and evidence in one transaction."""
+        """Lock the origin's state, let `step` decide, and store its new state and evidence in one transaction.
+
+        Concurrent calls are grouped (`GroupCommitter`): one transaction and one durable commit for all of
+        them, each deciding on the state its predecessors in the batch left; nobody is answered before it.
+        """
+        return self._group.submit((origin, step))
+
+    def _advance_batch(self, steps: Sequence[tuple[str, Callable[[LogState], Decision]]]) -> list[Any]:
+        """Decide every step in arrival order in ONE transaction; a step's own error fails only that step."""
         lock = "" if self._backend == "sqlite" else " FOR UPDATE"
+        outcomes: list[Any] = []
         with self._transaction(write=True) as run:
-            rows = run(f"SELECT size, root, note, cosignature FROM witness_logs WHERE origin = ?{lock}", (origin,))
-            if not rows:
-                return Decision(404, f"unknown origin {origin!r}")
-            decision = step(_state(rows[0]))
-            if decision.new_state is not None:
-                new = decision.new_state
+            states: dict[str, LogState | None] = {}
+            for origin in sorted({origin for origin, _step in steps}):  # one lock order: no deadlock
+                rows = run(f"SELECT size, root, note, cosignature FROM witness_logs WHERE origin = ?{lock}", (origin,))
+                states[origin] = _state(rows[0]) if rows else None
+            changed: set[str] = set()
+            for origin, step in steps:
+                state = states[origin]
+                if state is None:
+                    outcomes.append(Decision(404, f"unknown origin {origin!r}"))
+                    continue
+                try:
+                    decision = step(state)
+                except Exception as error:  # noqa: BLE001 - handed to its own caller only
+                    outcomes.append(error)
+                    continue
+                if decision.new_state is not None:
+                    states[origin] = decision.new_state
+                    changed.add(origin)
+                if decision.evidence is not None:
+                    e = decision.evidence
+                    run("INSERT INTO witness_evidence (recorded_at, origin, old_size, new_size, root, note, reason) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (e.recorded_at, e.origin, e.old_size, e.new_size, e.root,
+                                                          e.note, e.reason))
+                outcomes.append(decision)
+            for origin in sorted(changed):
+                new = states[origin]
+                assert new is not None
                 run("UPDATE witness_logs SET size = ?, root = ?, note = ?, cosignature = ?, updated_at = ? "
                     "WHERE origin = ?", (new.size, new.root, new.note, new.cosignature, now_text(), origin))
-            if decision.evidence is not None:
-                e = decision.evidence
-                run("INSERT INTO witness_evidence (recorded_at, origin, old_size, new_size, root, note, reason) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)", (e.recorded_at, e.origin, e.old_size, e.new_size, e.root,
-                                                      e.note, e.reason))
-            return decision
+        return outcomes
 
 
 def _state(row: tuple[Any, ...]) -> LogState:
