@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,12 @@ from typing import Any
 from ledger.bundle import layout
 from ledger.bundle.reducer import Event, decode
 from ledger.envelope import Envelope, EnvelopeError, unpack
+
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+MAX_MEMBERS = 200_000
+MAX_RATIO = 200  # JSON events deflate about 5-20:1; zeros about 1000:1
+MIN_RATIO_CHECKED = 1024 * 1024  # small members may compress as they like
+CHUNK = 1024 * 1024
 
 # The Chinese half of a finding, by check, where the call site gives none.
 ZH = {"archive": "档案无法读取", "manifest": "清单不符", "keys": "密钥历史不成立", "signatures": "签名不成立",
@@ -50,6 +58,7 @@ class Contents:
 
     files: dict[str, bytes]
     findings: list[Finding] = field(default_factory=list)
+    unread: dict[str, str] = field(default_factory=dict)  # members left packed, and why (open_bundle)
 
     def fail(self, check: str, file: str, reason: str, zh: str = "") -> None:
         """Record a finding: the English reason and, where the call site has one, a specific Chinese one."""
@@ -68,19 +77,99 @@ class Contents:
             return None
 
 
-def open_bundle(path: str | Path) -> Contents:
-    """Read every member of the ZIP file (a damaged archive is a finding, not an exception)."""
+def max_bundle_bytes() -> int:
+    """The most a bundle may hold, unpacked (`LEDGER_BUNDLE_MAX_BYTES`, default 512 MiB): checked before reading."""
+    raw = os.environ.get("LEDGER_BUNDLE_MAX_BYTES", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
+
+
+def open_bundle(path: str | Path, max_bytes: int | None = None) -> Contents:
+    """Read the members of the ZIP file that a bundle may hold (a damaged or hostile archive is a finding, not
+    an exception). Sizes are judged from the archive's directory and the manifest BEFORE anything is unpacked:
+    a member the manifest does not list, whose size differs from it, that would pass `max_bytes` in all, or
+    that is compressed beyond any real bundle (a zip bomb) is named and left unread (issue 17.7)."""
+    limit = max_bytes or max_bundle_bytes()
     try:
+        if Path(path).stat().st_size > limit:
+            return _refused(path, f"is {Path(path).stat().st_size} bytes, over the {limit}-byte limit "
+                                  "(LEDGER_BUNDLE_MAX_BYTES)", "超过证据包大小上限")
         with zipfile.ZipFile(path) as archive:
-            names = [info.filename for info in archive.infolist() if not info.is_dir()]
-            contents = Contents({name: archive.read(name) for name in names})
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, RuntimeError, ValueError) as exc:
-        contents = Contents({})
-        contents.fail("archive", str(path), f"cannot be read as a ZIP archive ({exc})", "无法作为 ZIP 压缩包读取")
-        return contents
-    if len(set(names)) != len(names):
-        contents.fail("manifest", "(archive)", "holds two members with the same name", "含有两个同名文件")
+            infos = [info for info in archive.infolist() if not info.is_dir()]
+            if len(infos) > MAX_MEMBERS:
+                return _refused(path, f"holds {len(infos)} members, more than {MAX_MEMBERS}", "文件数量超过上限")
+            contents = Contents({})
+            names = [info.filename for info in infos]
+            if len(set(names)) != len(names):
+                contents.fail("manifest", "(archive)", "holds two members with the same name", "含有两个同名文件")
+                return contents
+            by_name = {info.filename: info for info in infos}
+            budget = _Budget(limit)
+            manifest = by_name.get(layout.MANIFEST)
+            if manifest is not None:
+                _read(archive, manifest, contents, budget)
+            listed = _listed_sizes(contents)
+            for info in infos:
+                if info is not manifest:
+                    _read(archive, info, contents, budget, listed)
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, RuntimeError, ValueError, EOFError,
+            zlib.error) as exc:
+        return _refused(path, f"cannot be read as a ZIP archive ({exc})", "无法作为 ZIP 压缩包读取")
     return contents
+
+
+@dataclass
+class _Budget:
+    """Bytes still allowed to be unpacked."""
+
+    left: int
+
+
+def _refused(path: str | Path, reason: str, zh: str) -> Contents:
+    contents = Contents({})
+    contents.fail("archive", str(path), reason, zh)
+    return contents
+
+
+def _listed_sizes(c: Contents) -> dict[str, Any] | None:
+    """The manifest's declared size of each listed file (None when there is no readable manifest)."""
+    try:
+        manifest = json.loads(c.files[layout.MANIFEST])
+        files = manifest["files"]
+        return {name: entry.get("size") if isinstance(entry, dict) else None for name, entry in files.items()}
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, c: Contents, budget: _Budget,
+          listed: dict[str, Any] | None = None) -> None:
+    """Unpack one member if its declared sizes allow it; else leave it unread with a finding."""
+    name, size = info.filename, info.file_size
+    refusal: tuple[str, str, str] | None = None
+    if listed is not None and name not in listed:
+        refusal = ("manifest", "is not listed in the manifest (added to the bundle); not unpacked", "清单未列此文件（被添加），未解压")
+    elif listed is not None and listed[name] != size:
+        refusal = ("manifest", f"unpacks to {size} bytes, the manifest says {listed[name]}; not unpacked",
+                   "解压大小与清单不符，未解压")
+    elif size > MIN_RATIO_CHECKED and size > MAX_RATIO * max(info.compress_size, 1):
+        refusal = ("archive", f"is compressed {size // max(info.compress_size, 1)}:1 ({size} bytes from {info.compress_size}), "
+                   f"beyond any real bundle (a zip bomb?); not unpacked", "压缩比异常（疑似压缩炸弹），未解压")
+    elif size > budget.left:
+        refusal = ("archive", f"unpacks to {size} bytes, over what is left of the {budget.left}-byte limit "
+                   "(LEDGER_BUNDLE_MAX_BYTES); not unpacked", "超过证据包大小上限，未解压")
+    if refusal is not None:
+        check, reason, zh = refusal
+        c.unread[name] = reason
+        c.fail(check, name, reason, zh)
+        return
+    budget.left -= size
+    chunks, read = [], 0
+    with archive.open(info) as member:
+        while chunk := member.read(CHUNK):
+            read += len(chunk)
+            if read > size:  # zipfile stops at the declared size; this guards the guard
+                raise ValueError(f"{name} unpacks to more than its declared {size} bytes")
+            chunks.append(chunk)
+    c.files[name] = b"".join(chunks)
 
 
 def check_manifest(c: Contents) -> None:
@@ -96,6 +185,8 @@ def check_manifest(c: Contents) -> None:
     listed: dict[str, Any] = manifest["files"]
     for name, entry in sorted(listed.items()):
         data = c.files.get(name)
+        if name in c.unread:
+            continue  # already named by open_bundle, with the reason it was left packed
         if data is None:
             c.fail(check, name, "is listed in the manifest but missing from the bundle (removed)",
                    "清单列有此文件，但证据包中缺失（被删除）")
@@ -105,7 +196,7 @@ def check_manifest(c: Contents) -> None:
                                 "(file or manifest changed)", "SHA-256 与清单不符（文件或清单被改动）")
         elif entry.get("size") != len(data):
             c.fail(check, name, f"size {len(data)} differs from the manifest's {entry.get('size')}", "文件大小与清单不符")
-    for name in sorted(set(c.files) - set(listed) - {layout.MANIFEST}):
+    for name in sorted(set(c.files) - set(listed) - {layout.MANIFEST} - set(c.unread)):
         c.fail(check, name, "is not listed in the manifest (added to the bundle)", "清单未列此文件（被添加）")
 
 
