@@ -15,8 +15,10 @@ from ledger.bundle.reducer import Event, decode
 from ledger.envelope import Envelope, EnvelopeError, unpack
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
-MAX_MEMBERS = 200_000
-MAX_RATIO = 200  # JSON events deflate about 5-20:1; zeros about 1000:1
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # the largest real member (events.json, report.html) is far smaller
+MAX_MEMBERS = 100_000
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # about 130 bytes per listed member
+MAX_RATIO = 100  # JSON and envelopes deflate about 5-20:1; zeros 200-1000:1
 MIN_RATIO_CHECKED = 1024 * 1024  # small members may compress as they like
 CHUNK = 1024 * 1024
 
@@ -140,22 +142,35 @@ def _listed_sizes(c: Contents) -> dict[str, Any] | None:
         return None
 
 
+def _refusal(info: zipfile.ZipInfo, listed: dict[str, Any] | None, left: int) -> tuple[str, str, str] | None:
+    """(check, reason, Chinese reason) when a member must stay packed, judged from declared sizes only."""
+    name, size, packed = info.filename, info.file_size, max(info.compress_size, 1)
+    if listed is not None and name not in listed:
+        return ("manifest", "is not listed in the manifest (added to the bundle); not unpacked",
+                "清单未列此文件（被添加），未解压")
+    if listed is not None and listed[name] != size:
+        return ("manifest", f"unpacks to {size} bytes, the manifest says {listed[name]}; not unpacked",
+                "解压大小与清单不符，未解压")
+    if name == layout.MANIFEST and size > MAX_MANIFEST_BYTES:
+        return ("manifest", f"unpacks to {size} bytes, more than a manifest of {MAX_MEMBERS} members needs "
+                f"({MAX_MANIFEST_BYTES}); not unpacked", "清单文件过大，未解压")
+    if size > MIN_RATIO_CHECKED and size > MAX_RATIO * packed:
+        return ("archive", f"is compressed {size // packed}:1 ({size} bytes from {info.compress_size}), beyond any "
+                "real bundle (a zip bomb?); not unpacked", "压缩比异常（疑似压缩炸弹），未解压")
+    if size > MAX_MEMBER_BYTES:
+        return ("archive", f"unpacks to {size} bytes, more than any bundle member may ({MAX_MEMBER_BYTES}); "
+                "not unpacked", "单个文件超过大小上限，未解压")
+    if size > left:
+        return ("archive", f"unpacks to {size} bytes, over what is left of the {left}-byte limit "
+                "(LEDGER_BUNDLE_MAX_BYTES); not unpacked", "超过证据包大小上限，未解压")
+    return None
+
+
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, c: Contents, budget: _Budget,
           listed: dict[str, Any] | None = None) -> None:
     """Unpack one member if its declared sizes allow it; else leave it unread with a finding."""
     name, size = info.filename, info.file_size
-    refusal: tuple[str, str, str] | None = None
-    if listed is not None and name not in listed:
-        refusal = ("manifest", "is not listed in the manifest (added to the bundle); not unpacked", "清单未列此文件（被添加），未解压")
-    elif listed is not None and listed[name] != size:
-        refusal = ("manifest", f"unpacks to {size} bytes, the manifest says {listed[name]}; not unpacked",
-                   "解压大小与清单不符，未解压")
-    elif size > MIN_RATIO_CHECKED and size > MAX_RATIO * max(info.compress_size, 1):
-        refusal = ("archive", f"is compressed {size // max(info.compress_size, 1)}:1 ({size} bytes from {info.compress_size}), "
-                   f"beyond any real bundle (a zip bomb?); not unpacked", "压缩比异常（疑似压缩炸弹），未解压")
-    elif size > budget.left:
-        refusal = ("archive", f"unpacks to {size} bytes, over what is left of the {budget.left}-byte limit "
-                   "(LEDGER_BUNDLE_MAX_BYTES); not unpacked", "超过证据包大小上限，未解压")
+    refusal = _refusal(info, listed, budget.left)
     if refusal is not None:
         check, reason, zh = refusal
         c.unread[name] = reason

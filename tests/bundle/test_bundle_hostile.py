@@ -22,7 +22,7 @@ from ledger.bundle import layout
 from ledger.bundle.verify import verify_bundle
 from projections.bundle.export import export_bundle
 
-BOMB_BYTES = 300 * 1024 * 1024  # zeros: about 300 KB deflated
+BOMB_BYTES = 1907 * 1024 * 1024  # 2.0 GB of zeros (under the ZIP64 size): about 2 MB deflated
 ZEROS = b"\0" * (1024 * 1024)
 MEASURE = textwrap.dedent("""
     import resource, sys
@@ -47,7 +47,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _with_bomb(good: Path, out: Path, *, listed: bool) -> Path:
-    """The good bundle plus 300 MB of zeros; `listed`: the manifest re-made to list it with its true hash."""
+    """The good bundle plus 2 GB of zeros; `listed`: the manifest re-made to list it with its true hash."""
     files = read(good)
     digest = hashlib.sha256()
     for _ in range(BOMB_BYTES // len(ZEROS)):
@@ -56,7 +56,7 @@ def _with_bomb(good: Path, out: Path, *, listed: bool) -> Path:
         manifest = json.loads(files[layout.MANIFEST])
         manifest["files"]["zeros.bin"] = {"sha256": digest.hexdigest(), "size": BOMB_BYTES}
         files[layout.MANIFEST] = layout.dumps(manifest)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, data in files.items():
             archive.writestr(name, data)
         with archive.open("zeros.bin", "w") as member:
@@ -79,7 +79,7 @@ def _measured(path: Path) -> tuple[bool, int, str]:
 @pytest.mark.parametrize("listed", [False, True], ids=["added", "listed-by-a-forged-manifest"])
 def test_a_zip_bomb_is_left_packed_and_named_within_small_memory(good: Path, tmp_path: Path, listed: bool) -> None:
     bomb = _with_bomb(good, tmp_path / "bomb.zip", listed=listed)
-    assert bomb.stat().st_size < 2 * 1024 * 1024  # 300 MB of zeros in under 2 MB
+    assert bomb.stat().st_size < 16 * 1024 * 1024  # 2 GB of zeros in a few MB
     ok, rss_mib, findings = _measured(bomb)
     assert not ok and rss_mib < 150, (rss_mib, findings)
     expected = "beyond any real bundle (a zip bomb?); not unpacked" if listed else "not listed in the manifest"
@@ -135,3 +135,14 @@ def test_two_members_with_one_name_are_refused(good: Path, tmp_path: Path) -> No
         archive.writestr(layout.STATE, files[layout.STATE].replace(b"confirmed", b"exited", 1))
     result = verify_bundle(twice)
     assert not result.ok and any("two members with the same name" in f.reason for f in result.findings)
+
+
+def test_an_oversized_manifest_is_not_unpacked(good: Path, tmp_path: Path) -> None:
+    files = read(good)
+    padded = tmp_path / "padded.zip"
+    with zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data + b" " * (17 * 1024 * 1024) if name == layout.MANIFEST else data)
+    result = verify_bundle(padded)
+    assert not result.ok
+    assert any(f.file == layout.MANIFEST and "more than a manifest" in f.reason for f in result.findings)
