@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import tasks
@@ -48,12 +49,28 @@ def test_demo_witness_cosigns_the_demo_checkpoints_and_stops_with_the_run(tmp_pa
     assert (tmp_path / "witness.sqlite3").exists() and (tmp_path / "witness.key").exists()
 
 
+def wait_for_http(url: str, seconds: float = 60) -> None:
+    """Until `url` answers 200."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
 def serve_and_grow(env: dict[str, str]) -> int:
     """Run `ledger serve` with a 0.5 s checkpoint interval, append an event, and wait for its cosigned checkpoint."""
     serve_env = {**env, "LEDGER_CHECKPOINT_EVERY_SECONDS": "0.5", "LEDGER_CHECKPOINT_EVERY_EVENTS": "0"}
-    server = subprocess.Popen([*LEDGER, "serve", "--port", str(free_port())], env=serve_env,
+    port = free_port()
+    server = subprocess.Popen([*LEDGER, "serve", "--port", str(port)], env=serve_env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        wait_for_http(f"http://127.0.0.1:{port}/public/")  # started: its own start-up events are written
         assert run(env, "keys", "create", "unit-after-demo").returncode == 0
         app = LedgerApplication(Settings.from_env(env))
         size = app.log.tree_size()

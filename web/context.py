@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
@@ -32,7 +33,12 @@ class Services:
     profiles: Mapping[str, PolicyProfile]
 
     def follower(self) -> Follower:
-        """A projection follower on the app's engine (bring read models up to date with `run_once`)."""
+        """The projection follower on the app's engine (bring read models up to date with `run_once`)."""
+        return self._follower
+
+    @cached_property
+    def _follower(self) -> Follower:
+        # Built once: its set-up checks the view tables by reflection (tens of ms on PostgreSQL per request).
         return Follower(self.ledger, self.engine)
 
     def close(self) -> None:
