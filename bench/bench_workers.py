@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -60,15 +61,15 @@ def _tokens(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def serving(settings: Settings, workers: int) -> Iterator[int]:
-    """`ledger serve --workers N` until the block ends; yield its port once it answers."""
+def serving(settings: Settings, workers: int, log: Any = subprocess.DEVNULL) -> Iterator[int]:
+    """`ledger serve --workers N` until the block ends; yield its port once it answers (its stderr to `log`)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
     env.update(LEDGER_DATABASE_URL=settings.database_url, LEDGER_KEYS_DIR=str(settings.keys_dir),
                LEDGER_ORIGIN=settings.origin, PYTHONPATH=str(ROOT), LEDGER_SWEEP_AT="off")
     process = subprocess.Popen([sys.executable, "-m", "ledger.cli", "serve", "--port", str(port), "--workers",
                                 str(workers), "--threads", "8"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=log)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -135,9 +136,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--server-log", default="", help="append the servers' stderr (incidents) to this file")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
     schema = new_pg_schema()
+    server_log = open(args.server_log, "a") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     with tempfile.TemporaryDirectory() as name:
         try:
             settings = postgres_settings(Path(name), schema)
@@ -150,7 +153,7 @@ def main() -> None:
             rates: dict[int, list[float]] = {n: [] for n in counts}
             for r in range(args.rounds):
                 for n in counts:
-                    with serving(settings, n) as port:
+                    with serving(settings, n, server_log) as port:
                         rates[n].append(load(port, args.seconds, args.clients, tokens, subject_id, r * 10 + n))
                     print(f"  round {r + 1}: {n} process(es): {rates[n][-1]:.0f} requests/s", flush=True)
         finally:

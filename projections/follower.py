@@ -150,7 +150,12 @@ def _lock(conn: Connection, projections: Sequence[Projection]) -> None:
     A write, not SELECT ... FOR UPDATE, so that SQLite (whose driver begins a transaction only at the
     first write) also holds its lock before the tracking rows are read: concurrent followers take turns.
     """
-    names = [p.name for p in projections]
+    names = sorted(p.name for p in projections)
+    if conn.dialect.name == "postgresql":
+        # One lock order for every follower: the UPDATE alone locks rows in their physical order, which each
+        # update changes, so two followers (two server processes) could take them crosswise and deadlock.
+        conn.execute(select(tracking.c.projection).where(tracking.c.projection.in_(names))
+                     .order_by(tracking.c.projection).with_for_update())
     conn.execute(update(tracking).where(tracking.c.projection.in_(names))
                  .values(notification_id=tracking.c.notification_id))
 
