@@ -89,6 +89,13 @@ def serving(settings: Settings, workers: int, log: Any = subprocess.DEVNULL) -> 
         process.wait(timeout=30)
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
 def load(port: int, seconds: float, clients: int, tokens: dict[str, str], subject_id: str, seed: int) -> float:
     """Mixed requests/s over `seconds` from `clients` threads (3 reads per write)."""
     stop_at = time.monotonic() + seconds
@@ -120,14 +127,18 @@ def load(port: int, seconds: float, clients: int, tokens: dict[str, str], subjec
             step += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    start = time.perf_counter()
+    start, (busy0, total0), own0 = time.perf_counter(), cpu_ticks(), os.times()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if failures:
         raise SystemExit(f"a request failed: {failures[0]}")
-    return sum(counts) / (time.perf_counter() - start)
+    elapsed, (busy1, total1), own1 = time.perf_counter() - start, cpu_ticks(), os.times()
+    client_cpu = (own1.user + own1.system - own0.user - own0.system) / elapsed
+    print(f"    machine CPU busy {100 * (busy1 - busy0) / max(total1 - total0, 1):.0f}% of {os.cpu_count()} CPUs; "
+          f"this client process alone used {client_cpu:.2f} CPUs", flush=True)
+    return sum(counts) / elapsed
 
 
 def main() -> None:
