@@ -7,7 +7,7 @@ The witness is the real `ledger witness serve` subprocess. One log: the client p
 keep-alive connection, real growing checkpoints of a real ledger, each with its consistency proof from
 the previous one. Many logs (`--logs K`): K logs, each with its own key and growing RFC 6962 tree, post at
 once from K keep-alive connections, as when one witness serves many logs; the witness groups the requests
-that arrive during a commit into the next one (ledger/witness/group_commit.py). The baseline, measured in alternating rounds of the same run, is the bare crypto a
+that arrive during a commit into the next one (ledger/group_commit.py). The baseline, measured in alternating rounds of the same run, is the bare crypto a
 witness must do per request: one Ed25519 verify of the log signature and one cosignature sign.
 Each round also times a bare write+fsync loop: a witness commits its new state durably before it
 answers (else a crash could roll it back and let it cosign a fork), so fsync latency bounds its rate.

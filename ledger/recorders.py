@@ -34,11 +34,13 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
+from psycopg import IntegrityError as PsycopgIntegrityError
 from psycopg.rows import tuple_row
 
 from ledger.aggregate_versions import select_version_anomalies
 from ledger.envelope import SealedEvent, canonical_id, log_leaf_hash
 from ledger.errors import LogDamagedError, StaleKeyHistoryError
+from ledger.group_commit import group_committer
 from ledger.keybook import REGISTRY_TOPIC_PREFIX
 from ledger.keyregistry import REGISTRY_ID
 from ledger.merkle import CompactRange, Key, frontier_keys
@@ -298,6 +300,15 @@ _SQLITE_ERRORS: tuple[tuple[type[sqlite3.Error], type[PersistenceError]], ...] =
     (sqlite3.NotSupportedError, NotSupportedError), (sqlite3.DatabaseError, DatabaseError))
 
 
+def _split(ids: Sequence[int], saves: Sequence[tuple[Sequence[StoredEvent], Any]]) -> list[Any]:
+    """The ids of rows inserted for several saves at once, given back save by save (in insertion order)."""
+    outcomes, start = [], 0
+    for stored_events, _ in saves:
+        outcomes.append(list(ids[start:start + len(stored_events)]))
+        start += len(stored_events)
+    return outcomes
+
+
 def _persistence_error(exc: sqlite3.Error) -> PersistenceError:
     """The eventsourcing exception its own SQLite transaction would raise for `exc`."""
     for sqlite_class, ours in _SQLITE_ERRORS:
@@ -312,6 +323,7 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         self._init_merkle(MerkleTables.sqlite(events_table_name))
         super().__init__(datastore, events_table_name)
+        self._group = group_committer(self._insert_batch)
 
     def construct_create_table_statements(self) -> list[str]:
         """The events table with the log's column, and the checkpoints table."""
@@ -320,18 +332,25 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert events with their hashes in one transaction; remember the log's end after commit.
 
-        The same steps as the library's `datastore.transaction(commit=True)` (the pool's writer connection,
-        BEGIN, COMMIT or ROLLBACK, its exception classes) without its three nested context managers and
-        cursor wrapper, which cost about as much as SQLite's own work for a one-event save.
+        Saves arriving while another is being committed are grouped into the next transaction (one commit,
+        one fsync for all: ledger/group_commit.py); each save in it has its own savepoint, so a save that
+        conflicts (a lost version race) is rolled back and refused alone and the others are stored.
         """
+        return self._group.submit((stored_events, kwargs.get("registry_version")))
+
+    def _insert_batch(self, saves: Sequence[tuple[Sequence[StoredEvent], int | None]]) -> list[Any]:
+        """The same steps as the library's `datastore.transaction(commit=True)` (the pool's writer connection,
+        BEGIN, COMMIT or ROLLBACK, its exception classes) without its three nested context managers and
+        cursor wrapper, which cost about as much as SQLite's own work for a one-event save."""
         pool = self.datastore.pool
         conn = pool.get_connection(is_writer=True)
+        alone = len(saves) == 1  # no savepoint needed: the transaction is the save
         try:
             sqlite_conn = conn._sqlite_conn
             cursor = sqlite_conn.cursor()
             try:
                 cursor.execute("BEGIN")
-                ids, tip = self._append(cursor, stored_events, kwargs.get("registry_version"))
+                outcomes, tip = self._append_each(cursor, saves, alone)
                 sqlite_conn.commit()
             except BaseException as exc:
                 sqlite_conn.rollback()
@@ -344,16 +363,52 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
             pool.put_connection(conn)
         if tip is not None:
             self._promote_tip(tip)
-        return ids
+        return outcomes
+
+    def _append_each(self, cursor: Any, saves: Sequence[tuple[Sequence[StoredEvent], int | None]],
+                     alone: bool) -> tuple[list[Any], LogTip | None]:
+        """Append each save after the previous one inside the open transaction; a refused save (a conflict, a
+        stale key history) is rolled back to its savepoint and becomes its caller's exception."""
+        tip, last = self._tip, None
+        knowns = {known for _, known in saves}
+        if not alone and len(knowns) == 1:  # first all in one go; if one is refused, each on its own
+            cursor.execute("SAVEPOINT together")
+            try:
+                ids, after = self._append(cursor, [e for events, _ in saves for e in events], knowns.pop(), tip)
+            except (sqlite3.Error, StaleKeyHistoryError):
+                cursor.execute("ROLLBACK TO together")
+            else:
+                cursor.execute("RELEASE together")
+                return _split(ids, saves), after
+            cursor.execute("RELEASE together")
+        outcomes: list[Any] = []
+        for stored_events, known in saves:
+            if alone:
+                ids, after = self._append(cursor, stored_events, known, tip)
+            else:
+                cursor.execute("SAVEPOINT save")
+                try:
+                    ids, after = self._append(cursor, stored_events, known, tip)
+                except (sqlite3.Error, StaleKeyHistoryError) as exc:
+                    cursor.execute("ROLLBACK TO save")
+                    cursor.execute("RELEASE save")
+                    outcomes.append(_persistence_error(exc) if isinstance(exc, sqlite3.Error) else exc)
+                    continue
+                cursor.execute("RELEASE save")
+            outcomes.append(ids)
+            if after is not None:
+                tip = last = after
+        return outcomes, last
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         raise NotImplementedError("events are appended to the Merkle log only through insert_events")
 
-    def _append(self, c: Any, stored_events: Sequence[StoredEvent], known: int | None) -> tuple[list[int], LogTip | None]:
-        """Insert the rows with their hashes inside the open transaction; their ids and the log's end after them."""
+    def _append(self, c: Any, stored_events: Sequence[StoredEvent], known: int | None,
+                tip: LogTip | None) -> tuple[list[int], LogTip | None]:
+        """Insert the rows with their hashes inside the open transaction, after `tip` (the log's end as this
+        process knows it; checked below); their ids and the log's end after them."""
         if not stored_events:
             return [], None
-        tip = self._tip
         frontier, rows = self._rows(stored_events, tip)
         # One prepared statement per row (executemany): measured faster than one multi-row VALUES statement.
         # The rows get consecutive keys ending at the last one's (no other writer inside this transaction); the
@@ -387,37 +442,83 @@ class MerklePostgresRecorder(MerkleLogMixin, PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self._init_merkle(MerkleTables.postgres(datastore.schema, events_table_name))
+        self._group = group_committer(self._insert_batch)
 
     def _create_table(self, curs: Any) -> None:
         super()._create_table(curs)
         self._create_merkle_tables(curs)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Lock, then insert the events with positions and hashes in one guarded statement; all or nothing.
 
-        In the common case (no other writer since this process's last append) that is one round trip
-        before the commit, as for the library's own insert.
+        Saves arriving while another is being committed are grouped into the next transaction (one lock, one
+        commit for all: ledger/group_commit.py), each under its own savepoint so that a conflicting save is
+        refused alone. In the common case (one save, no other writer since this process's last append) that
+        is one round trip before the commit, as for the library's own insert.
         """
         if not stored_events:
             return []
-        known = kwargs.get("registry_version")
+        return self._group.submit((stored_events, kwargs.get("registry_version")))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert_batch(self, saves: Sequence[tuple[Sequence[StoredEvent], int | None]]) -> list[Any]:
+        outcomes: list[Any] = []
+        last = None
         with self.datastore.get_connection() as conn, conn.pipeline() as pipe, conn.transaction(), \
                 conn.cursor() as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
             tip = self._tip
-            ids, after = self._guarded_insert(curs, pipe, stored_events, tip, known) if tip is not None else ([], None)
+            together = self._insert_together(conn, curs, pipe, saves, tip) if len(saves) > 1 else None
+            if together is not None:
+                outcomes, last = together
+                saves = ()  # all stored by one statement
+            for stored_events, known in saves:
+                if len(saves) == 1:
+                    ids, tip = self._insert_one(curs, pipe, stored_events, tip, known)
+                else:
+                    try:
+                        with conn.transaction():  # a savepoint: a refused save is rolled back alone
+                            ids, after = self._insert_one(curs, pipe, stored_events, tip, known)
+                    except (IntegrityError, StaleKeyHistoryError, PsycopgIntegrityError) as exc:
+                        outcomes.append(IntegrityError(str(exc)) if isinstance(exc, PsycopgIntegrityError) else exc)
+                        continue
+                    tip = after
+                outcomes.append(ids)
+                last = tip
+        if last is not None:
+            self._promote_tip(last)
+        return outcomes
+
+    def _insert_together(self, conn: Any, curs: Any, pipe: Any, saves: Sequence[tuple[Sequence[StoredEvent], int | None]],
+                         tip: LogTip | None) -> tuple[list[Any], LogTip] | None:
+        """Every save of the batch in ONE guarded statement (one round trip); None, with nothing stored, when one
+        of them is refused (then each goes on its own, so only that one fails) or they were signed under
+        different key-registry versions."""
+        knowns = {known for _, known in saves}
+        if len(knowns) != 1:
+            return None
+        everything = [event for stored_events, _ in saves for event in stored_events]
+        try:
+            with conn.transaction():
+                ids, after = self._insert_one(curs, pipe, everything, tip, knowns.pop())
+        except (IntegrityError, StaleKeyHistoryError, PsycopgIntegrityError):
+            return None
+        return _split(sorted(ids), saves), after
+
+    def _insert_one(self, curs: Any, pipe: Any, stored_events: Sequence[StoredEvent], tip: LogTip | None,
+                    known: int | None) -> tuple[list[int], LogTip]:
+        """One save's guarded insert after `tip`, re-reading the log's end once if another process moved it."""
+        ids, after = self._guarded_insert(curs, pipe, stored_events, tip, known) if tip is not None else ([], None)
+        if not ids:
+            pipe.sync()
+            tip = self._read_tip(curs)
+            self._check_registry_version(known, tip.registry_version)
+            ids, after = self._guarded_insert(curs, pipe, stored_events, tip, known)
             if not ids:
-                pipe.sync()
-                tip = self._read_tip(curs)
-                self._check_registry_version(known, tip.registry_version)
-                ids, after = self._guarded_insert(curs, pipe, stored_events, tip, known)
-                if not ids:
-                    raise ProgrammingError("the log's end moved while the events table was locked")
+                raise ProgrammingError("the log's end moved while the events table was locked")
         assert after is not None
-        self._promote_tip(after)
-        return ids
+        return ids, after
 
     def _guarded_insert(self, curs: Any, pipe: Any, stored_events: Sequence[StoredEvent], tip: LogTip,
                         known: int | None) -> tuple[list[int], LogTip | None]:

@@ -18,6 +18,7 @@ from ledger.config import Settings
 from projections.db import create_views, make_engine
 from projections.follower import Follower
 from web.accounts import AccountStore, ensure_tables
+from web.online_objections import declare_online_user
 
 EXTENSION = "credit_ledger"
 
@@ -59,6 +60,7 @@ def build_services(settings: Settings, today: Callable[[], date] = office_today)
     accounts = AccountStore(engine, ledger)
     if accounts.book().started:
         accounts.sync()  # the tables agree with the registry from the start (rows written by hand go)
+        declare_online_user(credit, profiles)  # before any filing, so a refused one stores nothing
     return Services(ledger, credit, engine, accounts, profiles)
 
 

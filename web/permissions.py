@@ -74,6 +74,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the subject: own record, own access log
     "mine.home": frozenset({SUBJECT}),
     "mine.access_log": frozenset({SUBJECT}),
+    "mine.objection": frozenset({SUBJECT}),
     # admin: users, units, keys
     "admin.users": frozenset({ADMIN}),
     "admin.units": frozenset({ADMIN}),

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse, urlunparse
 
 from ledger.config import ConfigError, backend_of, sqlite_path
 from ledger.errors import LedgerError
-from ledger.witness.group_commit import GroupCommitter
+from ledger.group_commit import GroupCommitter
 
 try:
     from psycopg import Error as _PostgresError

@@ -13,7 +13,7 @@ from witness_support import serve_witness, witness_key
 
 from ledger.checkpoint import Checkpoint, sign_checkpoint
 from ledger.witness.client import WitnessConflict, add_checkpoint
-from ledger.witness.group_commit import GroupCommitter
+from ledger.group_commit import GroupCommitter
 from ledger.witness.store import TrustedLog
 
 LOGS, REQUESTS_EACH, SIZE = 12, 8, 5
