@@ -61,14 +61,14 @@ def _tokens(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def serving(settings: Settings, workers: int, log: Any = subprocess.DEVNULL) -> Iterator[int]:
+def serving(settings: Settings, workers: int, log: Any = subprocess.DEVNULL, threads: int = 8) -> Iterator[int]:
     """`ledger serve --workers N` until the block ends; yield its port once it answers (its stderr to `log`)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
     env.update(LEDGER_DATABASE_URL=settings.database_url, LEDGER_KEYS_DIR=str(settings.keys_dir),
                LEDGER_ORIGIN=settings.origin, PYTHONPATH=str(ROOT), LEDGER_SWEEP_AT="off")
     process = subprocess.Popen([sys.executable, "-m", "ledger.cli", "serve", "--port", str(port), "--workers",
-                                str(workers), "--threads", "8"], env=env, stdout=subprocess.DEVNULL,
+                                str(workers), "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL,
                                stderr=log)
     try:
         deadline = time.monotonic() + 60
@@ -87,6 +87,15 @@ def serving(settings: Settings, workers: int, log: Any = subprocess.DEVNULL) -> 
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def run_threads(target: Any, count: int) -> None:
+    """Run `target(n)` for n in 0..count-1 in threads; return when all have finished."""
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def cpu_ticks() -> tuple[int, int]:
@@ -126,12 +135,8 @@ def load(port: int, seconds: float, clients: int, tokens: dict[str, str], subjec
             counts[n] += 1
             step += 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     start, (busy0, total0), own0 = time.perf_counter(), cpu_ticks(), os.times()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads(client, clients)
     if failures:
         raise SystemExit(f"a request failed: {failures[0]}")
     elapsed, (busy1, total1), own1 = time.perf_counter() - start, cpu_ticks(), os.times()

@@ -6,7 +6,8 @@ from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import BaseAggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper, PersistenceError
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
@@ -89,6 +90,16 @@ class LedgerApplication(Application):
                     if events:
                         aggregate._pending_events[:] = events
                 self.refresh_keys(force=True)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's `Application.save`, collecting events through `_QuickCollect` (same steps, same order)."""
+        processing_event = _QuickCollect()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library's deprecated hook, kept as its own save calls it
+        return recordings
 
     def _save_signed(self, signer: Signer, *aggregates: Any) -> None:
         # an aggregate created by this save (all its events pending) cannot be in the cache yet
@@ -259,3 +270,18 @@ def _check_root(pinned: bytes | None, genesis: bytes) -> bytes:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+class _QuickCollect(ProcessingEvent):  # type: ignore[type-arg]
+    """The library's ProcessingEvent, with a cheap class check first: its checks against runtime Protocols
+    cost about 40 µs each on Python 3.11, two per aggregate, a tenth of a save's CPU."""
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        """Collect pending events of aggregates directly; anything else the library's way, in order."""
+        for obj in objs:
+            if isinstance(obj, BaseAggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            elif obj is not None:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Generic, TypeVar
 
@@ -57,6 +58,9 @@ class GroupCommitter(Generic[Item, Result]):
                 if slot.done:
                     break
                 self._busy = True  # idle committer and still pending: lead the next batch
+            if self._max_batch > 1:
+                time.sleep(0)  # hand the interpreter to writers about to submit, so that they join this batch
+            with self._changed:
                 batch, self._pending = self._pending[:self._max_batch], self._pending[self._max_batch:]
             try:
                 self._lead(batch)
