@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
 
 class DomainError(Exception):
     """Base of all domain refusals."""
@@ -29,3 +33,15 @@ class NotFound(DomainError):
         self.kind = kind
         self.ident = ident
         self.field = field
+
+
+class ConcurrentChange(DomainError, IntegrityError):
+    """A command lost its version race to other writers on every retry: nothing was stored. Names the item the
+    command was about (`field`, `ident`) and its version now, so the caller can read it again and decide."""
+
+    def __init__(self, field: str | None, ident: UUID | None, version: int | None) -> None:
+        where = f"{field} {ident} is now at version {version}" if ident is not None else "the items it read"
+        super().__init__(f"another writer changed {where}; nothing was stored")
+        self.field = field
+        self.ident = ident
+        self.version = version

@@ -8,8 +8,11 @@ import random
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
+
+from domain.errors import ConcurrentChange
 
 ATTEMPTS = 8  # the first try and seven retries: 8 writers racing on one subject all get through
 BACKOFF_SECONDS = 0.004  # the mean pause before the first retry; doubles with each further one
@@ -28,15 +31,29 @@ def retrying(command: Callable[..., Any]) -> Callable[..., Any]:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return command(*args, **kwargs)
-            except IntegrityError:
+            except IntegrityError as lost:
                 if attempt == ATTEMPTS:
-                    raise
+                    raise _conflict(args, kwargs) from lost
                 # Random pauses spread the racers out, so the next round is not the same race again.
                 time.sleep(random.uniform(0, 2 * BACKOFF_SECONDS * 2 ** (attempt - 1)))
         raise AssertionError("unreachable")  # pragma: no cover
 
     run.__wrapped_retrying__ = True  # type: ignore[attr-defined]
     return run
+
+
+def _conflict(args: tuple[Any, ...], kwargs: dict[str, Any]) -> ConcurrentChange:
+    """The refusal after the last lost race: the command's first item id and that item's version now."""
+    field, ident = next(((k, v) for k, v in kwargs.items() if k.endswith("_id") and isinstance(v, UUID)),
+                        (None, None))
+    version = None
+    ledger = getattr(args[0], "ledger", None) if args else None
+    if ident is not None and ledger is not None:
+        try:
+            version = ledger.get(ident).version
+        except (KeyError, IntegrityError):  # an item the command was creating, or unreadable now
+            version = None
+    return ConcurrentChange(field, ident, version)
 
 
 def retry_commands(cls: _C) -> _C:

@@ -67,7 +67,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def _conflict(exc: IntegrityError) -> ResponseReturnValue:
-        return refuse(409, conflict_message())
+        return refuse(409, conflict_message(exc), getattr(exc, "field", None))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
@@ -79,8 +79,13 @@ def too_large_message() -> str:
     return _("The request is larger than %(limit)s bytes.", limit=current_app.config["MAX_CONTENT_LENGTH"])
 
 
-def conflict_message() -> str:
-    """The refusal of a save that lost its race to another writer after every retry."""
+def conflict_message(exc: Exception | None = None) -> str:
+    """The refusal of a save that lost its race to another writer after every retry (with the item's version now,
+    when the command named one: domain.errors.ConcurrentChange)."""
+    version = getattr(exc, "version", None)
+    if version is not None:
+        return _("Someone else changed this item at the same moment (it is now at version %(version)s); nothing "
+                 "was saved. Read it again and retry.", version=version)
     return _("Someone else changed this item at the same moment; nothing was saved. Read it again and retry.")
 
 

@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError
 from ledger_support.backends import initialised_ledger
 
 import domain.index as index_module
+from domain.errors import ConcurrentChange
 from domain.index import Index, read_index
 from domain.policy import load_profile
 from domain.retry import ATTEMPTS
@@ -115,8 +116,10 @@ def test_a_command_that_loses_a_race_in_which_the_other_writer_continued_the_ind
 def test_every_retry_lost_then_the_conflict_is_reported_and_nothing_is_stored(two_ledgers) -> None:
     first, racing, service_a, people, written = setup(two_ledgers, races=ATTEMPTS)
     before = first.event_count()
-    with pytest.raises(IntegrityError):
+    with pytest.raises(ConcurrentChange) as lost:  # an IntegrityError naming the item and its version now
         record(service_a, people[3])
+    assert (lost.value.field, lost.value.ident) == ("subject_id", people[3])
+    assert lost.value.version == first.get(people[3]).version and isinstance(lost.value, IntegrityError)
     assert racing.saves == ATTEMPTS and len(written) == ATTEMPTS
     assert first.event_count() == before + ATTEMPTS * 3  # only the other writer's three commands (record, subject, index)
     assert all(first.get(Index.create_id("records")).ids().count(r) == 1 for r in written)

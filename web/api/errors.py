@@ -95,7 +95,7 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(IntegrityError)
     def _conflict(exc: IntegrityError) -> ResponseReturnValue:
-        return error_response(409, conflict_message())
+        return error_response(409, conflict_message(exc), getattr(exc, "field", None))
 
     @bp.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web_helpers import ROLE_USER, csrf_token, login, valid_id
 
-from domain.service import CreditService
 from domain.service_queries import Queries
+from ledger.app import LedgerApplication
 from web.api import ENDPOINTS
 from web.context import services
 from web.limits import DEFAULT_MAX_BODY_BYTES, json_depth
@@ -85,14 +85,21 @@ def test_concurrent_records_on_one_subject_are_all_saved_or_409_never_500(any_ap
         assert len(services().credit.records_of(subject_id)) == 8 and event_total(any_app) > before
 
 
-def test_a_race_lost_after_every_retry_is_409_and_stores_nothing(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    def always_overtaken(*args: Any, **kwargs: Any) -> None:
+def test_a_race_lost_after_every_retry_is_409_naming_the_item_and_its_version(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    def always_overtaken(self: LedgerApplication, unit: str, *aggregates: Any) -> None:
         raise IntegrityError("UNIQUE constraint failed: stored_events.originator_id, originator_version")
 
-    monkeypatch.setattr(CreditService, "record_dishonesty", always_overtaken)
+    subject_id, recorder = person_of(app), Api(app, "recording_unit")
+    with app.app_context():
+        version = services().ledger.get(subject_id).version
+    monkeypatch.setattr(LedgerApplication, "save_as", always_overtaken)
     before = event_total(app)
-    response = Api(app, "recording_unit").post("/records", _record_body(person_of(app), 1))
-    assert response.status_code == 409 and "UNIQUE" not in response.get_json()["error"]["message"]
+    response = recorder.post("/records", _record_body(subject_id, 1))
+    error = response.get_json()["error"]
+    assert response.status_code == 409 and error["field"] == "subject_id", error
+    assert f"现为第 {version} 版" in error["message"] and "UNIQUE" not in error["message"]
+    monkeypatch.undo()
     assert event_total(app) == before
 
 
