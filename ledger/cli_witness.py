@@ -66,8 +66,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_evidence(args: argparse.Namespace) -> int:
     """List every refused, log-signed request kept as evidence of a fork."""
-    from ledger.witness.store import WitnessStore
+    from ledger.config import backend_of, sqlite_path
+    from ledger.witness.store import WitnessStore, WitnessStoreError
 
+    if backend_of(args.db) == "sqlite" and not Path(sqlite_path(args.db)).exists():
+        raise WitnessStoreError(f"--db: no witness database at {sqlite_path(args.db)} (nothing is created to read)")
     store = WitnessStore(args.db)
     try:
         rows = store.evidence()

@@ -58,8 +58,11 @@ def generate_key_file(path: Path, name: str) -> WitnessKey:
 
 
 def load_key_file(path: Path) -> WitnessKey:
-    """Read a key file written by generate_key_file, checking its key id."""
+    """Read a key file written by generate_key_file, checking its permissions (like the ledger's key files) and
+    its key id."""
     try:
+        if path.stat().st_mode & 0o077:
+            raise WitnessKeyError(f"--key: witness key {path} is readable by others; chmod 600 it")
         text = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as error:
         raise WitnessKeyError(f"--key: cannot read witness key {path}: {error}") from None

@@ -116,3 +116,17 @@ def test_serve_cosigns_keeps_state_across_restarts_and_lists_evidence(witness_db
     listed = ledger("witness", "evidence", "--db", witness_db)
     assert listed.returncode == 0, listed.stderr
     assert f"old=0 new={s4}" in listed.stdout and "1 evidence rows" in listed.stdout
+
+
+def test_a_key_readable_by_others_is_refused(key_file: Path) -> None:
+    os.chmod(key_file, 0o644)
+    done = ledger("witness", "info", "--key", str(key_file))
+    assert failed_with(done, "readable by others; chmod 600 it")
+    os.chmod(key_file, 0o600)
+    assert ledger("witness", "info", "--key", str(key_file)).returncode == 0
+
+
+def test_evidence_of_a_missing_sqlite_database_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-witness.sqlite3"
+    done = ledger("witness", "evidence", "--db", f"sqlite:///{missing}")
+    assert failed_with(done, "no witness database") and not missing.exists()
