@@ -12,42 +12,72 @@ from flask_babel import lazy_gettext as _l
 from web.permissions import allowed
 from web.principal import current_principal
 
-# endpoint → label, in menu order; a link is shown only when the role may open it.
-MENU = (
-    ("public.query", _l("Public query")),
-    ("public.lists", _l("Red and black lists")),
-    ("recording.home", _l("Recording")),
-    ("office.dashboard", _l("Dashboard")),
-    ("office.lists", _l("Lists")),
-    ("office.sanctions", _l("Sanctions")),
-    ("casework.escalate", _l("Escalation")),
-    ("casework.revoke", _l("Erroneous revocation")),
-    ("casework.points", _l("Points")),
-    ("casework.responsible", _l("Responsible persons")),
-    ("casework.objections", _l("Appeals")),
-    ("reports.sweep", _l("Expiry sweep")),
-    ("reports.lists", _l("Monthly reports")),
-    ("reports.upward", _l("Upward push")),
-    ("reports.circular", _l("Quarterly circular")),
-    ("department.inbox", _l("Inbox")),
-    ("subjects.find", _l("Subjects")),
-    ("recording.query", _l("Query a subject")),
-    ("audit.home", _l("Audit")),
-    ("mine.home", _l("My record")),
-    ("mine.access_log", _l("Who read my record")),
-    ("admin.users", _l("Users")),
-    ("admin.units", _l("Units and keys")),
-    ("admin.profiles", _l("Policy profiles")),
-    ("admin.checkpoint", _l("Checkpoints")),
+# Groups of the menu, in order: (label, ((endpoint, label), …)); a link is shown only when the role may open it.
+GROUPS = (
+    (_l("Public"), (
+        ("public.query", _l("Public query")),
+        ("public.lists", _l("Red and black lists")),
+    )),
+    (_l("Daily work"), (
+        ("recording.home", _l("Recording")),
+        ("office.dashboard", _l("Dashboard")),
+        ("office.lists", _l("Lists")),
+        ("office.sanctions", _l("Sanctions")),
+        ("department.inbox", _l("Inbox")),
+        ("subjects.find", _l("Subjects")),
+        ("recording.query", _l("Query a subject")),
+        ("audit.home", _l("Audit")),
+        ("mine.home", _l("My record")),
+        ("mine.access_log", _l("Who read my record")),
+    )),
+    (_l("Casework"), (
+        ("casework.escalate", _l("Escalation")),
+        ("casework.revoke", _l("Erroneous revocation")),
+        ("casework.points", _l("Points")),
+        ("casework.responsible", _l("Responsible persons")),
+        ("casework.objections", _l("Appeals")),
+    )),
+    (_l("Reports"), (
+        ("reports.sweep", _l("Expiry sweep")),
+        ("reports.lists", _l("Monthly reports")),
+        ("reports.upward", _l("Upward push")),
+        ("reports.circular", _l("Quarterly circular")),
+    )),
+    (_l("Administration"), (
+        ("admin.users", _l("Users")),
+        ("admin.units", _l("Units and keys")),
+        ("admin.profiles", _l("Policy profiles")),
+        ("admin.checkpoint", _l("Checkpoints")),
+    )),
 )
+MENU = tuple(entry for _group, entries in GROUPS for entry in entries)
+# Where each role lands after logging in without a page to return to (issue 16.6): its own work.
+ROLE_HOME = {"recording_unit": "recording.home", "credit_office": "office.dashboard", "department": "department.inbox",
+             "auditor": "audit.home", "subject": "mine.home", "admin": "admin.users"}
+
+
+def _may_open(endpoint: str, role: str) -> bool:
+    from flask import current_app
+
+    return endpoint in current_app.view_functions and allowed(endpoint, role)
 
 
 def nav_links() -> list[tuple[str, str]]:
     """The menu entries the current role may open."""
-    from flask import current_app
-
     role = current_principal().role
-    return [(e, str(label)) for e, label in MENU if e in current_app.view_functions and allowed(e, role)]
+    return [(e, str(label)) for e, label in MENU if _may_open(e, role)]
+
+
+def nav_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The menu by group, leaving out groups the current role has nothing in."""
+    role = current_principal().role
+    groups = [(str(name), [(e, str(label)) for e, label in entries if _may_open(e, role)]) for name, entries in GROUPS]
+    return [(name, links) for name, links in groups if links]
+
+
+def home_of(role: str) -> str:
+    """The endpoint a role lands on after logging in (the start page for a role without one)."""
+    return ROLE_HOME.get(role, "main.index")
 
 
 def profile_options(profiles: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -62,6 +92,6 @@ def code_options(codes: Iterable[str]) -> list[tuple[str, str]]:
 
 def init(app: Flask) -> None:
     """Expose the menu, the principal and option helpers to templates."""
-    app.jinja_env.globals.update(nav_links=nav_links, principal_now=current_principal,
+    app.jinja_env.globals.update(nav_links=nav_links, nav_groups=nav_groups, principal_now=current_principal,
                                  profile_options=profile_options, role_options=code_options,
                                  grounds_options=code_options)

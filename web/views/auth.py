@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from domain.errors import RuleViolation
 from web.context import services
+from web.navigation import home_of
 from web.principal import log_in, log_out
 from web.sessions import TableSessionInterface, credential_epoch
 from web.throttle import login_throttle
@@ -40,7 +41,7 @@ def login() -> ResponseReturnValue:
     log_in(user, credential_epoch(accounts.book(), user.username))
     if isinstance(current_app.session_interface, TableSessionInterface):
         current_app.session_interface.purge_expired()  # keeps the table to the sessions that still hold
-    return redirect(_safe_next(next_url))
+    return redirect(_safe_next(next_url) if next_url else url_for(home_of(user.role)))
 
 
 @bp.post("/logout")
