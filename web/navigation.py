@@ -75,6 +75,21 @@ def nav_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(name, links) for name, links in groups if links]
 
 
+# A procedural step's date (filed, verified, decided, pushed, announced …) defaults to the office's today (issue
+# 16.6); business dates never do — the act, the determination, a document's date, the day an act was corrected or
+# an interview held are stated by the clerk (and validated), not guessed.
+NOT_TODAY = frozenset({"corrected_on", "interview_on"})
+
+
+def default_date(name: str) -> str:
+    """Today's date (ISO) for a form's procedural date field, empty for a business date."""
+    if name == "on" or (name.endswith("_on") and name not in NOT_TODAY):
+        from web.context import services
+
+        return services().credit.today().isoformat()
+    return ""
+
+
 def home_of(role: str) -> str:
     """The endpoint a role lands on after logging in (the start page for a role without one)."""
     return ROLE_HOME.get(role, "main.index")
@@ -92,6 +107,7 @@ def code_options(codes: Iterable[str]) -> list[tuple[str, str]]:
 
 def init(app: Flask) -> None:
     """Expose the menu, the principal and option helpers to templates."""
-    app.jinja_env.globals.update(nav_links=nav_links, nav_groups=nav_groups, principal_now=current_principal,
+    app.jinja_env.globals.update(nav_links=nav_links, nav_groups=nav_groups, default_date=default_date,
+                                 principal_now=current_principal,
                                  profile_options=profile_options, role_options=code_options,
                                  grounds_options=code_options)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from flask import Flask
-from web_helpers import PASSWORDS, ROLE_USER, csrf_token
+from web_helpers import PASSWORDS, ROLE_USER, TODAY, csrf_token
 
 from web.navigation import ROLE_HOME
 
@@ -45,3 +45,15 @@ def test_the_office_menu_is_grouped_with_a_visible_log_out(app: Flask) -> None:
     assert "系统管理" not in groups  # nothing of the admin's for the office
     assert all(len(re.findall(r"<a ", part)) <= 10 for part in nav.split('class="nav-group"')[1:])
     assert 'id="logout"' in page
+
+
+def test_procedural_dates_default_to_today_and_business_dates_do_not(app: Flask) -> None:
+    client = app.test_client()
+    username = ROLE_USER["recording_unit"]
+    client.post("/login", data={"username": username, "password": PASSWORDS[username], "csrf_token": csrf_token(client)})
+    page = client.get("/recording/objections").get_data(as_text=True)
+    today = TODAY.isoformat()
+    assert f'name="verified_on" value="{today}"' in page and f'name="decided_on" value="{today}"' in page
+    assert 'name="act_date" value=""' in page and 'name="basis_date" value=""' in page  # stated, never guessed
+    record = client.get("/recording/records/new").get_data(as_text=True)
+    assert 'name="determination_date" value=""' in record
