@@ -16,7 +16,7 @@ class AccessCommands(ServiceBase):
                       what: str = "subject status") -> UUID:
         """Register that `actor` read `subject_id`'s data; the ledger's transaction time is the 'when'."""
         uow = self._uow(actor)
-        self._subject(uow, subject_id, "subject_id")
+        self.check_subject(subject_id, "subject_id")
         record = AccessRecord.register(actor, subject_id=subject_id, purpose=purpose, basis=basis,
                                        channel=channel, what=what)
         uow.add(record)

@@ -24,6 +24,7 @@ from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
 
 MIN_SECRET_BYTES = 16
+KNOWN_SUBJECTS_KEPT = 100_000  # check_subject's memory of registered subjects (about 10 MB at most)
 # The ledger administrator's unit: with each profile's credit office, the only publisher of profiles (JY-16).
 ADMIN_UNIT = "ledger-admin"
 # Indexes whose items keep a due date (domain.index): the last day in force of records and list entries
@@ -54,6 +55,7 @@ class ServiceBase:
         self._clock = today
         self.admin_unit = admin_unit
         self._published: set[UUID] = set()
+        self._registered: set[UUID] = set()  # subjects seen registered: a subject is never removed
 
     def today(self) -> date:
         """The service's current business date (injected for tests and replays)."""
@@ -149,6 +151,25 @@ class ServiceBase:
     # --- reading related aggregates --------------------------------------------------------------
     def _subject(self, uow: UnitOfWork, subject_id: UUID | str, field: str = "subject_id") -> Subject:
         return uow.get(subject_id, Subject, field)
+
+    def check_subject(self, subject_id: UUID | str, field: str = "subject_id") -> None:
+        """NotFound unless a subject is registered under `subject_id`; reads its first (verified) event once,
+        as a subject is never removed (nothing is deleted)."""
+        try:
+            key = subject_id if isinstance(subject_id, UUID) else UUID(str(subject_id))
+        except ValueError:
+            raise NotFound("Subject", str(subject_id), field) from None
+        if key in self._registered:
+            return
+        try:
+            first = self.ledger.get(key, version=1)
+        except KeyError:
+            raise NotFound("Subject", str(subject_id), field) from None
+        if not isinstance(first, Subject):
+            raise NotFound("Subject", str(subject_id), field)
+        if len(self._registered) >= KNOWN_SUBJECTS_KEPT:
+            self._registered.clear()
+        self._registered.add(key)
 
     def _with_responsible(self, uow: UnitOfWork, subject: Subject) -> list[Subject]:
         """The subject and its responsible persons (NT-PCI-29, CS-2.1)."""

@@ -6,9 +6,9 @@ from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
 from eventsourcing.domain import BaseAggregate
-from eventsourcing.persistence import JSONTranscoder, Mapper, PersistenceError
+from eventsourcing.persistence import JSONTranscoder, Mapper, PersistenceError, StoredEvent
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
@@ -122,6 +122,23 @@ class LedgerApplication(Application):
             return self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise KeyError(aggregate_id) from None
+
+    def get_at_position(self, aggregate_id: UUID, position: int) -> Any | None:
+        """The aggregate at its last version whose event is at or before log `position`, or None.
+
+        One query (the aggregate's rows with their positions and states); every event is verified by the same
+        mapper as `get`, so this answers exactly what `get(aggregate_id, version=last)` would.
+        """
+        rows = self.log.aggregate_rows(aggregate_id)
+        logged = [int(r["originator_version"]) for r in rows
+                  if r["position"] is not None and int(r["position"]) <= position]
+        if not logged:
+            return None
+        last = max(logged)
+        events = (self.mapper.to_domain_event(StoredEvent(aggregate_id, int(r["originator_version"]), r["topic"],
+                                                          bytes(r["state"])))
+                  for r in rows if int(r["originator_version"]) <= last)
+        return project_aggregate(None, events)
 
     def exists(self, aggregate_id: UUID) -> bool:
         """Whether any event exists for this aggregate id."""

@@ -114,9 +114,7 @@ def _timestamp(app: LedgerApplication, position: int) -> datetime:
 
 def aggregate_at(app: LedgerApplication, aggregate_id: UUID, position: int) -> Any | None:
     """The aggregate at its last version whose event is at or before `position`, or None."""
-    versions = [int(r["originator_version"]) for r in app.log.aggregate_rows(aggregate_id)
-                if r["position"] is not None and int(r["position"]) <= position]
-    return app.get(aggregate_id, version=max(versions)) if versions else None
+    return app.get_at_position(aggregate_id, position)
 
 
 def _filed(app: LedgerApplication, subject: Any, kind: str, position: int) -> list[Any]:

@@ -51,3 +51,20 @@ def test_ha_5_2_read_of_unknown_subject_is_refused(service: CreditService, ledge
         service.record_access(actor("lyg-credit-office"), subject_id=AccessRecord.create_id(), purpose="复核",
                               basis="依申请", channel="api")
     assert ledger.event_count() == before
+
+
+def test_ha_5_2_read_of_something_that_is_not_a_subject_is_refused(service: CreditService,
+                                                                   ledger: LedgerApplication) -> None:
+    """The read is registered only against a subject: an access record's own id names no subject."""
+    subject = _person(service)
+    record_id = service.record_access(actor("lyg-credit-office"), subject_id=subject, purpose="复核", basis="依申请",
+                                      channel="api")
+    before = ledger.event_count()
+    with pytest.raises(NotFound) as raised:
+        service.record_access(actor("lyg-credit-office"), subject_id=record_id, purpose="复核", basis="依申请",
+                              channel="api")
+    assert raised.value.field == "subject_id" and ledger.event_count() == before
+    with pytest.raises(NotFound):
+        service.check_subject("not-a-uuid")
+    service.check_subject(subject)  # known now, answered without a read: a subject is never removed
+    service.check_subject(str(subject))

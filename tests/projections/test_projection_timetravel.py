@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from ledger_support import sql
 from projection_support.history import History, record_history
 
 from ledger.app import LedgerApplication
+from ledger.errors import SignatureInvalidError
 from ledger.checkpoint import SignedCheckpoint
 from ledger.transparency import create_checkpoint
 from projections.base import ProjectionError
-from projections.timetravel import position_at, status
+from projections.timetravel import aggregate_at, position_at, status
 
 BEFORE_FIRST_DETERMINATION = date(2023, 2, 15)  # in force only after the correction moved it to 2023-02-01
 
@@ -73,3 +75,29 @@ def test_subject_not_yet_registered(signed_ledger: LedgerApplication) -> None:
         status(signed_ledger, h.subject_id, h.positions["registered"] - 1)
     with pytest.raises(ProjectionError, match="outside the log"):
         status(signed_ledger, h.subject_id, 10_000)
+
+
+def test_aggregate_at_every_position_is_the_verified_version_then(signed_ledger: LedgerApplication) -> None:
+    """One query per aggregate (issue 17: staff reads) answers what `get(version=last at or before P)` does."""
+    h = record_history(signed_ledger)
+    rows = signed_ledger.log.aggregate_rows(h.r1)
+    for position in range(signed_ledger.log.tree_size()):
+        logged = [int(r["originator_version"]) for r in rows if int(r["position"]) <= position]
+        found = aggregate_at(signed_ledger, h.r1, position)
+        if not logged:
+            assert found is None
+            continue
+        expected = signed_ledger.get(h.r1, version=max(logged))
+        assert (found.version, vars(found)) == (expected.version, vars(expected))
+
+
+def test_aggregate_at_refuses_an_altered_stored_event(signed_ledger: LedgerApplication) -> None:
+    """NT-PCI-37: the one-query read verifies every event's signature like `get` does."""
+    h = record_history(signed_ledger)
+    row = next(r for r in sql.query(signed_ledger, f"SELECT {sql.tables(signed_ledger).notification_column} AS nid, "
+                                                   f"state FROM {sql.tables(signed_ledger).events}")
+               if b"NT-PCI-12.1" in bytes(r["state"]))
+    state = bytes(row["state"]).replace(b"NT-PCI-12.1", b"NT-PCI-12.2", 1)
+    sql.update_event(signed_ledger, row["nid"], state=state)
+    with pytest.raises(SignatureInvalidError):
+        aggregate_at(signed_ledger, h.r1, signed_ledger.log.tree_size() - 1)

@@ -59,7 +59,7 @@ def add_user(args: dict[str, Any]) -> dict[str, Any]:
     """A new account; a subject account's subject must exist (checked before anything is stored)."""
     check_account(args["username"], args["password"], args["role"], args.get("unit"), args.get("subject_id"))
     if args.get("subject_id") is not None:
-        services().credit.subject(args["subject_id"])  # 404 when unknown
+        services().credit.check_subject(args["subject_id"])  # 404 when unknown
     user = services().accounts.add_user(args["username"], args["password"], args["role"], unit=args.get("unit"),
                                         subject_id=args.get("subject_id"),
                                         display_name=args.get("display_name", ""), by=_by())

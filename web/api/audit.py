@@ -32,7 +32,7 @@ def timetravel(args: dict[str, Any]) -> dict[str, Any]:
     if "as_of" in args and "position" in args:
         raise ApiError(422, "give as_of or position, not both", "position", "NT-PCI-36")
     subject_id = args["subject_id"]
-    services().credit.subject(subject_id)  # 404 before anything is registered
+    services().credit.check_subject(subject_id)  # 404 before anything is registered
     register_read(subject_id, f"api: time travel as of {args.get('as_of') or args.get('position') or 'now'}, "
                               f"valid at {args.get('valid_at') or '-'}", args)
     answer = status(services().ledger, subject_id, as_of_position=args.get("position"),
@@ -89,7 +89,7 @@ def verification(args: dict[str, Any]) -> dict[str, Any]:
 def access_log(args: dict[str, Any]) -> dict[str, Any]:
     """Who read the subject's record: unit, user, when, purpose, basis, channel (HA-5.2, JY-24)."""
     subject_id = args["subject_id"]
-    services().credit.subject(subject_id)
+    services().credit.check_subject(subject_id)
     register_read(subject_id, "api: access log", args)
     return {"subject_id": str(subject_id), "reads": [plain(vars(r)) for r in reads_of(services().ledger, subject_id)]}
 

@@ -32,7 +32,7 @@ def bundle(args: dict[str, Any]) -> Response:
     if "as_of" in args and "position" in args:
         raise ApiError(422, "give as_of or position, not both", "position", "NT-PCI-36")
     svc, subject_id = services(), args["subject_id"]
-    svc.credit.subject(subject_id)  # 404 before anything is built or registered
+    svc.credit.check_subject(subject_id)  # 404 before anything is built or registered
     access = AccessRequest(current_principal().actor(), args["purpose"], args["basis"])
     as_of = args.get("position", args.get("as_of"))
     with tempfile.TemporaryDirectory(prefix="bundle-") as folder:

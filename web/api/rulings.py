@@ -53,7 +53,7 @@ def _changes() -> Field:
 def points_account(args: dict[str, Any]) -> dict[str, Any]:
     """A subject's dishonesty points account (CS-2.2); the read is registered first (HA-5.2)."""
     credit, subject_id = services().credit, args["subject_id"]
-    credit.subject(subject_id)
+    credit.check_subject(subject_id)
     account = credit.points_account(subject_id, args.get("profile_id", POINTS_PROFILE))
     register_read(subject_id, f"api: points account {account.id}", args)
     return aggregate(account)

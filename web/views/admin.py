@@ -39,7 +39,7 @@ def _user_step() -> ResponseReturnValue:
                           subject_id=forms.ident("subject_id", "HA-5.2") if subject else None,
                           display_name=forms.text("display_name", "HA-5.2", required=False), by=by)
         if subject:
-            services().credit.subject(UUID(subject))
+            services().credit.check_subject(UUID(subject))
         done(_("User added:"), username)
     elif step == "password":
         accounts.set_password(username, forms.text("password", "HA-5.2"), by=by)

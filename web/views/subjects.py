@@ -44,7 +44,7 @@ def find() -> ResponseReturnValue:
 @bp.get("/<uuid:subject_id>")
 def show(subject_id: UUID) -> ResponseReturnValue:
     """Everything about a subject, archive included; the read is registered first (HA-5.2)."""
-    services().credit.subject(subject_id)  # 404 before anything is registered
+    services().credit.check_subject(subject_id)  # 404 before anything is registered
     check_subject(subject_id)  # out of the unit's scope: 404 too
     redirect_ = needs_purpose(subject_id)
     if redirect_ is not None:
@@ -58,7 +58,7 @@ def show(subject_id: UUID) -> ResponseReturnValue:
 @bp.route("/<uuid:subject_id>/purpose", methods=["GET", "POST"])
 def purpose(subject_id: UUID) -> ResponseReturnValue:
     """Staff state purpose and basis before reading a subject (kept for the session, HA-5.2)."""
-    services().credit.subject(subject_id)
+    services().credit.check_subject(subject_id)
     check_subject(subject_id)
     next_url = request.values.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//"):
