@@ -38,6 +38,7 @@ from psycopg import IntegrityError as PsycopgIntegrityError
 from psycopg.rows import tuple_row
 
 from ledger.aggregate_versions import select_version_anomalies
+from ledger.batch_seal import Save, seal_saves
 from ledger.envelope import SealedEvent, canonical_id, log_leaf_hash
 from ledger.errors import LogDamagedError, StaleKeyHistoryError
 from ledger.group_commit import group_committer
@@ -309,6 +310,12 @@ def _split(ids: Sequence[int], saves: Sequence[tuple[Sequence[StoredEvent], Any]
     return outcomes
 
 
+def _save_of(stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Save:
+    """The save a signing event store hands over (unsealed, with its signer), or one of sealed events."""
+    save = kwargs.get("save")
+    return save if isinstance(save, Save) else Save(stored_events, kwargs.get("registry_version"))
+
+
 def _persistence_error(exc: sqlite3.Error) -> PersistenceError:
     """The eventsourcing exception its own SQLite transaction would raise for `exc`."""
     for sqlite_class, ours in _SQLITE_ERRORS:
@@ -319,6 +326,8 @@ def _persistence_error(exc: sqlite3.Error) -> PersistenceError:
 
 class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
     """SQLite recorder: each event row carries its log hashes; position = notification id - 1."""
+
+    seals_at_commit = True  # saves arrive unsealed with their signer (ledger/batch_seal.py)
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         self._init_merkle(MerkleTables.sqlite(events_table_name))
@@ -336,12 +345,13 @@ class MerkleSQLiteRecorder(MerkleLogMixin, SQLiteApplicationRecorder):
         one fsync for all: ledger/group_commit.py); each save in it has its own savepoint, so a save that
         conflicts (a lost version race) is rolled back and refused alone and the others are stored.
         """
-        return self._group.submit((stored_events, kwargs.get("registry_version")))
+        return self._group.submit(_save_of(stored_events, kwargs))
 
-    def _insert_batch(self, saves: Sequence[tuple[Sequence[StoredEvent], int | None]]) -> list[Any]:
+    def _insert_batch(self, batch: Sequence[Save]) -> list[Any]:
         """The same steps as the library's `datastore.transaction(commit=True)` (the pool's writer connection,
         BEGIN, COMMIT or ROLLBACK, its exception classes) without its three nested context managers and
         cursor wrapper, which cost about as much as SQLite's own work for a one-event save."""
+        saves = seal_saves(batch)
         pool = self.datastore.pool
         conn = pool.get_connection(is_writer=True)
         alone = len(saves) == 1  # no savepoint needed: the transaction is the save
@@ -439,6 +449,8 @@ class MerklePostgresRecorder(MerkleLogMixin, PostgresApplicationRecorder):
     columns failed to be written. Here any exception rolls the whole transaction back.
     """
 
+    seals_at_commit = True  # saves arrive unsealed with their signer (ledger/batch_seal.py)
+
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self._init_merkle(MerkleTables.postgres(datastore.schema, events_table_name))
@@ -458,10 +470,11 @@ class MerklePostgresRecorder(MerkleLogMixin, PostgresApplicationRecorder):
         """
         if not stored_events:
             return []
-        return self._group.submit((stored_events, kwargs.get("registry_version")))
+        return self._group.submit(_save_of(stored_events, kwargs))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _insert_batch(self, saves: Sequence[tuple[Sequence[StoredEvent], int | None]]) -> list[Any]:
+    def _insert_batch(self, batch: Sequence[Save]) -> list[Any]:
+        saves: Sequence[tuple[Sequence[StoredEvent], int | None]] = seal_saves(batch)
         outcomes: list[Any] = []
         last = None
         with self.datastore.get_connection() as conn, conn.pipeline() as pipe, conn.transaction(), \

@@ -7,6 +7,7 @@ from typing import Any, Protocol, Sequence
 from eventsourcing.persistence import EventStore, Mapper, Notification, Recording, StoredEvent
 from nacl.exceptions import BadSignatureError
 
+from ledger.batch_seal import Save
 from ledger.envelope import EnvelopeError, SealedEvent, seal_events, signed_message, unpack, verify_signature
 from ledger.errors import SignatureInvalidError, SignerMismatchError, UnsignedSaveError
 from ledger.keybook import KeyProblem, KeyRecord, event_time
@@ -69,8 +70,15 @@ class SigningEventStore(EventStore):
             if actor is not None and actor != signer.unit:
                 raise SignerMismatchError(f"event {type(e).__qualname__} says unit {actor!r} acted, "
                                           f"but it would be signed by {signer.unit!r}")
-        stored = seal_stored_events([self.mapper.to_stored_event(e) for e in domain_events], signer)
-        ids = self.recorder.insert_events(stored, **kwargs) or []
+        if getattr(self.recorder, "seals_at_commit", False):
+            # the group commit seals this save with the others its key signs (ledger/batch_seal.py)
+            save = Save([self.mapper.to_stored_event(e) for e in domain_events], kwargs.get("registry_version"),
+                        signer)
+            ids = self.recorder.insert_events(save.events, save=save, **kwargs) or []
+            stored: Sequence[Any] = save.sealed
+        else:
+            stored = seal_stored_events([self.mapper.to_stored_event(e) for e in domain_events], signer)
+            ids = self.recorder.insert_events(stored, **kwargs) or []
         return [Recording(d, Notification(id=n, originator_id=s.originator_id,
                                           originator_version=s.originator_version,
                                           topic=s.topic, state=s.state))

@@ -15,19 +15,22 @@ from ledger_support.backends import initialised_ledger
 
 from ledger.app import LedgerApplication
 from ledger.audit import verify_ledger
+from ledger.batch_seal import Save
 from ledger.config import Settings
+from ledger.envelope import unpack
+from ledger_support import sql
 
 THREADS, SAVES = 8, 25
 
 
-def _captured(app: LedgerApplication, unit: str, aggregate: Any) -> tuple[Any, Any]:
-    """The sealed rows and registry version one `save_as` would hand to the recorder (nothing is stored)."""
-    seen: list[tuple[Any, Any]] = []
+def _captured(app: LedgerApplication, unit: str, aggregate: Any) -> Save:
+    """The unsealed save (events, registry version, signer) one `save_as` hands to the recorder (nothing is stored)."""
+    seen: list[Save] = []
     recorder = app.recorder
     original = recorder.insert_events
 
     def capture(stored_events: Any, **kwargs: Any) -> list[int]:
-        seen.append((list(stored_events), kwargs.get("registry_version")))
+        seen.append(kwargs["save"])
         raise RuntimeError("captured, not stored")
 
     recorder.insert_events = capture  # type: ignore[method-assign]
@@ -55,6 +58,11 @@ def test_one_refused_save_in_a_batch_does_not_fail_the_others(backend_settings: 
         assert isinstance(outcomes[1], IntegrityError)
         assert [len(o) for o in (outcomes[0], outcomes[2])] == [1, 1]
         assert app.event_count() == before + 2
+        # issue 17.2: the batch was signed once, over the root of all four leaves (the refused save's included)
+        envelopes = [unpack(e.state) for e in (*fresh.sealed, *conflict.sealed, *other.sealed)]
+        assert len({e.signature for e in envelopes}) == 1 and {e.batch_size for e in envelopes} == {4}
+        stored = [unpack(bytes(r["state"])) for r in app.log.aggregate_rows(fresh.events[0].originator_id)]
+        assert stored[0].signature == envelopes[0].signature
         assert app.get(widget.id).notes == []  # the conflicting save stored nothing
         app.recorder._tip = None  # forget the in-memory end: the next save re-reads it from the log
         app.save_as("dept-a", Widget("after", actor_unit="dept-a"))
@@ -65,7 +73,7 @@ def test_one_refused_save_in_a_batch_does_not_fail_the_others(backend_settings: 
 
 def test_concurrent_saves_are_grouped_and_all_stored(backend_settings: Settings) -> None:
     app = initialised_ledger(backend_settings, ("dept-a",))
-    before = app.event_count()
+    before, batches_before = app.event_count(), app.recorder._group.batches
     errors: list[BaseException] = []
     start = threading.Barrier(THREADS)
 
@@ -91,5 +99,10 @@ def test_concurrent_saves_are_grouped_and_all_stored(backend_settings: Settings)
         assert group.requests >= THREADS * SAVES and group.batches <= group.requests
         report = verify_ledger(app)
         assert report.ok, report
+        # issue 17.2: every batch of this one key's saves carries ONE signature over its batch root
+        t = sql.tables(app)
+        rows = sql.query(app, f"SELECT {t.position('e')} AS p, e.state AS state FROM {t.events} e")
+        signatures = {unpack(bytes(r["state"])).signature for r in rows if int(r["p"]) >= before}
+        assert len(signatures) == group.batches - batches_before
     finally:
         app.close()
