@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -27,7 +28,8 @@ def refuse(status: int, message: str, field: str | None = None, rule: str | None
     """A refusal in the request's language: JSON for token APIs, an error page otherwise."""
     if is_token_api(request.endpoint):
         return jsonify(error_body(message, field, rule)), status
-    return render_template("error.html", status=status, message=message, field=field, rule=rule), status
+    error = SimpleNamespace(message=message, field=field, rule_id=rule)
+    return render_template("error.html", status=status, error=error), status
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,107 @@
+"""Short titles of the rules (RULES.md ids), marked for the catalogs: refusals name the rule in the page's language."""
+
+from __future__ import annotations
+
+from web.labels import N_
+
+# One line per rule id; a sub-id (a behaviour such as NT-PCI-12.3) falls back to its article (NT-PCI-12).
+RULE_TITLES: dict[str, str] = {
+    "LYG-4": N_("The local government or department records; the petition department collects"),
+    "NT-PCI-4": N_("Whoever provides, records or penalises answers for it"),
+    "JY-5": N_("Whoever is in charge determines the list entry; third parties only give references"),
+    "HA-4.1": N_("Serious-list entries: county level or above, with prior notice"),
+    "CS-2.2": N_("Dishonesty points and grades (Changshu urban management)"),
+    "NT-PCI-2": N_("Credit subjects: persons with full civil capacity, legal persons, organisations"),
+    "NT-PCI-15": N_("Subjects' identifiers and the marked degree of dishonesty"),
+    "NT-PCI-18": N_("An organisation is keyed by its unified social credit code"),
+    "LYG-5": N_("A petitioner's record holds name, address, telephone and ID number"),
+    "NT-PCI-10": N_("An organisation's basic information names its responsible persons"),
+    "NT-PCI-29": N_("Serious dishonesty of a legal person also reaches its responsible persons"),
+    "CS-2.1": N_("Records also reach the responsible persons (Changshu)"),
+    "NT-PCI-9": N_("Categories of credit information: basic, positive, negative, other"),
+    "NT-PCI-11": N_("Positive information: awards, volunteering, donations"),
+    "NT-PCI-12": N_("Negative information: the catalogued kinds of dishonesty"),
+    "NT-PCI-13": N_("Other information"),
+    "NT-PCI-14": N_("Forbidden information (religion, genes, illness …) is never collected"),
+    "HA-5.3": N_("Personal information: lawful, necessary and minimal"),
+    "NT-PCI-8": N_("Only behaviours in the information catalog"),
+    "HA-3.1": N_("The catalog states content, use, disclosure and period of each item"),
+    "HA-2.2": N_("A determination rests on a legally effective document"),
+    "LYG-6": N_("No determination for a petitioner under 18 at the time of the act"),
+    "HA-4.2": N_("Only measures on the measure list; lenient handling of minor cases"),
+    "LYG-21": N_("No retroactivity: acts before the rules took effect are not sanctioned"),
+    "LYG-7": N_("General petition dishonesty (seven kinds)"),
+    "LYG-8": N_("Credit reminder or integrity interview for general dishonesty"),
+    "LYG-9": N_("More serious petition dishonesty"),
+    "LYG-12": N_("Serious petition dishonesty"),
+    "JY-4": N_("Red and black lists, only in the listed fields"),
+    "HA-2.3": N_("Black lists only for serious harm in the listed fields"),
+    "NT-JRP-3": N_("Key attention list; three fields lead to the big-data warning list"),
+    "LYG-13b": N_("Serious petition dishonesty: public black list for 5 years"),
+    "JY-6.1": N_("Red-list procedure: cross-check against black lists, publicity, confirmation"),
+    "JY-6.2": N_("Black-list procedure: notice, objection, prior notice, confirmation"),
+    "NT-PCI-17": N_("New list entries are reported monthly"),
+    "JY-17": N_("Exit announcement and end of sanctions after leaving a list"),
+    "NT-PCI-30": N_("Validity: 1 year (general) or 3 years (serious) from determination"),
+    "LYG-18": N_("The petition black list repairs automatically when it ends"),
+    "JY-20": N_("Publication lasts as long as the entry is valid"),
+    "NT-PCI-35": N_("Repair opinion with 5 working days' publicity; nothing is deleted, it is archived"),
+    "NT-PCI-19": N_("Disclosure classes: public, government-shared, authorised query"),
+    "NT-PCI-22": N_("An authorised query needs the subject's identity or authorisation"),
+    "HA-3.2": N_("Personal information is published only masked"),
+    "HA-5.2": N_("Every non-public query is registered with purpose and basis"),
+    "JY-24": N_("Objections do not suspend; a wrongly listed subject is restored"),
+    "NT-PCI-36": N_("Nothing is removed or changed except by legal procedure"),
+    "NT-PCI-37": N_("Tampering must be detectable"),
+    "NT-PCI-31": N_("Grounds of an objection"),
+    "LYG-14": N_("A petition objection goes to the determining unit"),
+    "LYG-15": N_("The determining unit answers within 30 days"),
+    "NT-PCI-32": N_("Review within 10 working days; provider verifies within 5"),
+    "LYG-17": N_("An objection does not suspend publication or sanctions"),
+    "NT-PCI-33": N_("Appeal to the credit authority, reconsideration or court"),
+    "HA-5.1": N_("Repair is free; a repaired item stops being published"),
+    "NT-PCI-34": N_("Repair conditions: corrected, one clean year, public commitment"),
+    "LYG-16": N_("Repair after rectification; the decision goes to the credit department"),
+    "JY-23": N_("Volunteering and charity count towards repair"),
+    "CS-2.7": N_("Repair and lift of sanctions (Changshu)"),
+    "JY-16": N_("Each measure states its department, sharing method, object and basis"),
+    "LYG-10": N_("Measures for more serious petition dishonesty"),
+    "LYG-13a": N_("Measures for serious petition dishonesty"),
+    "CS-2.5": N_("Measures by department (Changshu)"),
+    "JY-21": N_("Closed loop: initiate, push, respond, apply, feed back"),
+    "CS-2.4": N_("Closed loop of joint sanctions (Changshu)"),
+    "CS-2.6": N_("Departments keep a ledger of measures applied and report back"),
+    "NT-JRP-4": N_("Cases are reported back monthly"),
+    "JY-22": N_("Serious entries are pushed upward"),
+    "NT-GOV-2.2a": N_("Government-affairs credit file"),
+    "NT-GOV-2.2b": N_("Government dishonesty record: judgment, penalty, sanction or accountability"),
+    "NT-GOV-2.2c": N_("Fault tolerance: not recorded as government dishonesty"),
+    "NT-GOV-2.2d": N_("Concealed personal-matters report enters the file"),
+    "NT-GOV-2.3": N_("Government dishonesty records are aggregated and published"),
+    "NT-GOV-2.4a": N_("A body explains, rectifies within a deadline, and is criticised"),
+    "NT-GOV-2.4b": N_("A civil servant is restricted from awards and honours"),
+    "NT-GOV-2.5a": N_("Notice and objection for government dishonesty records"),
+    "NT-GOV-2.5b": N_("Self-correction lightens or removes sanctions"),
+    "NT-GOV-3.4": N_("Investment promises must be honoured"),
+    "NT-GOV-3.1": N_("Government procurement breaches are recorded"),
+    "NT-GOV-3.3": N_("Bidding breaches are recorded"),
+    "NT-GOV-3.6": N_("Statistical fraud is a government dishonesty record"),
+    "NT-GOV-4.1": N_("Yearly government-integrity evaluation"),
+    "NT-JRP-Q": N_("Quarterly circular on lists and sanctions"),
+    "NAT-2025-22": N_("National classes: minor, general, serious, with publicity periods"),
+    "NAT-2025-36": N_("National repair procedure (NDRC Order No. 36)"),
+    "NAT-22-DL": N_("Repair feedback: 10 and 3 working days"),
+    "NAT-APL-48": N_("A changed or revoked penalty is withdrawn within 3 days"),
+    "JY-6": N_("Red and black list procedure"),
+}
+
+
+def rule_title(rule_id: str | None) -> str | None:
+    """The English title (a catalog msgid) of `rule_id` or of the article it belongs to; None if unknown."""
+    candidate = rule_id or ""
+    while candidate:
+        if candidate in RULE_TITLES:
+            return RULE_TITLES[candidate]
+        head, dot, _ = candidate.rpartition(".")
+        candidate = head if dot and "-" in head else ""
+    return None
