@@ -10,6 +10,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from ledger_support.rule_ids import table_ids
+
 TESTS = Path(__file__).resolve().parent
 RULES_MD = TESTS.parent.parent / "shared" / "domain" / "RULES.md"
 
@@ -22,20 +24,7 @@ INFORMATIONAL = {
 
 def rule_ids(text: str) -> list[str]:
     """The ids of the tables of sections 1-10, expanded: 'NT-PCI-15, 18' → NT-PCI-15, NT-PCI-18; '9..13' → each."""
-    body = re.split(r"^## 10a\.", text, flags=re.M)[0].split("## 1. ", 1)[1]
-    found: list[str] = []
-    for cell in re.findall(r"^\| ([A-Z][^|]*?) \|", body, flags=re.M):
-        if cell == "id":
-            continue
-        prefix = ""
-        for part in (p.strip() for p in cell.split(",")):
-            if part[0].isalpha():
-                prefix = part.rsplit("-", 1)[0] + "-"
-            else:
-                part = prefix + part
-            span = re.fullmatch(r"(.*-)(\d+)\.\.(\d+)", part)
-            found += [f"{span[1]}{n}" for n in range(int(span[2]), int(span[3]) + 1)] if span else [part]
-    return list(dict.fromkeys(found))
+    return table_ids(re.split(r"^## 10a\.", text, flags=re.M)[0].split("## 1. ", 1)[1])
 
 
 @cache

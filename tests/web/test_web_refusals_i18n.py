@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 from flask import Flask
+from ledger_support.rule_ids import table_ids
 from web_helpers import event_count, login, post
 
 from web.field_labels import FIELD_LABELS, field_label
@@ -24,19 +25,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def rule_ids_of_rules_md() -> list[str]:
     """Every id of every table in RULES.md (sections 1-10a and the national appendix), expanded."""
-    found: list[str] = []
-    for cell in re.findall(r"^\| ([A-Z][^|]*?) \|", RULES_MD.read_text("utf-8"), flags=re.M):
-        if cell == "id":
-            continue
-        prefix = ""
-        for part in (p.strip() for p in cell.split(",")):
-            if part[0].isalpha():
-                prefix = part.rsplit("-", 1)[0] + "-"
-            else:
-                part = prefix + part
-            span = re.fullmatch(r"(.*-)(\d+)\.\.(\d+)", part)
-            found += [f"{span[1]}{n}" for n in range(int(span[2]), int(span[3]) + 1)] if span else [part]
-    return list(dict.fromkeys(found))
+    return table_ids(RULES_MD.read_text("utf-8"))
 
 
 def fields_refused_in_code() -> set[str]:
