@@ -42,3 +42,10 @@ def public_list_query(list_code: str, day: date | None = None) -> Select[Any]:
 def public_records(conn: Connection, day: date | None = None) -> list[dict[str, Any]]:
     """The public record view on `day` (default today), as far as the projections have followed the log."""
     return [dict(r) for r in conn.execute(public_records_query(day)).mappings()]
+
+
+def subjects_shown_as(conn: Connection, name: str, masked_id: str) -> list[str]:
+    """Ids of the subjects whose full name and masked identifier are exactly these: what a public list already
+    shows of a person (HA-3.2), so a name with the visible digits finds nothing the public could not see."""
+    query = select(subjects.c.subject_id).where(subjects.c.name == name, subjects.c.masked_id == masked_id)
+    return [str(row) for row in conn.execute(query.order_by(subjects.c.subject_id)).scalars()]

@@ -10,7 +10,7 @@ from flask import Flask
 
 from domain.clock import office_today
 from ledger.config import Settings
-from web import errors, i18n, limits, navigation, permissions, refusals, security, sessions, throttle
+from web import errors, i18n, limits, names, navigation, permissions, refusals, security, sessions, throttle
 from web.context import build_services, install
 from web.views import register_blueprints
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] = 
     security.configure(app, settings, secure_cookies=secure_cookies)
     i18n.init(app)
     refusals.init(app)
+    names.init(app)
     navigation.init(app)
     errors.register(app)
     register_blueprints(app)

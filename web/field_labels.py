@@ -107,6 +107,7 @@ FIELD_LABELS: dict[str, str] = {
     "opinion_text": N_("Opinion"),
     "organisation_id": N_("Organisation id"),
     "password": N_("Password"),
+    "partial": N_("Visible characters of the number"),
     "period": N_("Period"),
     "person_id": N_("Person id"),
     "points": N_("Points"),
