@@ -17,12 +17,17 @@ def _visible(id_number: str) -> str:
     return f"{id_number[:3]}***********{id_number[-4:]}"
 
 
-def test_name_with_visible_characters_finds_the_public_record_masked(app: Flask) -> None:
-    client = app.test_client()
-    subject_id, _record, _entry = office_records_and_lists(client, seed=21)
+def _listed_person_number(app: Flask, seed: int) -> str:
+    """The ID number of 李四, registered, recorded and black-listed by the credit office."""
+    subject_id, _record, _entry = office_records_and_lists(app.test_client(), seed=seed)
     with app.app_context():
         number = services().credit.subject(subject_id).id_number  # type: ignore[arg-type]
     assert number is not None
+    return number
+
+
+def test_name_with_visible_characters_finds_the_public_record_masked(app: Flask) -> None:
+    number = _listed_person_number(app, 21)
     visitor = app.test_client()
     before = event_count(app)
     response = visitor.post("/public/", data={"name": "李四", "partial": _visible(number)})
@@ -39,11 +44,7 @@ def test_name_with_visible_characters_finds_the_public_record_masked(app: Flask)
 
 
 def test_another_name_or_other_digits_find_nothing(app: Flask) -> None:
-    client = app.test_client()
-    subject_id, _record, _entry = office_records_and_lists(client, seed=22)
-    with app.app_context():
-        number = services().credit.subject(subject_id).id_number  # type: ignore[arg-type]
-    assert number is not None
+    number = _listed_person_number(app, 22)
     visitor = app.test_client()
     for data in ({"name": "李五", "partial": _visible(number)},
                  {"name": "李四", "partial": _visible(number[:-4] + "0000")}):
