@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ledger.app import LedgerApplication
+from ledger.config import Settings
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -48,3 +51,20 @@ def test_demo_fills_a_verifiable_ledger_and_reruns_without_duplicates(tmp_path: 
     for summary in ("lists:", "records:", "sanctions:"):  # the same subjects, nothing added
         assert line(again.stdout, summary) == line(out, summary)
     assert run(tmp_path, "verify").returncode == 0
+    _assert_no_personal_data(tmp_path, first.stdout + first.stderr + again.stdout + again.stderr)
+
+
+def _assert_no_personal_data(tmp_path: Path, output: str) -> None:
+    """Issue 17.8 (NT-PCI-14, HA-3.2): no demo subject's full name or ID number in what the demo prints."""
+    env = dict(LEDGER_DATABASE_URL=f"sqlite:///{tmp_path}/l.sqlite3", LEDGER_KEYS_DIR=str(tmp_path / "keys"))
+    app = LedgerApplication(Settings.from_env(env))
+    try:
+        registered = [e for n in app.recorder.select_notifications(1, 1_000_000)
+                      if n.topic.endswith("Subject.Registered") for e in [app.mapper.to_domain_event(n)]]
+    finally:
+        app.close()
+    people = [e for e in registered if e.kind == "person"]
+    assert len(people) >= 3
+    for e in people:
+        assert e.id_number not in output and e.name not in output, "personal data of a demo person in the output"
+    assert not re.search(r"\b\d{17}[0-9X]\b", output)

@@ -4,6 +4,7 @@ auditor replays the loop. Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import threading
@@ -123,7 +124,9 @@ def _department(page: Page, base: str, case_id: str) -> None:
     page.click("#logout")
 
 
-def test_office_lists_and_pushes_department_feeds_back_auditor_replays_in_chromium(server: str) -> None:
+def test_office_lists_and_pushes_department_feeds_back_auditor_replays_in_chromium(
+        server: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # issue 17.8: every log line of the server while a clerk types personal data
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         try:
@@ -145,3 +148,7 @@ def test_office_lists_and_pushes_department_feeds_back_auditor_replays_in_chromi
             assert subject_id
         finally:
             browser.close()
+    assert caplog.records, "the server logged nothing: the check below would prove nothing"
+    for record in caplog.records:
+        text = record.getMessage()
+        assert "赵六" not in text and new_person_id(77) not in text, f"personal data in a log line of {record.name}"
