@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -22,6 +22,9 @@ from domain.subject import Subject
 DRAFTED, NOTICED, PUBLICISED, CONFIRMED = "drafted", "noticed", "publicised", "confirmed"
 EXITED, EXPIRED, REVOKED = "exited", "expired", "revoked"
 ACTIVE = (DRAFTED, NOTICED, PUBLICISED, CONFIRMED)
+NOTICE_FROM = (DRAFTED, PUBLICISED)  # HA-4.1: prior notice before the decision, after a publicity or not
+PUBLICISE_FROM = (DRAFTED, NOTICED)  # JY-6.1, JY-6.2
+ANNOUNCE_FROM = (EXITED, EXPIRED)  # JY-17: an exit is announced once, through the original channel
 
 
 def check_basis_records(rule: ListRule, profile: PolicyProfile, subject: Subject,
@@ -131,7 +134,7 @@ class ListEntry(Aggregate):
     def give_prior_notice(self, actor: Actor, profile: PolicyProfile, today: date, *, notice_on: date,
                           content: str) -> None:
         """Notify the subject in advance of reasons, basis and rights (HA-4.1, JY-6.2)."""
-        self.check_status((DRAFTED, PUBLICISED), "HA-4.1")
+        self.check_status(NOTICE_FROM, "HA-4.1")
         check_date(notice_on, today, "HA-4.1", "notice_on")
         check_not_before(notice_on, self.drafted_on, "HA-4.1", "notice_on", "the draft date")
         check_no_forbidden_data({"content": content})
@@ -152,7 +155,7 @@ class ListEntry(Aggregate):
         The publicity runs for the profile's `list_publicity` period; where the regulation sets none (JY-6.1
         says only "经公示无异议"), a list that requires publicity takes the last day stated in the notice (`end`),
         and is refused without one rather than given a guessed length."""
-        self.check_status((DRAFTED, NOTICED), "JY-6.1")
+        self.check_status(PUBLICISE_FROM, "JY-6.1")
         check_date(start, today, "JY-6.1", "start")
         check_not_before(start, self.drafted_on, "JY-6.1", "start", "the draft date")
         self._publicise(channel=check_text(channel, "JY-6.1", "channel"), start=start,
@@ -178,6 +181,32 @@ class ListEntry(Aggregate):
         deadline = self.publicity["deadline"] if self.publicity else None
         if deadline is not None and not is_late(deadline, confirmed_on):
             raise RuleViolation("JY-6.1", "confirmed_on", f"publicity runs until {deadline['due']}")
+
+    def check_can_announce(self) -> None:
+        """JY-17: an exit (or expiry) is announced, once."""
+        self.check_status(ANNOUNCE_FROM, "JY-17")
+        if self.exit_announcement is not None:
+            raise RuleViolation("JY-17", "list_entry_id", "the exit was already announced")
+
+    def next_steps(self, profile: PolicyProfile, day: date) -> list[str]:
+        """The steps the procedure allows on `day`, each decided by the step's own guard (issue 16.2): prior notice
+        and publicity where the list calls for them, confirmation only once its conditions hold, exit, announce."""
+        rule = profile.list_rule(self.list_code)
+        guards: dict[str, Callable[[], None]] = {
+            "notice": lambda: self.check_status(NOTICE_FROM if rule.prior_notice else (), "HA-4.1"),
+            "publicise": lambda: self.check_status(PUBLICISE_FROM if rule.publicity else (), "JY-6.1"),
+            "confirm": lambda: self.check_can_confirm(rule, day),
+            "exit": lambda: self.check_status(ACTIVE, "JY-17"),
+            "announce": self.check_can_announce,
+        }
+        allowed = []
+        for step, guard in guards.items():
+            try:
+                guard()
+            except RuleViolation:
+                continue
+            allowed.append(step)
+        return allowed
 
     def confirm(self, actor: Actor, profile: PolicyProfile, today: date, *, decision: object | None,
                 confirmed_on: date) -> None:
@@ -224,9 +253,7 @@ class ListEntry(Aggregate):
     def announce_exit(self, actor: Actor, profile: PolicyProfile, today: date, *, channel: str,
                       announced_on: date) -> None:
         """Announce the exit through the original publicity channel (JY-17)."""
-        self.check_status((EXITED, EXPIRED), "JY-17")
-        if self.exit_announcement is not None:
-            raise RuleViolation("JY-17", "list_entry_id", "the exit was already announced")
+        self.check_can_announce()
         check_date(announced_on, today, "JY-17", "announced_on")
         check_not_before(announced_on, self.closing["on"], "JY-17", "announced_on", "the exit date")
         original = self.publicity["channel"] if self.publicity else None

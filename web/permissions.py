@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "office.dashboard": frozenset({CREDIT_OFFICE}),
     "office.lists": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     "office.list_step": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    "office.list_entry": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     "office.sanctions": frozenset({CREDIT_OFFICE}),
     "office.objection_file": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     "office.repair_apply": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),

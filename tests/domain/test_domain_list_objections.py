@@ -63,8 +63,8 @@ def test_jy_6_1_objection_in_red_list_publicity_blocks_confirmation_until_answer
     assert service.list_entry(entry).status == "confirmed"
 
 
-def ha_noticed_draft(service: CreditService, seed: int) -> tuple[object, object]:
-    """An HA company with a serious record, drafted for the black list and given prior notice (HA-4.1)."""
+def ha_draft(service: CreditService, seed: int) -> tuple[object, object]:
+    """An HA company with a serious record, drafted for the black list (HA-4.1)."""
     company = service.register_organisation(HA_MARKET, name="淮安某公司", uscc=credit_code(seed))
     record = service.record_dishonesty(HA_MARKET, profile_id="HA", subject_id=company, behaviour_code="HA-2.3.1",
                                        tier="serious", basis=basis(date(2025, 3, 3)), act_date=date(2025, 2, 1),
@@ -72,6 +72,12 @@ def ha_noticed_draft(service: CreditService, seed: int) -> tuple[object, object]
     entry = service.draft_list_entry(HA_MARKET, profile_id="HA", subject_id=company, list_code="black",
                                      list_field="health_life", record_ids=[record], drafted_on=date(2025, 3, 4),
                                      reason="严重失信")
+    return company, entry
+
+
+def ha_noticed_draft(service: CreditService, seed: int) -> tuple[object, object]:
+    """An HA company with a serious record, drafted for the black list and given prior notice (HA-4.1)."""
+    company, entry = ha_draft(service, seed)
     service.give_prior_notice(HA_MARKET, list_entry_id=entry, notice_on=date(2025, 3, 5), content="事前告知")
     return company, entry
 
@@ -147,3 +153,16 @@ def test_nt_pci_31_no_objection_to_an_entry_that_has_ended(service, ledger, cloc
         actor("nt-hrss"), list_entry_id=active, grounds="wrong_or_incomplete", statement="x",
         filed_on=date(2025, 6, 4)))
     assert (outsider.rule_id, outsider.field) == ("NT-PCI-32", "actor")
+
+
+def test_ha_4_1_next_steps_never_offer_a_confirmation_before_the_prior_notice(service, clock) -> None:
+    """Issue 16.2: the steps a page offers come from the entry's own guards; an HA black-list draft offers the
+    prior notice and no confirmation; once noticed it offers the confirmation and no second notice."""
+    clock.day = date(2025, 4, 30)
+    _company, entry = ha_draft(service, 63)
+    profile = service.profiles["HA"]
+    assert service.list_entry(entry).next_steps(profile, clock.day) == ["notice", "exit"]
+    service.give_prior_notice(HA_MARKET, list_entry_id=entry, notice_on=date(2025, 3, 5), content="事前告知")
+    assert service.list_entry(entry).next_steps(profile, clock.day) == ["confirm", "exit"]
+    service.exit_list_entry(HA_NDRC, list_entry_id=entry, reason="不予认定", exited_on=date(2025, 3, 6))
+    assert service.list_entry(entry).next_steps(profile, clock.day) == ["announce"]

@@ -4,6 +4,7 @@ pushing sanctions and lifts, reviewing feedback, filing and referring objections
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,13 +13,14 @@ from flask_babel import gettext as _
 from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.context import services
+from web.history import steps_of
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
 from web.office_dashboard import overdue_rows
 from web.worklists import open_count, open_items, open_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
-LIST_STEPS = ("publicise", "confirm", "exit", "announce")
+LIST_STEPS = ("notice", "publicise", "confirm", "exit", "announce")
 GROUNDS = ("wrong_or_incomplete", "forbidden_information", "beyond_validity")
 
 
@@ -60,18 +62,42 @@ def _draft() -> Any:
 
 
 def _run_list_command(command: Any) -> ResponseReturnValue:
+    back = request.form.get("back") == "entry"  # posted from the entry's own page: answer there
     try:
         entry_id = command()
     except (RuleViolation, NotFound) as exc:
+        if back:
+            return _entry_page(forms.ident("list_entry_id", "JY-6"), *as_refusal(exc))
         return _lists_page(*as_refusal(exc))
     done(_("List entry stored:"), entry_id)
-    return redirect(url_for("office.lists"))
+    return redirect(url_for("office.list_entry", entry_id=entry_id) if back else url_for("office.lists"))
+
+
+def _entry_page(entry_id: UUID, error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
+    """One entry: state, signed history and the forms of the steps its procedure allows today (issue 16.2)."""
+    svc = services()
+    entry = svc.credit.list_entry(entry_id)
+    profile = svc.profiles[entry.policy_id]
+    return render_template("office/list_entry.html", entry=entry, rule=profile.list_rule(entry.list_code),
+                           steps=entry.next_steps(profile, svc.credit.today()),
+                           history=steps_of(svc.ledger, entry.id), masked=svc.credit.subject(entry.subject_id).masked(),
+                           form=request.form if error else {}, error=error), status
+
+
+@bp.get("/lists/<uuid:entry_id>")
+def list_entry(entry_id: UUID) -> ResponseReturnValue:
+    """A list entry's page: what it is, what happened to it, and only its allowed next steps (issue 16.2)."""
+    return _entry_page(entry_id)
 
 
 def _list_step() -> Any:
     credit, actor = services().credit, current_principal().actor()
     step = forms.choice("step", LIST_STEPS, "JY-6")
     entry_id = forms.ident("list_entry_id", "JY-6")
+    if step == "notice":
+        return credit.give_prior_notice(actor, list_entry_id=entry_id,
+                                        notice_on=forms.required_day("notice_on", "HA-4.1"),
+                                        content=forms.text("content", "HA-4.1"))
     if step == "publicise":
         return credit.publicise_list_entry(actor, list_entry_id=entry_id, channel=forms.text("channel", "JY-6.1"),
                                            start=forms.required_day("start", "JY-6.1"),
