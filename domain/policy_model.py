@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,6 +53,10 @@ class Tier:
     validity_days: int | None = None
     validity_rule_id: str | None = None
     responsible_persons_rule_id: str | None = None  # NT-PCI-29, CS-2.1: records reach the responsible persons
+    # NAT-2025-22: publicity periods in months; repair only after the minimum, publication stops at the maximum
+    publicity_min_months: int | None = None
+    publicity_max_months: int | None = None
+    publicity_rule_id: str | None = None
 
     @property
     def public(self) -> bool:
@@ -61,7 +66,8 @@ class Tier:
     @property
     def has_validity(self) -> bool:
         """Whether the regulation sets a validity period for this tier."""
-        return self.validity_years is not None or self.validity_days is not None
+        return (self.validity_years is not None or self.validity_days is not None
+                or self.publicity_max_months is not None)
 
 
 @dataclass(frozen=True)
@@ -239,6 +245,13 @@ class PolicyRef:
     id: str
     version: int
     content_hash: str
+
+
+def add_months(day: date, months: int) -> date:
+    """The corresponding day `months` later, the month's last day when it does not exist (Civil Code Art. 202)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_years(day: date, years: int) -> date:
