@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from domain.deadlines import DayKind, Deadline, compute_deadline
 from domain.errors import RuleViolation
+from domain.periods import add_months, add_years  # noqa: F401  (re-exported)
 
 
 # Administrative levels, lowest first (HA-4.1: serious lists are determined at county level or above).
@@ -245,18 +245,3 @@ class PolicyRef:
     id: str
     version: int
     content_hash: str
-
-
-def add_months(day: date, months: int) -> date:
-    """The corresponding day `months` later, the month's last day when it does not exist (Civil Code Art. 202)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def add_years(day: date, years: int) -> date:
-    """The corresponding day `years` later, month end when it does not exist (Civil Code Art. 202)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)

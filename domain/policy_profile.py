@@ -215,14 +215,12 @@ class PolicyProfile:
         months = self.tier(tier_code).publicity_min_months
         return None if months is None else add_months(determination_date, months)
 
-    def check_minimum_publicity(self, determination_date: date, tier_code: str, applied_on: date,
-                                field: str = "applied_on") -> None:
+    def check_minimum_publicity(self, determination: date, tier_code: str, applied_on: date) -> None:
         """NAT-2025-22: repair may be applied for only after the minimum publicity period has run out."""
-        last = self.minimum_publicity_end(determination_date, tier_code)
+        last = self.minimum_publicity_end(determination, tier_code)
         if last is not None and applied_on <= last:
-            rule_id = self.tier(tier_code).publicity_rule_id or "NAT-2025-22"
-            raise RuleViolation(rule_id, field, f"the minimum publicity period of a {tier_code} record runs until "
-                                                f"{last} inclusive: repair may be applied for from the day after")
+            raise RuleViolation(self.tier(tier_code).publicity_rule_id or "NAT-2025-22", "applied_on",
+                                f"the minimum publicity period of a {tier_code} record runs until {last} inclusive")
 
     def in_force_on(self, determination_date: date, tier_code: str, day: date) -> bool:
         """Whether a record is in force on `day`; tiers without a validity period never lapse by time."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from domain.errors import NotFound, RuleViolation
 from domain.index import UNREPORTED, UPWARD, Index, IndexHead
 from domain.list_entry import ListEntry
 from domain.objection import Objection
-from domain.policy import PolicyProfile
+from domain.policy import PolicyProfile, ProfileVersions
 from domain.ports import EventLedger
 from domain.profile_aggregate import PublishedProfile
 from domain.record import DishonestyRecord
@@ -45,11 +45,16 @@ class ServiceBase:
     def __init__(
         self, ledger: EventLedger, profiles: Mapping[str, PolicyProfile], subject_secret: bytes,
         today: Callable[[], date] = office_today, *, admin_unit: str = ADMIN_UNIT,
+        versions: Iterable[PolicyProfile] = (),
     ) -> None:
         if not isinstance(subject_secret, bytes) or len(subject_secret) < MIN_SECRET_BYTES:
             raise ValueError(f"subject_secret must be at least {MIN_SECRET_BYTES} bytes")
         self.ledger = ledger
         self.profiles = dict(profiles)
+        # issue 15.9: every version of each profile over time (`versions` adds later ones, e.g. NT v2)
+        extra = [v for v in versions if v.id in self.profiles]
+        self.profile_versions = {pid: ProfileVersions([p, *(v for v in extra if v.id == pid and v.version != p.version)])
+                                 for pid, p in self.profiles.items()}
         self._secret = subject_secret
         self._clock = today
         self.admin_unit = admin_unit
@@ -62,11 +67,20 @@ class ServiceBase:
     def _uow(self, actor: Actor) -> UnitOfWork:
         return UnitOfWork(self.ledger, actor, before_commit=self._keep_due_dates)
 
-    def _profile(self, profile_id: str, field: str = "profile_id") -> PolicyProfile:
-        """The loaded profile `profile_id`; decisions only under a version published in the ledger."""
-        profile = self.profiles.get(profile_id)
-        if profile is None:
+    def _profile(self, profile_id: str, field: str = "profile_id", *, on: object = None,
+                 version: int | None = None) -> PolicyProfile:
+        """The loaded profile `profile_id`: its version in force `on` a day (issue 15.9: a determination's
+        version on its determination date, a procedural act's on the act's day), or `version` exactly, or the
+        service's own; decisions only under a version published in the ledger."""
+        versions = self.profile_versions.get(profile_id)
+        if versions is None:
             raise NotFound("PolicyProfile", profile_id, field)
+        if version is not None:
+            profile = versions.version(version)
+        elif isinstance(on, date) and not isinstance(on, datetime):  # a bad date is refused by the command's check
+            profile = versions.on(on)
+        else:
+            profile = self.profiles[profile_id]
         published_id = PublishedProfile.id_for(profile)
         if published_id not in self._published:
             if not self.ledger.exists(published_id):
