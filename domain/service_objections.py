@@ -29,7 +29,7 @@ class ObjectionCommands(ServiceBase):
         """File an objection; the record is flagged but still published and used (NT-PCI-32, LYG-17)."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
-        profile = self._profile(record.policy_id)
+        profile = self._profile(record.policy_id, on=filed_on)  # issue 15.9: procedure on the act's day
         objection = Objection.file(actor, profile, record, self.today(), grounds=grounds, statement=statement,
                                    filed_on=filed_on, filed_by=filed_by, authorisation=authorisation)
         subject = self._subject(uow, record.subject_id)
@@ -78,7 +78,7 @@ class ObjectionCommands(ServiceBase):
         """Refer to the information provider for verification (NT-PCI-32)."""
         uow = self._uow(actor)
         objection = uow.get(objection_id, Objection, "objection_id")
-        objection.refer(actor, self._profile(objection.policy_id), self.today(), referred_on=referred_on)
+        objection.refer(actor, self._profile(objection.policy_id, on=referred_on), self.today(), referred_on=referred_on)
         uow.commit()
         return objection.id
 
@@ -87,7 +87,7 @@ class ObjectionCommands(ServiceBase):
         """The provider verifies a referred objection and feeds back to the centre (NT-PCI-32: 5 working days)."""
         uow = self._uow(actor)
         objection = uow.get(objection_id, Objection, "objection_id")
-        objection.verify(actor, self._profile(objection.policy_id), self.today(), correct=correct, findings=findings,
+        objection.verify(actor, self._profile(objection.policy_id, on=verified_on), self.today(), correct=correct, findings=findings,
                          verified_on=verified_on)
         uow.commit()
         return objection.id
@@ -97,7 +97,7 @@ class ObjectionCommands(ServiceBase):
         """The determining unit answers (NT-PCI-4, LYG-15); rejected → flag removed, original kept."""
         uow = self._uow(actor)
         objection = uow.get(objection_id, Objection, "objection_id")
-        profile = self._profile(objection.policy_id)
+        profile = self._profile(objection.policy_id, on=decided_on)
         objection.decide(actor, profile, self.today(), upheld=upheld, reasons=reasons, decided_on=decided_on)
         if not upheld:
             self._target(uow, objection).unflag(actor, profile, objection.id, "rejected")
