@@ -94,6 +94,7 @@ class RepairApplication(Aggregate):
         self.public_service = public_service
         self.handler_unit = handler_unit
         self.policy_id = policy_id
+        self.policy_version = policy_version  # issue 15.9: the version in force on the application day
         self.status = APPLIED
         self.opinion: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
