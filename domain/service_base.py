@@ -22,6 +22,7 @@ from domain.repair import RepairApplication
 from domain.sanction import SanctionCase
 from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
+from domain.withdrawal import PenaltyWithdrawal
 
 MIN_SECRET_BYTES = 16
 # The ledger administrator's unit: with each profile's credit office, the only publisher of profiles (JY-16).
@@ -31,7 +32,7 @@ ADMIN_UNIT = "ledger-admin"
 # cases (`overdue` reads only those past it).
 EXPIRING: dict[type, str] = {DishonestyRecord: "records", ListEntry: "list_entries"}
 DUE_INDEXES: dict[type, str] = {**EXPIRING, Objection: "objections", RepairApplication: "repairs",
-                                SanctionCase: "sanctions"}
+                                SanctionCase: "sanctions", PenaltyWithdrawal: "withdrawals"}
 
 
 def due_of(item: Any) -> date | None:

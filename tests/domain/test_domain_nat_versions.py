@@ -141,3 +141,38 @@ def test_issue_15_9_a_court_reconstructing_2019_sees_2019_rules(nt) -> None:
     assert record.valid_until == date(2022, 3, 1)
     later = svc.published_profile("NT", 2).profile()
     assert later.tiers["serious"].publicity_max_months == 36 and later.effective_date == date(2026, 4, 1)
+
+
+def test_nat_apl_48_a_revoked_penalty_is_withdrawn_within_3_days_or_shows_overdue(nt) -> None:
+    svc, clock = nt
+    clock.day = date(2026, 4, 1)
+    record_id = _record(svc, 9, "serious", date(2026, 3, 2), date(2026, 4, 1))
+    clock.day = date(2026, 5, 6)
+    court = doc(date(2026, 5, 6), "（2026）苏06行终12号")
+    with pytest.raises(RuleViolation) as bad:
+        svc.register_penalty_change(TAX, record_id=record_id, outcome="reduced", decision=court,
+                                    changed_on=date(2026, 5, 6))
+    assert (bad.value.rule_id, bad.value.field) == ("NAT-APL-48", "outcome")
+    withdrawal_id = svc.register_penalty_change(TAX, record_id=record_id, outcome="revoked", decision=court,
+                                                changed_on=date(2026, 5, 6))
+    assert svc.withdrawal(withdrawal_id).deadline["due"] == date(2026, 5, 9)  # three days
+    assert not [s for s in svc.overdue(date(2026, 5, 9)) if s["id"] == withdrawal_id]
+    [late] = [s for s in svc.overdue(date(2026, 5, 10)) if s["id"] == withdrawal_id]
+    assert (late["step"], late["rule_id"], late["days_late"]) == ("withdrawal", "NAT-APL-48", 1)
+    clock.day = date(2026, 5, 11)
+    svc.withdraw_penalty(TAX, withdrawal_id=withdrawal_id, withdrawn_on=date(2026, 5, 11))
+    record = svc.record(record_id)
+    assert (record.status, record.published) == ("revoked", False)
+    assert svc.withdrawal_of(record_id).withdrawn == {"on": date(2026, 5, 11), "late": True, "by": "nt-tax-bureau"}
+    assert not [s for s in svc.overdue(date(2026, 5, 20)) if s["id"] == withdrawal_id]
+
+
+def test_nat_apl_48_a_version_without_the_time_limit_refuses_to_guess(nt) -> None:
+    svc, clock = nt
+    clock.day = date(2025, 6, 2)
+    record_id = _record(svc, 10, "general", date(2025, 5, 20), date(2025, 6, 2))
+    with pytest.raises(RuleViolation) as refused:  # NT v1 (before 2026-04-01) sets no withdrawal limit
+        svc.register_penalty_change(TAX, record_id=record_id, outcome="changed", changed_on=date(2025, 6, 2),
+                                    decision=doc(date(2025, 6, 2), "通复决〔2025〕1号"))
+    assert (refused.value.rule_id, refused.value.field) == ("NAT-APL-48", "record_id")
+    assert svc.withdrawal_of(record_id) is None
