@@ -52,10 +52,7 @@ class ServiceBase:
             raise ValueError(f"subject_secret must be at least {MIN_SECRET_BYTES} bytes")
         self.ledger = ledger
         self.profiles = dict(profiles)
-        # issue 15.9: every version of each profile over time (`versions` adds later ones, e.g. NT v2)
-        extra = [v for v in versions if v.id in self.profiles]
-        self.profile_versions = {pid: ProfileVersions([p, *(v for v in extra if v.id == pid and v.version != p.version)])
-                                 for pid, p in self.profiles.items()}
+        self._later_versions = tuple(versions)  # issue 15.9: later versions of the profiles (e.g. NT v2)
         self._secret = subject_secret
         self._clock = today
         self.admin_unit = admin_unit
@@ -68,14 +65,20 @@ class ServiceBase:
     def _uow(self, actor: Actor) -> UnitOfWork:
         return UnitOfWork(self.ledger, actor, before_commit=self._keep_due_dates)
 
+    def versions_of(self, profile_id: str, field: str = "profile_id") -> ProfileVersions:
+        """Every version of `profile_id` over time: the service's own and the later ones it was given."""
+        own = self.profiles.get(profile_id)
+        if own is None:
+            raise NotFound("PolicyProfile", profile_id, field)
+        return ProfileVersions([own, *(v for v in self._later_versions
+                                       if v.id == profile_id and v.version != own.version)])
+
     def _profile(self, profile_id: str, field: str = "profile_id", *, on: object = None,
                  version: int | None = None) -> PolicyProfile:
         """The loaded profile `profile_id`: its version in force `on` a day (issue 15.9: a determination's
         version on its determination date, a procedural act's on the act's day), or `version` exactly, or the
         service's own; decisions only under a version published in the ledger."""
-        versions = self.profile_versions.get(profile_id)
-        if versions is None:
-            raise NotFound("PolicyProfile", profile_id, field)
+        versions = self.versions_of(profile_id, field)
         if version is not None:
             profile = versions.version(version)
         elif isinstance(on, date) and not isinstance(on, datetime):  # a bad date is refused by the command's check

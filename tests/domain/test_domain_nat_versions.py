@@ -136,7 +136,7 @@ def test_issue_15_9_a_court_reconstructing_2019_sees_2019_rules(nt) -> None:
     clock.day = date(2019, 3, 1)
     record = svc.record(_record(svc, 8, "serious", date(2019, 2, 1), date(2019, 3, 1)))
     rules = svc.published_profile("NT", record.policy_version).profile()
-    assert rules == svc.profile_versions["NT"].on(date(2019, 3, 1)) == load_profile("NT")
+    assert rules == svc.versions_of("NT").on(date(2019, 3, 1)) == load_profile("NT")
     assert set(rules.tiers) == {"general", "serious"} and rules.tiers["serious"].validity_years == 3
     assert record.valid_until == date(2022, 3, 1)
     later = svc.published_profile("NT", 2).profile()
