@@ -65,3 +65,8 @@ def load_versions(profile_id: str) -> ProfileVersions:
         if overlay.get("version") != number:
             raise ValueError(f"profiles/{name} declares version {overlay.get('version')}")
     return ProfileVersions(PolicyProfile.from_content(c) for c in contents.values())
+
+
+def later_versions() -> tuple[PolicyProfile, ...]:
+    """Every packaged version after the first of each city profile (e.g. NT v2 from 2026-04-01)."""
+    return tuple(v for pid in PROFILE_IDS for v in load_versions(pid).versions[1:])
