@@ -176,3 +176,30 @@ def test_nat_apl_48_a_version_without_the_time_limit_refuses_to_guess(nt) -> Non
                                     decision=doc(date(2025, 6, 2), "通复决〔2025〕1号"))
     assert (refused.value.rule_id, refused.value.field) == ("NAT-APL-48", "record_id")
     assert svc.withdrawal_of(record_id) is None
+
+
+def test_nat_2025_36_repair_ends_publication_and_the_sanctions_rest_on_nothing(nt) -> None:
+    """A general record under NT v2: repair after the 3-month minimum ends publication; its sanction goes on the
+    credit office's desk to be withdrawn (JY-17) and the credit office withdraws it. (The working-day calendar
+    covers 2026 at most: a serious record's 12-month minimum ends in 2027, whose NAT-22-DL deadlines cannot be
+    counted yet, so that application is refused until the calendar is updated.)"""
+    svc, clock = nt
+    credit = actor("nt-credit-office", "sun")
+    clock.day = date(2026, 4, 1)
+    record_id = _record(svc, 11, "general", date(2026, 3, 2), date(2026, 4, 1))
+    case_id = svc.push_sanction(credit, source_id=record_id, measure_id="NT-M-06", pushed_on=date(2026, 4, 1))
+    clock.day = date(2026, 7, 2)
+    commitment = doc(date(2026, 7, 1), "承诺〔2026〕9号", "不再发生")
+    with pytest.raises(RuleViolation) as early:  # NAT-2025-22: general, at least 3 months
+        svc.apply_for_repair(TAX, record_id=record_id, applied_on=date(2026, 7, 1), corrected_on=date(2026, 5, 1),
+                             commitment=commitment)
+    assert early.value.rule_id == "NAT-2025-22"
+    repair_id = svc.apply_for_repair(TAX, record_id=record_id, applied_on=date(2026, 7, 2),
+                                     corrected_on=date(2026, 5, 1), commitment=commitment)
+    svc.give_repair_opinion(TAX, repair_id=repair_id, favourable=True, given_on=date(2026, 7, 2),
+                            opinion=doc(date(2026, 7, 2), "通税修〔2026〕9号", "同意修复"))
+    svc.decide_repair(TAX, repair_id=repair_id, approved=True, reasons="已纠正", decided_on=date(2026, 7, 2))
+    assert not svc.record(record_id).published
+    assert [d["sanction_id"] for d in svc.lifts_due(office="nt-credit-office")] == [case_id]
+    svc.withdraw_sanction(credit, sanction_id=case_id, reason="信用修复 (NAT-2025-36)", withdrawn_on=date(2026, 7, 2))
+    assert not svc.sanction(case_id).in_force and svc.lifts_due(office="nt-credit-office") == []
