@@ -115,7 +115,7 @@ class ObjectionCommands(ServiceBase):
         uow = self._uow(actor)
         today = self.today()
         objection = uow.get(objection_id, Objection, "objection_id")
-        profile = self._profile(objection.policy_id)
+        profile = self._profile(objection.policy_id, on=applied_on)  # issue 15.9: procedure on the act's day
         objection.check_can_correct(actor, profile, today, applied_on)
         target = self._target(uow, objection)
         # NT-PCI-32: the correction is published in the original scope (before any change to it)
@@ -124,7 +124,8 @@ class ObjectionCommands(ServiceBase):
             self._withdraw_entry(uow, target, changes, applied_on)
         else:
             subject = self._subject(uow, target.subject_id)
-            target.correct(actor, profile, subject, today, objection_id=objection.id, changes=changes)
+            own = self._profile(target.policy_id, version=target.policy_version)  # validity: the record's version
+            target.correct(actor, own, subject, today, objection_id=objection.id, changes=changes)
         target.unflag(actor, profile, objection.id, "corrected")
         objection.record_correction(actor, profile, today, applied_on=applied_on, changes=changes, scope=scope)
         self._close(uow, "objections", objection.id)

@@ -203,3 +203,20 @@ def test_nat_2025_36_repair_ends_publication_and_the_sanctions_rest_on_nothing(n
     assert [d["sanction_id"] for d in svc.lifts_due(office="nt-credit-office")] == [case_id]
     svc.withdraw_sanction(credit, sanction_id=case_id, reason="信用修复 (NAT-2025-36)", withdrawn_on=date(2026, 7, 2))
     assert not svc.sanction(case_id).in_force and svc.lifts_due(office="nt-credit-office") == []
+
+
+def test_issue_15_9_a_correction_keeps_the_records_own_rules_for_validity(nt) -> None:
+    """NT-PCI-32 correction of an NT v2 minor record while the service's own profile is NT v1 (which has no minor
+    class): its validity is recomputed under its own version (NAT-2025-22, 3 months)."""
+    svc, clock = nt
+    centre = actor("nt-credit-centre", "zhou")
+    clock.day = date(2026, 4, 10)
+    record_id = _record(svc, 12, "minor", date(2026, 3, 2), date(2026, 4, 1))
+    objection_id = svc.file_objection(centre, record_id=record_id, grounds="wrong_or_incomplete",
+                                      statement="认定日期有误", filed_on=date(2026, 4, 8))
+    svc.decide_objection(TAX, objection_id=objection_id, upheld=True, reasons="日期录入错误",
+                         decided_on=date(2026, 4, 9))
+    svc.apply_correction(centre, objection_id=objection_id, changes={"determination_date": date(2026, 4, 2)},
+                         applied_on=date(2026, 4, 10))
+    record = svc.record(record_id)
+    assert (record.tier, record.valid_until, record.policy_version) == ("minor", date(2026, 7, 2), 2)
