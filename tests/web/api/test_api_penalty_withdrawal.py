@@ -1,0 +1,63 @@
+"""NAT-APL-48 through the API, with the app's business day in 2026 (NT v2 in force from 2026-04-01): a revoked
+penalty is registered, shows overdue after 3 days, and is withdrawn from the public view."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from api_support import Api, error_of, event_total, person_of
+from flask import Flask
+from web_helpers import tmp_settings
+
+from web.app import create_app
+
+
+class Day:
+    """The app's settable business day."""
+
+    day = date(2026, 4, 2)
+
+    def __call__(self) -> date:
+        return self.day
+
+
+@pytest.fixture
+def app_2026(web_template: tuple[Path, UUID], tmp_path: Path) -> Iterator[tuple[Flask, Day]]:
+    folder = tmp_path / "ledger"
+    shutil.copytree(web_template[0], folder)
+    clock = Day()
+    app = create_app(tmp_settings(folder), today=clock, secure_cookies=False, TESTING=True)
+    yield app, clock
+    app.extensions["credit_ledger"].close()
+
+
+def test_nat_apl_48_register_overdue_and_withdraw_through_the_api(app_2026) -> None:
+    app, clock = app_2026
+    admin, recorder, office = Api(app, "admin"), Api(app, "recording_unit"), Api(app, "credit_office")
+    body = {"profile_id": "NT", "subject_id": str(person_of(app)), "behaviour_code": "NT-PCI-12.3", "tier": "general",
+            "basis": {"type": "administrative_penalty", "number": "通税罚〔2026〕5号", "issuer": "国家税务总局南通市税务局",
+                      "date": "2026-04-01"}, "act_date": "2026-03-02", "determination_date": "2026-04-01"}
+    unpublished = recorder.post("/records", body)  # JY-16: NT v2 governs 2026-04-01 and is not published yet
+    assert (unpublished.status_code, error_of(unpublished)["rule_id"]) == (422, "JY-16")
+    admin.ok("/profiles", {"profile_id": "NT", "version": 2})
+    record_id = recorder.ok("/records", body)["id"]
+    assert recorder.read(f"/records/{record_id}", purpose="复核", basis="通信用〔2026〕1号")["valid_until"] == "2027-04-01"
+    clock.day = date(2026, 5, 6)
+    change = {"record_id": record_id, "outcome": "revoked", "changed_on": "2026-05-06",
+              "decision": {"number": "（2026）苏06行终12号", "date": "2026-05-06"}}
+    count = event_total(app)
+    bad = recorder.post("/penalty-changes", {**change, "outcome": "reduced"})
+    assert (bad.status_code, error_of(bad)["field"], error_of(bad)["rule_id"]) == (422, "outcome", "NAT-APL-48")
+    assert event_total(app) == count
+    withdrawal_id = recorder.ok("/penalty-changes", change)["id"]
+    clock.day = date(2026, 5, 10)
+    overdue = [s for s in office.read("/overdue") if s["id"] == withdrawal_id]
+    assert [(s["step"], s["due"], s["rule_id"]) for s in overdue] == [("withdrawal", "2026-05-09", "NAT-APL-48")]
+    recorder.ok(f"/penalty-changes/{withdrawal_id}/withdrawal", {"withdrawn_on": "2026-05-10"})
+    assert not [s for s in office.read("/overdue") if s["id"] == withdrawal_id]
+    assert recorder.read(f"/records/{record_id}", purpose="复核", basis="通信用〔2026〕1号")["status"] == "revoked"
