@@ -81,8 +81,8 @@ class ServiceBase:
         versions = self.versions_of(profile_id, field)
         if version is not None:
             profile = versions.version(version)
-        elif isinstance(on, date) and not isinstance(on, datetime):  # a bad date is refused by the command's check
-            profile = versions.on(on)
+        elif isinstance(on, date) and not isinstance(on, datetime):  # a bad or future date: the command refuses it
+            profile = versions.on(min(on, self.today()))
         else:
             profile = self.profiles[profile_id]
         published_id = PublishedProfile.id_for(profile)
