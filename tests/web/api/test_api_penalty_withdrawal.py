@@ -61,3 +61,23 @@ def test_nat_apl_48_register_overdue_and_withdraw_through_the_api(app_2026) -> N
     recorder.ok(f"/penalty-changes/{withdrawal_id}/withdrawal", {"withdrawn_on": "2026-05-10"})
     assert not [s for s in office.read("/overdue") if s["id"] == withdrawal_id]
     assert recorder.read(f"/records/{record_id}", purpose="复核", basis="通信用〔2026〕1号")["status"] == "revoked"
+
+
+def test_nat_apl_48_an_overdue_withdrawal_is_on_the_office_dashboard(app_2026) -> None:
+    from web_helpers import login
+    app, clock = app_2026
+    Api(app, "admin").ok("/profiles", {"profile_id": "NT", "version": 2})
+    recorder = Api(app, "recording_unit")
+    record_id = recorder.ok("/records", {
+        "profile_id": "NT", "subject_id": str(person_of(app)), "behaviour_code": "NT-PCI-12.3", "tier": "general",
+        "basis": {"type": "administrative_penalty", "number": "通税罚〔2026〕6号", "issuer": "国家税务总局南通市税务局",
+                  "date": "2026-04-01"}, "act_date": "2026-03-02", "determination_date": "2026-04-01"})["id"]
+    withdrawal_id = recorder.ok("/penalty-changes", {
+        "record_id": record_id, "outcome": "changed", "changed_on": "2026-04-02",
+        "decision": {"number": "通复决〔2026〕2号", "date": "2026-04-02"}})["id"]
+    clock.day = date(2026, 4, 10)
+    client = app.test_client()
+    login(client, "office")
+    page = client.get("/office/").get_data(as_text=True)
+    row = page[page.index(withdrawal_id):][:400]
+    assert "撤回公示" in row and "2026-04-05" in row
