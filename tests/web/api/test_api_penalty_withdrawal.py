@@ -81,3 +81,30 @@ def test_nat_apl_48_an_overdue_withdrawal_is_on_the_office_dashboard(app_2026) -
     page = client.get("/office/").get_data(as_text=True)
     row = page[page.index(withdrawal_id):][:400]
     assert "撤回公示" in row and "2026-04-05" in row
+
+
+def test_nat_apl_48_the_recording_page_registers_and_withdraws(app_2026) -> None:
+    from casework_support import refused_at
+    from web_helpers import event_count, flashed_id, login, post
+    app, clock = app_2026
+    Api(app, "admin").ok("/profiles", {"profile_id": "NT", "version": 2})
+    record_id = Api(app, "recording_unit").ok("/records", {
+        "profile_id": "NT", "subject_id": str(person_of(app)), "behaviour_code": "NT-PCI-12.3", "tier": "general",
+        "basis": {"type": "administrative_penalty", "number": "通税罚〔2026〕8号", "issuer": "国家税务总局南通市税务局",
+                  "date": "2026-04-01"}, "act_date": "2026-03-02", "determination_date": "2026-04-01"})["id"]
+    client = app.test_client()
+    login(client, "recorder")
+    page = client.get("/recording/penalty-changes").get_data(as_text=True)
+    assert "三日内撤回" in page and "NAT-APL-48" in page
+    form = {"step": "register", "record_id": record_id, "outcome": "revoked", "decision_number": "（2026）苏06行终9号",
+            "decision_date": "2026-04-02", "changed_on": "2026-04-02"}
+    before = event_count(app)
+    refused_at(post(client, "/recording/penalty-changes", {**form, "outcome": "reduced"}), "outcome", "NAT-APL-48")
+    assert event_count(app) == before
+    withdrawal_id = flashed_id(client, post(client, "/recording/penalty-changes", form))
+    flashed_id(client, post(client, "/recording/penalty-changes",
+                            {"step": "withdraw", "withdrawal_id": withdrawal_id, "withdrawn_on": "2026-04-02"}))
+    with app.app_context():
+        from web.context import services
+        assert services().credit.record(UUID(record_id)).status == "revoked"
+        assert services().credit.withdrawal(UUID(withdrawal_id)).withdrawn["late"] is False
