@@ -197,9 +197,10 @@ class DemoResult:
 
 
 def prepare(service: CreditService) -> None:
-    """Publish every loaded profile (idempotent, NT-PCI-36)."""
+    """Publish every loaded profile, each of its versions (idempotent, NT-PCI-36)."""
     for profile_id in sorted(service.profiles):
-        service.publish_profile(ADMIN, profile_id=profile_id)
+        for version in service.versions_of(profile_id).versions:
+            service.publish_profile(ADMIN, profile_id=profile_id, version=version.version)
 
 
 def run_demo(service: CreditService, clock: Clock, subjects: int, seed: int, *, quiet_share: float = 0.0) -> DemoResult:

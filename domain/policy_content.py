@@ -51,7 +51,7 @@ _TOP_KEYS = {
     "id", "version", "title_zh", "title_en", "document_number", "source", "effective_date", "roles", "units",
     "disclosure", "tiers", "behaviours", "deadlines", "repair", "lists", "list_fields", "measures", "points",
     "reporting", "determination", "information", "leniency", "measure_sharing",
-    "basis_types",
+    "basis_types", "first_effective_date",
 }
 _SECTION_KEYS = {"points": {"rule_id", "source", "grades"}, "determination": {"minimum_age", "minimum_age_rule_id"},
                  "leniency": {"rule_id", "minor_age", "grounds"}}
@@ -75,6 +75,11 @@ def check_references(p: PolicyProfile) -> None:
     targets = set(p.tiers) | set(p.lists)
     tiers, lists = p.tiers.values(), p.lists.values()
     problems = [f"tier {t.code}: disclosure {t.disclosure}" for t in tiers if t.disclosure not in p.disclosure_classes]
+    problems += [f"tier {t.code}: publicity minimum above maximum (NAT-2025-22)" for t in tiers
+                 if None not in (t.publicity_min_months, t.publicity_max_months)
+                 and t.publicity_min_months > t.publicity_max_months]  # type: ignore[operator]
+    problems += [f"tier {t.code}: both a validity period and a maximum publicity period" for t in tiers
+                 if t.publicity_max_months is not None and (t.validity_years or t.validity_days)]
     problems += [f"behaviour {b.code}: tier {b.tier}" for b in p.behaviours.values() if b.tier not in (None, *p.tiers)]
     problems += [f"information {i.code}: kind {i.kind}" for i in p.information.values()
                  if i.kind not in INFORMATION_KINDS or i.kind == "negative"]

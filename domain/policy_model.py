@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.deadlines import DayKind, Deadline, compute_deadline
 from domain.errors import RuleViolation
+from domain.periods import add_months, add_years  # noqa: F401  (re-exported)
 
 
 # Administrative levels, lowest first (HA-4.1: serious lists are determined at county level or above).
@@ -52,6 +53,10 @@ class Tier:
     validity_days: int | None = None
     validity_rule_id: str | None = None
     responsible_persons_rule_id: str | None = None  # NT-PCI-29, CS-2.1: records reach the responsible persons
+    # NAT-2025-22: publicity periods in months; repair only after the minimum, publication stops at the maximum
+    publicity_min_months: int | None = None
+    publicity_max_months: int | None = None
+    publicity_rule_id: str | None = None
 
     @property
     def public(self) -> bool:
@@ -61,7 +66,8 @@ class Tier:
     @property
     def has_validity(self) -> bool:
         """Whether the regulation sets a validity period for this tier."""
-        return self.validity_years is not None or self.validity_days is not None
+        return (self.validity_years is not None or self.validity_days is not None
+                or self.publicity_max_months is not None)
 
 
 @dataclass(frozen=True)
@@ -239,11 +245,3 @@ class PolicyRef:
     id: str
     version: int
     content_hash: str
-
-
-def add_years(day: date, years: int) -> date:
-    """The corresponding day `years` later, month end when it does not exist (Civil Code Art. 202)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)

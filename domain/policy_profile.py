@@ -16,7 +16,7 @@ from domain.errors import RuleViolation
 from domain.policy_content import build, canonical_json, check_keys, check_references, deadline_rule, jsonable, keyed
 from domain.policy_model import (
     LEVELS, Behaviour, DeadlineRule, DisclosureClass, InformationKind, ListField, ListRule, Measure, PointsGrade,
-    PolicyRef, RepairConditions, ReportingRule, Tier, UnitInfo, add_years,
+    PolicyRef, RepairConditions, ReportingRule, Tier, UnitInfo, add_months, add_years,
 )
 
 _DEADLINE_RULES = {"objection": "NT-PCI-32", "provider": "NT-PCI-32", "correction": "NT-PCI-32",
@@ -56,6 +56,7 @@ class PolicyProfile:
     leniency: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # HA-4.2
     measure_sharing: str | None = None  # JY-16: the list's information-sharing method
     basis_types: tuple[str, ...] = ()  # HA-2.2: the legally effective documents a determination rests on
+    first_effective_date: date | None = None  # a later version (issue 15.9): the day the first version took effect
 
     @classmethod
     def from_content(cls, content: Mapping[str, Any]) -> PolicyProfile:
@@ -82,6 +83,7 @@ class PolicyProfile:
             information=keyed(InformationKind, c.get("information", {}), "code"),
             leniency=MappingProxyType(c.get("leniency", {})), measure_sharing=c.get("measure_sharing"),
             basis_types=tuple(c.get("basis_types", ())),
+            first_effective_date=date.fromisoformat(c["first_effective_date"]) if "first_effective_date" in c else None,
         )
         check_references(profile)
         return profile
@@ -204,7 +206,21 @@ class PolicyProfile:
             return add_years(determination_date, tier.validity_years)
         if tier.validity_days is not None:
             return determination_date + timedelta(days=tier.validity_days)
+        if tier.publicity_max_months is not None:  # NAT-2025-22: publication and use stop at the maximum
+            return add_months(determination_date, tier.publicity_max_months)
         raise RuleViolation("NT-PCI-30", "severity", f"{self.label} sets no validity period for tier {tier_code}")
+
+    def minimum_publicity_end(self, determination_date: date, tier_code: str) -> date | None:
+        """Last day of the minimum publicity period (NAT-2025-22); None when the tier sets none."""
+        months = self.tier(tier_code).publicity_min_months
+        return None if months is None else add_months(determination_date, months)
+
+    def check_minimum_publicity(self, determination: date, tier_code: str, applied_on: date) -> None:
+        """NAT-2025-22: repair may be applied for only after the minimum publicity period has run out."""
+        last = self.minimum_publicity_end(determination, tier_code)
+        if last is not None and applied_on <= last:
+            raise RuleViolation(self.tier(tier_code).publicity_rule_id or "NAT-2025-22", "applied_on",
+                                f"the minimum publicity period of a {tier_code} record runs until {last} inclusive")
 
     def in_force_on(self, determination_date: date, tier_code: str, day: date) -> bool:
         """Whether a record is in force on `day`; tiers without a validity period never lapse by time."""
@@ -212,11 +228,10 @@ class PolicyProfile:
         return effective.in_force_on(day, determination_date, last, None)  # the one decision (NT-PCI-30)
 
     def check_act_date(self, act_date: date, field: str = "act_date") -> None:
-        """LYG-21: no retroactivity; an act before the profile took effect is not sanctioned."""
-        if act_date < self.effective_date:
-            raise RuleViolation(
-                "LYG-21", field, f"act of {act_date} predates {self.label}, in force from {self.effective_date}"
-            )
+        """LYG-21: no retroactivity; an act before the profile (its first version) took effect is not sanctioned."""
+        since = self.first_effective_date or self.effective_date
+        if act_date < since:
+            raise RuleViolation("LYG-21", field, f"act of {act_date} predates {self.label}, in force from {since}")
 
     def check_age(self, age: int, field: str = "id_number") -> None:
         """LYG-6: a subject under the minimum age at the time of the act is not determined dishonest."""

@@ -106,6 +106,7 @@ class DishonestyRecord(Aggregate):
         self.origin_record_id = origin_record_id
         self.role = role
         self.policy_id = policy_id
+        self.policy_version = policy_version  # issue 15.9: validity follows the version of the determination
         self.status = IN_FORCE
         self.flags: list[str] = []
         self.contacts: list[dict[str, Any]] = []

@@ -22,13 +22,16 @@ APPROVED, REFUSED = "approved", "refused"
 
 
 def check_conditions(profile: PolicyProfile, record: DishonestyRecord, others: Sequence[DishonestyRecord],
-                     today: date, applied_on: date, corrected_on: date | None) -> None:
-    """NT-PCI-34: corrected; no same-kind dishonesty for the clean period since; (commitment: see caller)."""
+                     today: date, applied_on: date, corrected_on: date | None,
+                     record_profile: PolicyProfile | None = None) -> None:
+    """NT-PCI-34: corrected; no same-kind dishonesty for the clean period since; (commitment: see caller).
+    NAT-2025-22: not before the minimum publicity period of the record's class (as its own version sets it)."""
     conditions = profile.repair
     rule_id = conditions.rule_id
     record.check_in_force("NT-PCI-35")
     check_date(applied_on, today, rule_id, "applied_on")
     check_not_before(applied_on, record.determination_date, rule_id, "applied_on", "the determination date")
+    (record_profile or profile).check_minimum_publicity(record.determination_date, record.tier, applied_on)
     if corrected_on is None:
         if conditions.correction_required:
             raise RuleViolation(rule_id, "corrected_on", "the act must be corrected and its impact removed first")
@@ -47,15 +50,24 @@ def check_conditions(profile: PolicyProfile, record: DishonestyRecord, others: S
             raise RuleViolation(rule_id, "clean_period", f"same-kind dishonesty on {other.act_date} after correction")
 
 
+def response_deadlines(profile: PolicyProfile, applied_on: date) -> dict[str, Any] | None:
+    """NAT-22-DL: Credit China's feedback and the department's decision, counted from the application day."""
+    steps = {name: compute(profile, name, applied_on, "applied_on")
+             for name in ("repair_feedback", "repair_decision") if name in profile.deadlines}
+    return steps or None
+
+
 class RepairApplication(Aggregate):
     """Subject applies → provider opinion → publicity → approved (record archived, sanctions lifted) or refused."""
 
     @classmethod
     def apply(cls, actor: Actor, profile: PolicyProfile, record: DishonestyRecord,
               others: Sequence[DishonestyRecord], today: date, *, applied_on: date, corrected_on: date | None,
-              commitment: object | None, public_service: Sequence[str] = ()) -> RepairApplication:
-        """Check the conditions (NT-PCI-34) and file the application with the record's provider (NT-PCI-4)."""
-        check_conditions(profile, record, others, today, applied_on, corrected_on)
+              commitment: object | None, public_service: Sequence[str] = (),
+              record_profile: PolicyProfile | None = None) -> RepairApplication:
+        """Check the conditions (NT-PCI-34, NAT-2025-22/36) and file the application with the record's provider
+        (NT-PCI-4); NAT-22-DL: the feedback and decision time limits start on the application day."""
+        check_conditions(profile, record, others, today, applied_on, corrected_on, record_profile)
         doc = None
         if commitment is not None or profile.repair.commitment_required:
             doc = document(commitment, today, profile.repair.rule_id, "commitment", text=True)
@@ -63,7 +75,7 @@ class RepairApplication(Aggregate):
         return cls(
             record_id=record.id, subject_id=record.subject_id, applied_on=applied_on, corrected_on=corrected_on,
             commitment=doc, public_service=list(public_service), handler_unit=record.determining_unit,
-            **stamp(actor, profile),
+            **stamp(actor, profile), response_deadlines=response_deadlines(profile, applied_on),
         )
 
     @event("Applied")
@@ -71,8 +83,10 @@ class RepairApplication(Aggregate):
         self, record_id: UUID, subject_id: UUID, applied_on: date, corrected_on: date | None,
         commitment: dict[str, Any] | None, public_service: list[str], handler_unit: str,
         actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
+        response_deadlines: dict[str, Any] | None = None,
     ) -> None:
         self.record_id = record_id
+        self.response_deadlines = response_deadlines or {}  # NAT-22-DL: step name → deadline
         self.subject_id = subject_id
         self.applied_on = applied_on
         self.corrected_on = corrected_on
@@ -80,6 +94,7 @@ class RepairApplication(Aggregate):
         self.public_service = public_service
         self.handler_unit = handler_unit
         self.policy_id = policy_id
+        self.policy_version = policy_version  # issue 15.9: the version in force on the application day
         self.status = APPLIED
         self.opinion: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
@@ -96,17 +111,23 @@ class RepairApplication(Aggregate):
         deadline = self.opinion["publicity_deadline"] if self.opinion else None
         return deadline if self.status == PUBLICISED else None
 
-    def overdue(self, today: date) -> list[dict[str, Any]]:
-        """A publicity period that has ended without a decision shows as a pending step."""
+    def _pending(self) -> list[tuple[str, dict[str, Any]]]:
+        """The time limits still running: publicity end (NT-PCI-35), feedback and decision (NAT-22-DL)."""
+        if not self.open:
+            return []
         deadline = self._decision_deadline()
-        if deadline is not None and is_late(deadline, today):
-            return [{"step": "repair_decision", "unit": self.handler_unit, "due": deadline["due"]}]
-        return []
+        steps = [("repair_decision", deadline)] if deadline is not None else []
+        return steps + sorted(self.response_deadlines.items())
+
+    def overdue(self, today: date) -> list[dict[str, Any]]:
+        """A time limit that has passed without a decision shows as a pending step."""
+        return [{"step": step, "unit": self.handler_unit, "due": d["due"], "rule_id": d.get("rule_id")}
+                for step, d in self._pending() if is_late(d, today)]
 
     def next_due(self) -> date | None:
-        """The day the pending decision is due (the open-items index keeps it, so overdue reads only these)."""
-        deadline = self._decision_deadline()
-        return deadline["due"] if deadline is not None else None
+        """The day the earliest pending step is due (the open-items index keeps it, so overdue reads only these)."""
+        dues = [d["due"] for _, d in self._pending()]
+        return min(dues) if dues else None
 
     def give_opinion(self, actor: Actor, profile: PolicyProfile, today: date, *, favourable: bool,
                      opinion: object, given_on: date) -> None:

@@ -14,12 +14,13 @@ from domain.service_repairs import RepairCommands
 from domain.service_reporting import ReportingCommands
 from domain.service_sanctions import SanctionCommands
 from domain.service_subjects import SubjectCommands
+from domain.service_withdrawals import WithdrawalCommands
 
 
 @retry_commands
 class CreditService(
     SubjectCommands, RecordCommands, ListCommands, ObjectionCommands, RepairCommands, SanctionCommands, Queries,
-    AccessCommands, ReportingCommands, CircularCommands, AuthorisationCommands,
+    AccessCommands, ReportingCommands, CircularCommands, AuthorisationCommands, WithdrawalCommands,
 ):
     """Commands take an `Actor` first and keyword arguments, return the new or changed aggregate id, and
     either save every changed aggregate in ONE `ledger.save_as(actor.unit, ...)` call or raise a

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from domain.errors import NotFound, RuleViolation
 from domain.index import UNREPORTED, UPWARD, Index, IndexHead
 from domain.list_entry import ListEntry
 from domain.objection import Objection
-from domain.policy import PolicyProfile
+from domain.policy import PolicyProfile, ProfileVersions
 from domain.ports import EventLedger
 from domain.profile_aggregate import PublishedProfile
 from domain.record import DishonestyRecord
@@ -22,6 +22,7 @@ from domain.repair import RepairApplication
 from domain.sanction import SanctionCase
 from domain.subject import Subject
 from domain.unit_of_work import UnitOfWork
+from domain.withdrawal import PenaltyWithdrawal
 
 MIN_SECRET_BYTES = 16
 KNOWN_SUBJECTS_KEPT = 100_000  # check_subject's memory of registered subjects (about 10 MB at most)
@@ -32,7 +33,7 @@ ADMIN_UNIT = "ledger-admin"
 # cases (`overdue` reads only those past it).
 EXPIRING: dict[type, str] = {DishonestyRecord: "records", ListEntry: "list_entries"}
 DUE_INDEXES: dict[type, str] = {**EXPIRING, Objection: "objections", RepairApplication: "repairs",
-                                SanctionCase: "sanctions"}
+                                SanctionCase: "sanctions", PenaltyWithdrawal: "withdrawals"}
 
 
 def due_of(item: Any) -> date | None:
@@ -46,11 +47,13 @@ class ServiceBase:
     def __init__(
         self, ledger: EventLedger, profiles: Mapping[str, PolicyProfile], subject_secret: bytes,
         today: Callable[[], date] = office_today, *, admin_unit: str = ADMIN_UNIT,
+        versions: Iterable[PolicyProfile] = (),
     ) -> None:
         if not isinstance(subject_secret, bytes) or len(subject_secret) < MIN_SECRET_BYTES:
             raise ValueError(f"subject_secret must be at least {MIN_SECRET_BYTES} bytes")
         self.ledger = ledger
         self.profiles = dict(profiles)
+        self._later_versions = tuple(versions)  # issue 15.9: later versions of the profiles (e.g. NT v2)
         self._secret = subject_secret
         self._clock = today
         self.admin_unit = admin_unit
@@ -64,11 +67,26 @@ class ServiceBase:
     def _uow(self, actor: Actor) -> UnitOfWork:
         return UnitOfWork(self.ledger, actor, before_commit=self._keep_due_dates)
 
-    def _profile(self, profile_id: str, field: str = "profile_id") -> PolicyProfile:
-        """The loaded profile `profile_id`; decisions only under a version published in the ledger."""
-        profile = self.profiles.get(profile_id)
-        if profile is None:
+    def versions_of(self, profile_id: str, field: str = "profile_id") -> ProfileVersions:
+        """Every version of `profile_id` over time: the service's own and the later ones it was given."""
+        own = self.profiles.get(profile_id)
+        if own is None:
             raise NotFound("PolicyProfile", profile_id, field)
+        return ProfileVersions([own, *(v for v in self._later_versions
+                                       if v.id == profile_id and v.version != own.version)])
+
+    def _profile(self, profile_id: str, field: str = "profile_id", *, on: object = None,
+                 version: int | None = None) -> PolicyProfile:
+        """The loaded profile `profile_id`: its version in force `on` a day (issue 15.9: a determination's
+        version on its determination date, a procedural act's on the act's day), or `version` exactly, or the
+        service's own; decisions only under a version published in the ledger."""
+        versions = self.versions_of(profile_id, field)
+        if version is not None:
+            profile = versions.version(version)
+        elif isinstance(on, date) and not isinstance(on, datetime):  # a bad or future date: the command refuses it
+            profile = versions.on(min(on, self.today()))
+        else:
+            profile = self.profiles[profile_id]
         published_id = PublishedProfile.id_for(profile)
         if published_id not in self._published:
             if not self.ledger.exists(published_id):

@@ -29,7 +29,7 @@ class ObjectionCommands(ServiceBase):
         """File an objection; the record is flagged but still published and used (NT-PCI-32, LYG-17)."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
-        profile = self._profile(record.policy_id)
+        profile = self._profile(record.policy_id, on=filed_on)  # issue 15.9: procedure on the act's day
         objection = Objection.file(actor, profile, record, self.today(), grounds=grounds, statement=statement,
                                    filed_on=filed_on, filed_by=filed_by, authorisation=authorisation)
         subject = self._subject(uow, record.subject_id)
@@ -78,7 +78,7 @@ class ObjectionCommands(ServiceBase):
         """Refer to the information provider for verification (NT-PCI-32)."""
         uow = self._uow(actor)
         objection = uow.get(objection_id, Objection, "objection_id")
-        objection.refer(actor, self._profile(objection.policy_id), self.today(), referred_on=referred_on)
+        objection.refer(actor, self._profile(objection.policy_id, on=referred_on), self.today(), referred_on=referred_on)
         uow.commit()
         return objection.id
 
@@ -87,7 +87,7 @@ class ObjectionCommands(ServiceBase):
         """The provider verifies a referred objection and feeds back to the centre (NT-PCI-32: 5 working days)."""
         uow = self._uow(actor)
         objection = uow.get(objection_id, Objection, "objection_id")
-        objection.verify(actor, self._profile(objection.policy_id), self.today(), correct=correct, findings=findings,
+        objection.verify(actor, self._profile(objection.policy_id, on=verified_on), self.today(), correct=correct, findings=findings,
                          verified_on=verified_on)
         uow.commit()
         return objection.id
@@ -97,7 +97,7 @@ class ObjectionCommands(ServiceBase):
         """The determining unit answers (NT-PCI-4, LYG-15); rejected → flag removed, original kept."""
         uow = self._uow(actor)
         objection = uow.get(objection_id, Objection, "objection_id")
-        profile = self._profile(objection.policy_id)
+        profile = self._profile(objection.policy_id, on=decided_on)
         objection.decide(actor, profile, self.today(), upheld=upheld, reasons=reasons, decided_on=decided_on)
         if not upheld:
             self._target(uow, objection).unflag(actor, profile, objection.id, "rejected")
@@ -115,7 +115,7 @@ class ObjectionCommands(ServiceBase):
         uow = self._uow(actor)
         today = self.today()
         objection = uow.get(objection_id, Objection, "objection_id")
-        profile = self._profile(objection.policy_id)
+        profile = self._profile(objection.policy_id, on=applied_on)  # issue 15.9: procedure on the act's day
         objection.check_can_correct(actor, profile, today, applied_on)
         target = self._target(uow, objection)
         # NT-PCI-32: the correction is published in the original scope (before any change to it)
@@ -124,7 +124,8 @@ class ObjectionCommands(ServiceBase):
             self._withdraw_entry(uow, target, changes, applied_on)
         else:
             subject = self._subject(uow, target.subject_id)
-            target.correct(actor, profile, subject, today, objection_id=objection.id, changes=changes)
+            own = self._profile(target.policy_id, version=target.policy_version)  # validity: the record's version
+            target.correct(actor, own, subject, today, objection_id=objection.id, changes=changes)
         target.unflag(actor, profile, objection.id, "corrected")
         objection.record_correction(actor, profile, today, applied_on=applied_on, changes=changes, scope=scope)
         self._close(uow, "objections", objection.id)

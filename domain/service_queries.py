@@ -20,8 +20,10 @@ from domain.service_base import ServiceBase
 from domain.subject import PERSON, Subject, subject_id_for
 from domain.sweep_marker import DailySweep
 from domain.unit_of_work import UnitOfWork
+from domain.withdrawal import PenaltyWithdrawal
 
-OVERDUE_INDEXES = {"objections": Objection, "repairs": RepairApplication, "sanctions": SanctionCase}
+OVERDUE_INDEXES = {"objections": Objection, "repairs": RepairApplication, "sanctions": SanctionCase,
+                   "withdrawals": PenaltyWithdrawal}
 EXPIRING_INDEXES = {"records": DishonestyRecord, "list_entries": ListEntry}
 
 

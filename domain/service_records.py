@@ -27,8 +27,9 @@ class RecordCommands(ServiceBase):
         basis: dict[str, Any], act_date: date, determination_date: date, disclosure: str | None = None,
         summary: str = "", leniency: dict[str, Any] | None = None,
     ) -> UUID:
-        """Record a determination (HA-2.2, LYG-6, LYG-21, NT-PCI-14/15/30); NT-PCI-29 derived records."""
-        profile = self._profile(profile_id)
+        """Record a determination (HA-2.2, LYG-6, LYG-21, NT-PCI-14/15/30); NT-PCI-29 derived records. The
+        version in force on the determination date decides (issue 15.9: validity follows it)."""
+        profile = self._profile(profile_id, on=determination_date)
         profile.check_determining_unit(actor.unit)  # JY-5
         uow = self._uow(actor)
         subject = self._subject(uow, subject_id)

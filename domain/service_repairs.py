@@ -28,7 +28,7 @@ class RepairCommands(ServiceBase):
         """Apply for repair once the conditions hold (NT-PCI-34; free of charge, HA-5.1)."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
-        profile = self._profile(record.policy_id)
+        profile = self._profile(record.policy_id, on=applied_on)  # issue 15.9: procedure on the act's day
         # NT-PCI-4 (谁处罚、谁修复): the provider, or the credit office or centre's window, files the application
         receivers = (record.determining_unit, *profile.role_units("credit_office", "credit_centre", "aggregator",
                                                                   "collector"))
@@ -39,6 +39,7 @@ class RepairCommands(ServiceBase):
         repair = RepairApplication.apply(
             actor, profile, record, self._records(uow, subject), self.today(),
             applied_on=applied_on, corrected_on=corrected_on, commitment=commitment, public_service=public_service,
+            record_profile=self._profile(record.policy_id, version=record.policy_version),
         )
         if any(r.open and r.record_id == record.id for r in self._repairs(uow, subject)):
             raise RuleViolation("NT-PCI-35", "record_id", "a repair application is already pending")
@@ -54,7 +55,7 @@ class RepairCommands(ServiceBase):
         """The provider's written opinion, published for 5 working days (NT-PCI-35)."""
         uow = self._uow(actor)
         repair = uow.get(repair_id, RepairApplication, "repair_id")
-        repair.give_opinion(actor, self._profile(repair.policy_id), self.today(), favourable=favourable,
+        repair.give_opinion(actor, self._profile(repair.policy_id, on=given_on), self.today(), favourable=favourable,
                             opinion=opinion, given_on=given_on)
         uow.commit()
         return repair.id
@@ -65,7 +66,7 @@ class RepairCommands(ServiceBase):
         a negative review refuses it."""
         uow = self._uow(actor)
         repair = uow.get(repair_id, RepairApplication, "repair_id")
-        repair.review_application(actor, self._profile(repair.policy_id), self.today(), approved=approved,
+        repair.review_application(actor, self._profile(repair.policy_id, on=reviewed_on), self.today(), approved=approved,
                                   opinion=opinion, reviewed_on=reviewed_on)
         if not repair.open:
             self._close(uow, "repairs", repair.id)
@@ -100,7 +101,7 @@ class RepairCommands(ServiceBase):
         LYG-16 the decision document is sent to the credit office with the repair."""
         uow = self._uow(actor)
         repair = uow.get(repair_id, RepairApplication, "repair_id")
-        profile = self._profile(repair.policy_id)
+        profile = self._profile(repair.policy_id, on=decided_on)  # issue 15.9: the decision's day decides
         sent = None
         if approved and profile.repair.decision_to_credit_office:
             sent = document(decision, self.today(), "LYG-16", "decision")

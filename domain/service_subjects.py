@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.common import check_unit
-from domain.errors import NotFound, RuleViolation
+from domain.errors import RuleViolation
 from domain.information import CreditInformation
 from domain.profile_aggregate import PublishedProfile
 from domain.service_base import ServiceBase
@@ -18,12 +18,11 @@ from domain.unit_of_work import UnitOfWork
 class SubjectCommands(ServiceBase):
     """publish_profile, register_person, register_organisation, link_responsible_person, record_information."""
 
-    def publish_profile(self, actor: Actor, *, profile_id: str) -> UUID:
-        """Publish the loaded profile version (ledger admin or credit office, JY-16); identical content again is a
-        no-op (NT-PCI-36)."""
-        profile = self.profiles.get(profile_id)
-        if profile is None:
-            raise NotFound("PolicyProfile", profile_id, "profile_id")
+    def publish_profile(self, actor: Actor, *, profile_id: str, version: int | None = None) -> UUID:
+        """Publish the loaded profile version (ledger admin or credit office, JY-16), or a later `version` of it
+        (issue 15.9); identical content again is a no-op (NT-PCI-36)."""
+        versions = self.versions_of(profile_id)
+        profile = self.profiles[profile_id] if version is None else versions.version(version, "version")
         check_unit(actor, (self.admin_unit, *profile.role_units("credit_office")), "JY-16", "actor",
                    "the ledger administrator or the credit office")
         uow = self._uow(actor)

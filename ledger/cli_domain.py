@@ -21,10 +21,11 @@ def _positive(text: str) -> int:
 def demo_service(app: Any, clock: Callable[[], date]) -> Any:
     """The credit service over every profile, with a key for each acting unit and the profiles published."""
     from domain.demo import acting_units, prepare
-    from domain.policy import load_all
+    from domain.policy import later_versions, load_all
     from domain.service import CreditService
 
-    service = CreditService(app, load_all(), app.keystore.subject_secret(), today=clock)
+    service = CreditService(app, load_all(), app.keystore.subject_secret(), today=clock,
+                            versions=later_versions())  # issue 15.9: NT v2 is published with the rest
     app.refresh_keys(force=True)  # the key book is read lazily: read it before asking who has a key
     for unit in acting_units(service):
         if app.keybook.active_for(unit) is None:

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 
 from domain.clock import office_today
-from domain.policy import PolicyProfile, load_all
+from domain.policy import PolicyProfile, later_versions, load_all
 from domain.service import CreditService
 from ledger.app import LedgerApplication
 from ledger.config import Settings
@@ -56,7 +56,8 @@ def build_services(settings: Settings, today: Callable[[], date] = office_today)
     engine = make_engine(settings)
     ensure_tables(engine)
     create_views(engine)
-    credit = CreditService(ledger, profiles, ledger.keystore.subject_secret(), today=today)
+    credit = CreditService(ledger, profiles, ledger.keystore.subject_secret(), today=today,
+                           versions=later_versions())  # issue 15.9: e.g. NT v2 from 2026-04-01
     accounts = AccountStore(engine, ledger)
     if accounts.book().started:
         accounts.sync()  # the tables agree with the registry from the start (rows written by hand go)

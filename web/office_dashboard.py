@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-READERS = {"Objection": "objection", "RepairApplication": "repair", "SanctionCase": "sanction"}
+READERS = {"Objection": "objection", "RepairApplication": "repair", "SanctionCase": "sanction",
+           "PenaltyWithdrawal": "withdrawal"}  # NAT-APL-48
 
 
 def overdue_rows(credit: Any) -> list[dict[str, Any]]:

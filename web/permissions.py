@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.query": STAFF,  # NT-PCI-19/22, HA-5.3: the domain decides who may query what
     "recording.contact": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.notice": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "recording.penalty_change": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),  # NAT-APL-48
     "recording.objections": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.repairs": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     # case work: escalation, erroneous revocation, points, responsible persons, appeals (the domain checks units)

@@ -212,7 +212,10 @@ ADMIN_ENDPOINTS: tuple[Endpoint, ...] = (
                        "properties": {"unit": TEXT, "key_id": TEXT}}),
     Endpoint("publish_profile", "POST", "/profiles", "Publish the loaded version of a policy profile into the "
              "ledger; identical content again is a no-op (JY-16, NT-PCI-36)", ADMINS, command("publish_profile"),
-             "admin", body=(Field("profile_id", ENUM, "JY-16", choices=PROFILES),), response=ID_RESPONSE),
+             "admin", body=(Field("profile_id", ENUM, "JY-16", choices=PROFILES),
+                           Field("version", INTEGER, "NT-PCI-36", False,
+                                 "a later version of it (issue 15.9; default: the loaded one)")),
+             response=ID_RESPONSE),
     Endpoint("create_checkpoint", "POST", "/checkpoints", "Sign and store a checkpoint of the whole log with the "
              "root key (NT-PCI-37)", ADMINS, checkpoint, "admin",
              response={"type": "object", "required": ["tree_size", "checkpoint"], "additionalProperties": False,

@@ -92,17 +92,23 @@ def units() -> ResponseReturnValue:
 
 def _publish() -> ResponseReturnValue:
     profile_id = forms.choice("profile_id", services().profiles, "JY-16")
-    published = services().credit.publish_profile(current_principal().actor(), profile_id=profile_id)
+    known = {str(p.version): p.version for p in services().credit.versions_of(profile_id).versions}
+    version = known[forms.choice("version", known, "NT-PCI-36")] if forms.optional_text("version") else None
+    published = services().credit.publish_profile(current_principal().actor(), profile_id=profile_id, version=version)
     done(_("Profile version published:"), published)
     return redirect(url_for("admin.profiles"))
 
 
 @bp.route("/profiles", methods=["GET", "POST"])
 def profiles() -> ResponseReturnValue:
-    """Loaded policy profiles and whether their version is published in the ledger; publish one (JY-16, NT-PCI-36)."""
-    ledger = services().ledger
-    rows = [(pid, p, ledger.exists(PublishedProfile.id_for(p))) for pid, p in sorted(services().profiles.items())]
-    return form_page("admin/profiles.html", _publish, rows=rows, profiles=services().profiles)
+    """Loaded policy profiles, each version with its period (issue 15.9) and whether it is published in the ledger;
+    publish one (JY-16, NT-PCI-36)."""
+    ledger, credit = services().ledger, services().credit
+    rows = [(pid, p, ledger.exists(PublishedProfile.id_for(p)), start, until, p is credit.profiles[pid])
+            for pid in sorted(services().profiles) for p, start, until in credit.versions_of(pid).periods()]
+    numbers = sorted({p.version for _pid, p, *_rest in rows})
+    return form_page("admin/profiles.html", _publish, rows=rows, profiles=services().profiles,
+                     version_options=[("", _("The loaded version"))] + [(str(n), f"v{n}") for n in numbers])
 
 
 @bp.route("/checkpoint", methods=["GET", "POST"])

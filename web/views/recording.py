@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from domain.authorisation import METHODS
 from domain.errors import RuleViolation
+from domain.withdrawal import OUTCOMES
 from web import forms
 from web.context import services
 from web.principal import current_principal
@@ -180,6 +181,25 @@ def notice() -> ResponseReturnValue:
         done(_("Prior notice registered for entry"), entry_id)
         return redirect(url_for("recording.home"))
     return form_page("recording/notice.html", run)
+
+
+@bp.route("/penalty-changes", methods=["GET", "POST"])
+def penalty_change() -> ResponseReturnValue:
+    """Register that a record's penalty was changed or revoked, and withdraw it within 3 days (NAT-APL-48)."""
+    def run() -> ResponseReturnValue:
+        credit, actor = services().credit, current_principal().actor()
+        if forms.choice("step", ("register", "withdraw"), "NAT-APL-48") == "register":
+            done(_("Penalty change registered:"), credit.register_penalty_change(
+                actor, record_id=forms.ident("record_id", "NAT-APL-48"),
+                outcome=forms.choice("outcome", OUTCOMES, "NAT-APL-48"),
+                decision=forms.document("decision", "NAT-APL-48"),
+                changed_on=forms.required_day("changed_on", "NAT-APL-48")))
+        else:
+            done(_("Penalty withdrawn:"), credit.withdraw_penalty(
+                actor, withdrawal_id=forms.ident("withdrawal_id", "NAT-APL-48"),
+                withdrawn_on=forms.required_day("withdrawn_on", "NAT-APL-48")))
+        return redirect(url_for("recording.home"))
+    return form_page("recording/penalty_change.html", run, outcomes=OUTCOMES)
 
 
 @bp.route("/objections", methods=["GET", "POST"])
