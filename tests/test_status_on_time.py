@@ -174,7 +174,7 @@ def web_answers(w: World) -> dict[Key, bool]:
                 _, records, entries = _sections(page)[:3]
                 answer = client.post("/api/v1/public/subjects/lookup", json={"q": w.id_numbers[name]}).get_json()
                 masked_id = w.service.subject(person).masked()["id"]
-                found[("html", f"{name}.record", day)] = "<td>LYG-12.4</td>" in records
+                found[("html", f"{name}.record", day)] = 'data-code="LYG-12.4"' in records
                 found[("html", f"{name}.entry", day)] = entries.count("<tr><td>") == 1
                 found[("html_lists", f"{name}.entry", day)] = masked_id in lists_page
                 found[("json", f"{name}.record", day)] = len(answer["records"]) == 1
