@@ -100,7 +100,9 @@ def test_nt_gov_2_2b_record_names_source_kind_and_document(service, clock, sourc
     record = service.records_of(dept)[0]
     assert record.id == record_id and record.behaviour_code == code
     assert record.government == {"source_kind": source_kind, "subject_kind": "government_body"}
-    assert record.basis["type"] == source_kind and record.basis["number"] == "(2024)苏06行初1号"
+    assert record.basis["type"] == {"disciplinary_sanction": "other_statutory",
+                                    "accountability_decision": "other_statutory"}.get(source_kind, source_kind)
+    assert record.basis["number"] == "(2024)苏06行初1号"
     assert service.government_file(dept)["records"][0].id == record_id
 
 
