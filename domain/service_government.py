@@ -16,9 +16,11 @@ from domain.fault_tolerance import FaultToleranceDetermination
 from domain.government_case import GovernmentCase
 from domain.government_file import GovernmentFileEntry
 from domain.government_policy import GovernmentRules, government_rules
+from domain.government_report import GOV_UNREPORTED, GovernmentRecordsReport
 from domain.policy import PolicyProfile
 from domain.policy_model import LEVELS
 from domain.record import DishonestyRecord
+from domain.reporting import period_of, period_start
 from domain.service_base import ServiceBase
 from domain.subject import CIVIL_SERVANT, GOVERNMENT_BODY, Subject
 from domain.unit_of_work import UnitOfWork
@@ -170,6 +172,7 @@ class GovernmentCommands(ServiceBase):
         record = DishonestyRecord.record(uow.actor, profile, subject, today, basis=basis, government=government,
                                          origin_record_id=origin_record_id, role=role, **fields)
         self._file(uow, subject, "record", "records", record)
+        self._index(uow, GOV_UNREPORTED).add(uow.actor, record.id)  # NT-GOV-2.3: waits for the upward report
         case = GovernmentCase.open(uow.actor, profile, record_id=record.id, subject_id=subject.id,
                                    subject_kind=subject.kind, determination_date=record.determination_date)
         self._file(uow, subject, "gov_case", None, case)
@@ -298,3 +301,32 @@ class GovernmentCommands(ServiceBase):
                 cases.append(case)
         return cases
 
+
+    # --- NT-GOV-2.3: collected level by level ------------------------------------------------
+    def _unreported_government(self, uow: UnitOfWork, profile_id: str, period: str) -> list[DishonestyRecord]:
+        records = [uow.get(i, DishonestyRecord, "record_id") for i in self._open_ids(uow, GOV_UNREPORTED)]
+        return [r for r in records if r.policy_id == profile_id and period_of(r.determination_date) == period]
+
+    def report_government_records(self, actor: Actor, *, profile_id: str, period: str, reported_on: date) -> UUID:
+        """The credit office reports every government dishonesty record determined in `period` to the higher
+        platforms the profile names (NT-GOV-2.3); none is left out, none picked by hand."""
+        profile, rules = self._gov(profile_id)
+        check_unit(actor, profile.role_units("credit_office"), "NT-GOV-2.3", "actor", "the credit office")
+        uow = self._uow(actor)
+        period_start(period, "NT-GOV-2.3")
+        if uow.find(GovernmentRecordsReport.create_id(profile.id, period), GovernmentRecordsReport) is not None:
+            raise RuleViolation("NT-GOV-2.3", "period", f"{period} was already reported")
+        records = self._unreported_government(uow, profile.id, period)
+        report = GovernmentRecordsReport.submit(actor, profile, self.today(), period=period,
+                                                record_ids=[r.id for r in records],
+                                                targets=rules.table.get("upward_targets", ()), reported_on=reported_on)
+        uow.add(report)
+        for record in records:
+            self._close(uow, GOV_UNREPORTED, record.id)
+        uow.commit()
+        return report.id
+
+    def government_records_report(self, profile_id: str, period: str) -> GovernmentRecordsReport:
+        """One submitted upward report of government dishonesty records (NT-GOV-2.3)."""
+        return UnitOfWork(self.ledger, None).get(  # type: ignore[arg-type]
+            GovernmentRecordsReport.create_id(profile_id, period), GovernmentRecordsReport, "period")

@@ -274,3 +274,31 @@ def test_nt_gov_2_5a_objection_reuses_the_existing_machinery(service, clock) -> 
                                        statement="处分已撤销", filed_on=date(2025, 3, 10))
     assert service.records_of(servant)[0].flags == [str(objection)]
     assert [o.id for o in service.objections_of(servant)] == [objection]
+
+
+def test_nt_gov_2_3_government_records_collected_upward_by_month(service, clock) -> None:
+    clock.day = date(2025, 4, 2)
+    dept = register_body(service)
+    march = _body_record(service, dept)
+    servant = register_servant(service, dept)
+    april = service.record_government_dishonesty(
+        DISCIPLINE, profile_id="NT", subject_id=servant, source_kind="disciplinary_sanction",
+        document=judgment(date(2025, 4, 1), "通纪〔2025〕20号", "南通市纪委"), behaviour_code="NT-GOV-2.2b",
+        tier="general", act_date=date(2025, 1, 1), determination_date=date(2025, 4, 1))
+    with pytest.raises(RuleViolation) as caught:  # the month has not ended
+        service.report_government_records(CREDIT, profile_id="NT", period="2025-04", reported_on=date(2025, 4, 2))
+    assert (caught.value.rule_id, caught.value.field) == ("NT-GOV-2.3", "period")
+    with pytest.raises(RuleViolation) as caught:
+        service.report_government_records(STATS, profile_id="NT", period="2025-03", reported_on=date(2025, 4, 2))
+    assert (caught.value.rule_id, caught.value.field) == ("NT-GOV-2.3", "actor")
+    report_id = service.report_government_records(CREDIT, profile_id="NT", period="2025-03",
+                                                  reported_on=date(2025, 4, 2))
+    report = service.government_records_report("NT", "2025-03")
+    assert report.id == report_id and report.record_ids == [str(march)]
+    assert report.targets == ["信用江苏", "信用中国"]
+    with pytest.raises(RuleViolation) as caught:
+        service.report_government_records(CREDIT, profile_id="NT", period="2025-03", reported_on=date(2025, 4, 2))
+    assert caught.value.field == "period"
+    clock.day = date(2025, 5, 3)
+    service.report_government_records(CREDIT, profile_id="NT", period="2025-04", reported_on=date(2025, 5, 3))
+    assert service.government_records_report("NT", "2025-04").record_ids == [str(april)]

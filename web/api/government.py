@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.government_case import CONSEQUENCES, OUTCOMES
 from domain.policy_model import LEVELS
-from web.api.commands import PROFILES, RECORDERS, _cmd, _code, _d, _id, _s
+from web.api.commands import OFFICE, PROFILES, RECORDERS, _cmd, _code, _d, _id, _s
 from web.api.reads import PURPOSE_FIELDS, register_read
 from web.api.serialize import AGGREGATE_SCHEMA, aggregate, list_of, plain
 from web.api.spec import DATE, ENUM, INTEGER, OBJECT, STRING, STRINGS, UUID_, Endpoint, Field, doc_fields
@@ -72,6 +72,11 @@ def overdue_rectifications(args: dict[str, Any]) -> list[Any]:
     return [{"record_id": str(c.record_id), "subject_id": str(c.subject_id),
              "deadline": plain(c.rectification["deadline"]) if c.rectification else None}
             for c in credit.overdue_rectifications(day)]
+
+
+def government_records_report(args: dict[str, Any]) -> dict[str, Any]:
+    """One month's upward report of government dishonesty records (NT-GOV-2.3)."""
+    return aggregate(services().credit.government_records_report(args["profile_id"], args["period"]))
 
 
 AWARD_SCHEMA = {"type": "object", "required": ["subject_id", "day", "allowed", "barring_record_ids"],
@@ -156,6 +161,14 @@ GOVERNMENT: tuple[Endpoint, ...] = (
              "HA-5.2)", STAFF, award_eligibility, TAG, path_fields=SUBJECT_PATH,
              query=(Field("day", DATE, "NT-GOV-2.4b", False), *PURPOSE_FIELDS), response=AWARD_SCHEMA,
              registers_read=True),
+    _cmd("report_government_records", "/government/reports",
+         "Report every government dishonesty record of a month to the higher platforms (NT-GOV-2.3)", OFFICE, TAG,
+         (PROFILE, _s("period", "NT-GOV-2.3", description="YYYY-MM"), _d("reported_on", "NT-GOV-2.3"))),
+    Endpoint("government_records_report", "GET", "/government/reports/{profile_id}/{period}",
+             "One month's upward report of government dishonesty records (NT-GOV-2.3)", STAFF,
+             government_records_report, TAG,
+             path_fields=(Field("profile_id", ENUM, "NT-GOV-2.3", choices=PROFILES),
+                          Field("period", STRING, "NT-GOV-2.3", max_length=7)), response=AGGREGATE_SCHEMA),
     Endpoint("overdue_rectifications", "GET", "/government/overdue-rectifications",
              "Rectifications past their deadline (NT-GOV-2.4a)", STAFF, overdue_rectifications, TAG,
              query=(Field("day", DATE, "NT-GOV-2.4a", False),), response=OVERDUE_SCHEMA),

@@ -94,3 +94,9 @@ def test_nt_gov_department_and_civil_servant_through_the_api(any_app: Flask) -> 
     assert servant_view["masked"]["name"] == "周*" and servant_number not in str(servant_view)
     with app.app_context():
         assert services().credit.record(record).government["source_kind"] == "disciplinary_sanction"
+    # NT-GOV-2.3: collected upward by month
+    refused = stats.post("/government/reports", {"profile_id": "NT", "period": "2025-04", "reported_on": "2025-06-16"})
+    assert refused.status_code == 403
+    office.ok("/government/reports", {"profile_id": "NT", "period": "2025-04", "reported_on": "2025-06-16"})
+    report = office.read("/government/reports/NT/2025-04")
+    assert report["record_ids"] == [body_record] and report["targets"] == ["信用江苏", "信用中国"]
