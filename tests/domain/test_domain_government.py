@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from domain_helpers import actor, basis, credit_code, doc, person_id
-from gov_helpers import (
+from gov_support import (
     CREDIT, DISCIPLINE, FINANCE, HR, ORG, STATS, body_code, judgment, register_body, register_servant,
 )
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from domain_helpers import ADMIN, SECRET, doc
-from gov_helpers import CREDIT, DISCIPLINE, HR, ORG, STATS, judgment, register_body, register_servant
+from gov_support import CREDIT, DISCIPLINE, HR, ORG, STATS, judgment, register_body, register_servant
 from ledger_support.backends import initialised_ledger
 
 from domain.policy import load_all

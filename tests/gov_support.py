@@ -1,4 +1,4 @@
-"""Test data for the government-integrity tests (NT-GOV): made-up bodies and civil servants."""
+"""Test data for the government-integrity tests (NT-GOV): made-up bodies and civil servants (no real persons)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,20 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain_helpers import RNG_SEED, actor, person_id
+from domain.actor import Actor
+from domain.identifiers import synthetic_resident_id, uscc_check_char
 
-from domain.identifiers import uscc_check_char
+RNG_SEED = 20250616
+
+
+def actor(unit: str, user: str = "clerk") -> Actor:
+    """An actor of `unit`."""
+    return Actor(unit, user)
+
+
+def person_id(birth: date, seed: int = 0) -> str:
+    """A valid, made-up resident ID number born on `birth`."""
+    return synthetic_resident_id(random.Random(RNG_SEED + seed), birth)
 
 ORG = actor("nt-organisation-department")
 HR = actor("nt-hrss")
