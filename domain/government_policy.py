@@ -55,6 +55,11 @@ class GovernmentRules:
                                 f"{code} is not a file category of a {subject_kind} ({', '.join(known)})")
         return FileCategory(code=code, **tables[code])
 
+    def measures_of(self, consequences: list[str]) -> set[str]:
+        """NT-GOV-2.5b: the listed measures carrying out these consequences."""
+        table: dict[str, list[str]] = self.table.get("consequence_measures", {})
+        return {m for c in consequences for m in table.get(c, ())}
+
     @property
     def self_correction_grounds(self) -> tuple[str, ...]:
         """NT-GOV-2.5b: loss recovered, effect removed, harm prevented."""

@@ -21,6 +21,7 @@ from domain.policy import PolicyProfile
 from domain.policy_model import LEVELS
 from domain.record import DishonestyRecord
 from domain.reporting import period_of, period_start
+from domain.sanction import SanctionCase
 from domain.service_base import ServiceBase
 from domain.subject import CIVIL_SERVANT, GOVERNMENT_BODY, Subject
 from domain.unit_of_work import UnitOfWork
@@ -262,6 +263,15 @@ class GovernmentCommands(ServiceBase):
         case.self_correct(actor, profile, self.today(), grounds=rules.self_correction_grounds, ground=ground,
                           outcome=outcome, lifted=lifted, reason=reason, document_given=document,
                           decided_on=decided_on)
+        measures = rules.measures_of(case.self_corrections[-1]["lifted"])
+        subject = self._subject(uow, case.subject_id)
+        for sanction_id in subject.ids("sanction"):  # the pushed measures of the lifted consequences end
+            sanction = uow.get(sanction_id, SanctionCase, "sanction_id")
+            if str(sanction.source_id) == str(case.record_id) and sanction.in_force and sanction.measure_id in measures:
+                sanction.end(actor, profile, self.today(), reason=f"NT-GOV-2.5b self-correction: {reason}",
+                             on=decided_on)
+                if not sanction.open:
+                    self._close(uow, "sanctions", sanction.id)
         uow.commit()
         return case.id
 

@@ -251,6 +251,8 @@ def test_nt_gov_2_5b_self_correction_needs_a_ground_and_names_what_is_lightened(
         service.record_self_correction(CREDIT, record_id=record, ground="loss_recovered", outcome="lighter",
                                        reason="r", document=doc(date(2025, 3, 9)), decided_on=date(2025, 3, 9))
     assert (caught.value.rule_id, caught.value.field) == ("NT-GOV-2.5b", "lifted")
+    criticism = service.push_sanction(CREDIT, source_id=record, measure_id="NT-M-03", pushed_on=date(2025, 3, 9))
+    honours = service.push_sanction(CREDIT, source_id=record, measure_id="NT-M-02", pushed_on=date(2025, 3, 9))
     service.record_self_correction(CREDIT, record_id=record, ground="loss_recovered", outcome="lighter",
                                    lifted=["public_criticism"], reason="已补偿企业损失",
                                    document=doc(date(2025, 3, 9), "通信办〔2025〕3号"), decided_on=date(2025, 3, 9))
@@ -260,6 +262,7 @@ def test_nt_gov_2_5b_self_correction_needs_a_ground_and_names_what_is_lightened(
     assert caught.value.rule_id == "NT-GOV-2.5b"
     assert not service.may_receive_award(CREDIT, subject_id=dept, day=date(2025, 3, 10), purpose="评优",
                                          basis="NT-GOV-2.4a").allowed  # honours still lost
+    assert (service.sanction(criticism).status, service.sanction(honours).status) == ("withdrawn", "pushed")
 
 
 def test_nt_gov_2_5a_objection_reuses_the_existing_machinery(service, clock) -> None:

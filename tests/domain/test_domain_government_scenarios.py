@@ -94,6 +94,9 @@ def test_nt_gov_civil_servant_sanction_award_refused_self_correction_lifted(worl
         tier="general", act_date=date(2024, 12, 1), determination_date=date(2025, 3, 3), summary="统计数据弄虚作假")
     assert not award(service, servant, date(2025, 3, 5))  # NT-GOV-2.4b
     assert award(service, servant, date(2025, 3, 2))  # before the determination
+    # NT-GOV-2.4b through the joint-sanction loop: NT-M-05 pushed to HR for the civil servant (HA-4.2, JY-21)
+    pushed = service.push_sanction(CREDIT, source_id=record, measure_id="NT-M-05", pushed_on=date(2025, 3, 4))
+    assert service.sanction(pushed).department == "nt-hrss"
     service.record_self_correction(
         CREDIT, record_id=record, ground="effect_removed", outcome="exempt", reason="主动更正数据，消除不良影响",
         document=doc(date(2025, 3, 8), "通信办〔2025〕5号"), decided_on=date(2025, 3, 8))
@@ -102,4 +105,5 @@ def test_nt_gov_civil_servant_sanction_award_refused_self_correction_lifted(worl
     assert (correction["ground"], correction["outcome"], correction["lifted"]) == (
         "effect_removed", "exempt", ["honours_restriction"])
     assert service.record(record).in_force  # the record stays; only the sanction is lifted (NT-GOV-2.5b)
+    assert service.sanction(pushed).status == "withdrawn"  # never applied: withdrawn, not lifted (JY-17)
     assert ORG.unit == "nt-organisation-department"
