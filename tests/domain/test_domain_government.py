@@ -265,18 +265,43 @@ def test_nt_gov_2_5b_self_correction_needs_a_ground_and_names_what_is_lightened(
     assert (service.sanction(criticism).status, service.sanction(honours).status) == ("withdrawn", "pushed")
 
 
-def test_nt_gov_2_5a_objection_reuses_the_existing_machinery(service, clock) -> None:
+def test_nt_gov_2_5a_objection_and_repair_reuse_the_existing_machinery_and_deadlines(service, clock) -> None:
     clock.day = date(2025, 3, 10)
     dept = register_body(service)
     servant = register_servant(service, dept)
     record = service.record_government_dishonesty(
-        CREDIT, profile_id="NT", subject_id=servant, source_kind="disciplinary_sanction",
+        DISCIPLINE, profile_id="NT", subject_id=servant, source_kind="disciplinary_sanction",
         document=judgment(date(2025, 3, 1), "通纪〔2025〕9号", "南通市纪委"), behaviour_code="NT-GOV-2.2b",
         tier="general", act_date=date(2024, 11, 1), determination_date=date(2025, 3, 2))
     objection = service.file_objection(CREDIT, record_id=record, grounds="wrong_or_incomplete",
-                                       statement="处分已撤销", filed_on=date(2025, 3, 10))
+                                       statement="行为日期有误", filed_on=date(2025, 3, 10))
     assert service.records_of(servant)[0].flags == [str(objection)]
-    assert [o.id for o in service.objections_of(servant)] == [objection]
+    # NT-PCI-32's deadlines, as the profile sets them: the seed's government text sets none of its own
+    assert service.objection(objection).answer_deadline["rule_id"] == "NT-PCI-32"
+    service.decide_objection(DISCIPLINE, objection_id=objection, upheld=True, reasons="日期有误",
+                             decided_on=date(2025, 3, 10))
+    service.apply_correction(actor("nt-credit-centre"), objection_id=objection,
+                             changes={"act_date": date(2024, 11, 2)}, applied_on=date(2025, 3, 10))
+    assert service.record(record).act_date == date(2024, 11, 2) and service.record(record).flags == []
+    # civil servants have repair channels (NT-GOV-2.5a): corrected, a clean year, commitment, publicity
+    clock.day = date(2026, 3, 2)
+    repair = service.apply_for_repair(CREDIT, record_id=record, applied_on=date(2026, 2, 20),
+                                      corrected_on=date(2025, 2, 1),
+                                      commitment=doc(date(2026, 2, 20), "承诺〔2026〕2号", "依法履职"))
+    service.give_repair_opinion(DISCIPLINE, repair_id=repair, favourable=True, given_on=date(2026, 2, 20),
+                                opinion=doc(date(2026, 2, 20), "修复意见〔2026〕2号", "同意修复"))
+    service.decide_repair(DISCIPLINE, repair_id=repair, approved=True, reasons="公示无异议",
+                          decided_on=date(2026, 3, 2))
+    assert service.record(record).status == "repaired"
+    assert service.may_receive_award(HR, subject_id=servant, day=date(2026, 3, 2), purpose="评优",
+                                     basis="NT-GOV-2.4b").allowed
+
+
+def test_nt_gov_2_4a_the_seed_sets_no_government_deadline_and_the_profile_says_so() -> None:
+    from domain.policy import load_all
+    profile = load_all()["NT"]
+    assert profile.find_deadline("rectification") is None and profile.find_deadline("explanation") is None
+    assert "sets NO time limit" in open("domain/profiles/nt.toml", encoding="utf-8").read()
 
 
 def test_nt_gov_2_3_government_records_collected_upward_by_month(service, clock) -> None:
