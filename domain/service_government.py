@@ -287,6 +287,14 @@ class GovernmentCommands(ServiceBase):
         uow = self._uow(actor)
         subject = self._government_subject(uow, subject_id, "NT-GOV-2.4b")
         check_date(day, date.max, "NT-GOV-2.4b", "day")
+        barring = self._barring(uow, subject, day)
+        uow.add(AccessRecord.register(actor, subject_id=subject.id, purpose=purpose, basis=basis, channel=channel,
+                                      what="award eligibility (NT-GOV-2.4b)"))
+        uow.commit()
+        return AwardCheck(subject.id, day, not barring, tuple(barring))
+
+    def _barring(self, uow: UnitOfWork, subject: Subject, day: date) -> list[UUID]:
+        """The government dishonesty records in force on `day` whose case still bars awards (NT-GOV-2.4a/b)."""
         barring = []
         for record in self._records(uow, subject):
             if record.government is None:
@@ -296,10 +304,12 @@ class GovernmentCommands(ServiceBase):
             case = uow.find(GovernmentCase.create_id(record.id), GovernmentCase)
             if case is not None and case.restricts_awards(day):
                 barring.append(record.id)
-        uow.add(AccessRecord.register(actor, subject_id=subject.id, purpose=purpose, basis=basis, channel=channel,
-                                      what="award eligibility (NT-GOV-2.4b)"))
-        uow.commit()
-        return AwardCheck(subject.id, day, not barring, tuple(barring))
+        return barring
+
+    def award_barring_records(self, subject_id: UUID, day: date) -> list[UUID]:
+        """The same decision as `may_receive_award`, for a page whose read is already registered (HA-5.2)."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        return self._barring(uow, self._government_subject(uow, subject_id, "NT-GOV-2.4b"), day)
 
     def overdue_rectifications(self, day: date) -> list[GovernmentCase]:
         """NT-GOV-2.4a: cases whose rectification deadline passed with nothing completed by `day`."""
