@@ -52,6 +52,8 @@ class GovernmentCommands(ServiceBase):
         """Register a government or department (USCC type 11), by the organisation department (NT-GOV-2.2a)."""
         profile, rules = self._gov(profile_id)
         check_unit(actor, rules.registrars(GOVERNMENT_BODY), "NT-GOV-2.2a", "actor", "the organisation department")
+        if unit is not None and unit not in profile.units:
+            raise RuleViolation("NT-GOV-2.2a", "unit", f"{unit} is not a unit of {profile.label}")
         uow = self._uow(actor)
         superior = self._subject(uow, superior_id, "superior_id") if superior_id is not None else None
         subject = Subject.register_government_body(actor, self._secret, name=name, uscc=uscc, level=level,

@@ -32,6 +32,10 @@ def test_nt_gov_2_2a_government_body_keyed_by_type_11_code_with_level_and_superi
         service.register_government_body(actor("nt-tax-bureau"), profile_id="NT", name="某局", uscc=body_code(5),
                                          level="city")
     assert (caught.value.rule_id, caught.value.field) == ("NT-GOV-2.2a", "actor")
+    with pytest.raises(RuleViolation) as caught:  # its own ledger unit must be one the profile knows
+        service.register_government_body(ORG, profile_id="NT", name="某局", uscc=body_code(6), level="city",
+                                         unit="nt-nowhere")
+    assert (caught.value.rule_id, caught.value.field) == ("NT-GOV-2.2a", "unit")
 
 
 def test_nt_gov_2_2a_civil_servant_is_a_person_with_employer_and_post(service, ledger) -> None:

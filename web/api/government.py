@@ -32,8 +32,9 @@ def _source_document(rule: str) -> Field:
 def government_file(args: dict[str, Any]) -> dict[str, Any]:
     """A government body's or civil servant's file (the read is registered first, HA-5.2)."""
     credit, subject_id = services().credit, args["subject_id"]
+    credit.subject(subject_id)  # 404 before anything is registered
+    check_subject(subject_id)  # out of the unit's scope: 404 too
     file = credit.government_file(subject_id)
-    check_subject(subject_id)
     register_read(subject_id, "api: government credit file", args)
     today = credit.today()
     cases = [{**aggregate(c), "rectification_overdue": c.rectification_overdue(today),
@@ -57,6 +58,7 @@ def government_case(args: dict[str, Any]) -> dict[str, Any]:
 def award_eligibility(args: dict[str, Any]) -> dict[str, Any]:
     """NT-GOV-2.4a/b: may the subject receive an award or honour on `day`? Registered as a read (HA-5.2)."""
     credit = services().credit
+    credit.subject(args["subject_id"])
     check_subject(args["subject_id"])
     answer = credit.may_receive_award(current_principal().actor(), subject_id=args["subject_id"],
                                       day=args.get("day") or credit.today(), purpose=args.get("purpose") or "",
