@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from domain_helpers import ADMIN, SECRET, doc
-from gov_support import CREDIT, DISCIPLINE, HR, ORG, STATS, judgment, register_body, register_servant
+from gov_support import CREDIT, DISCIPLINE, HR, STATS, judgment, register_body, register_servant
 from ledger_support.backends import initialised_ledger
 
 from domain.policy import load_all
@@ -106,4 +106,3 @@ def test_nt_gov_civil_servant_sanction_award_refused_self_correction_lifted(worl
         "effect_removed", "exempt", ["honours_restriction"])
     assert service.record(record).in_force  # the record stays; only the sanction is lifted (NT-GOV-2.5b)
     assert service.sanction(pushed).status == "withdrawn"  # never applied: withdrawn, not lifted (JY-17)
-    assert ORG.unit == "nt-organisation-department"
