@@ -51,7 +51,7 @@ _TOP_KEYS = {
     "id", "version", "title_zh", "title_en", "document_number", "source", "effective_date", "roles", "units",
     "disclosure", "tiers", "behaviours", "deadlines", "repair", "lists", "list_fields", "measures", "points",
     "reporting", "determination", "information", "leniency", "measure_sharing",
-    "basis_types", "first_effective_date",
+    "basis_types", "first_effective_date", "government",
 }
 _SECTION_KEYS = {"points": {"rule_id", "source", "grades"}, "determination": {"minimum_age", "minimum_age_rule_id"},
                  "leniency": {"rule_id", "minor_age", "grounds"}}

@@ -61,7 +61,7 @@ class DishonestyRecord(Aggregate):
         cls, actor: Actor, profile: PolicyProfile, subject: Subject, today: date, *, behaviour_code: str,
         tier: str, basis: object, act_date: date, determination_date: date, disclosure: str | None = None,
         determining_unit: str | None = None, summary: str = "", origin_record_id: UUID | None = None,
-        role: str | None = None, leniency: object = None,
+        role: str | None = None, leniency: object = None, government: dict[str, Any] | None = None,
     ) -> DishonestyRecord:
         """Record a determination after checking it; `origin_record_id` for NT-PCI-29 derived records."""
         if profile.behaviour(behaviour_code).after_contact:  # LYG-9 (1) only by escalating the general record
@@ -82,6 +82,7 @@ class DishonestyRecord(Aggregate):
             determination_date=determination_date, disclosure=disclosure,
             valid_until=validity_end(profile, determination_date, tier), summary=summary,
             origin_record_id=origin_record_id, role=role, **stamp(actor, profile), leniency=lenient,
+            **({"government": government} if government is not None else {}),
         )
 
     @event("Recorded")
@@ -90,9 +91,10 @@ class DishonestyRecord(Aggregate):
         act_date: date, determination_date: date, disclosure: str, valid_until: date | None, summary: str,
         origin_record_id: UUID | None, role: str | None,
         actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
-        leniency: dict[str, Any] | None = None,
+        leniency: dict[str, Any] | None = None, government: dict[str, Any] | None = None,
     ) -> None:
         self.subject_id = subject_id
+        self.government = government  # NT-GOV-2.2b: the source kind (judgment, penalty, sanction, accountability)
         self.leniency = leniency  # HA-4.2: the grounds and how they were weighed
         self.behaviour_code = behaviour_code
         self.tier = tier

@@ -17,7 +17,7 @@ from domain.record import DishonestyRecord
 from domain.repair import RepairApplication
 from domain.sanction import SanctionCase
 from domain.service_base import ServiceBase
-from domain.subject import PERSON, Subject, subject_id_for
+from domain.subject import CIVIL_SERVANT, GOVERNMENT_BODY, PERSON, Subject, subject_id_for
 from domain.sweep_marker import DailySweep
 from domain.unit_of_work import UnitOfWork
 from domain.withdrawal import PenaltyWithdrawal
@@ -41,13 +41,16 @@ class Queries(ServiceBase):
         """The subject registered under a resident ID number or USCC, by its keyed id (never a scan)."""
         text = id_number_or_uscc.strip().upper()
         try:
-            key, kind = ResidentId.parse(text, "id_number_or_uscc").number, PERSON
+            key, kinds = ResidentId.parse(text, "id_number_or_uscc").number, (PERSON, CIVIL_SERVANT)
         except RuleViolation as person_error:
             try:
-                key, kind = CreditCode.parse(text, "id_number_or_uscc").code, "organisation"
+                key, kinds = CreditCode.parse(text, "id_number_or_uscc").code, ("organisation", GOVERNMENT_BODY)
             except RuleViolation as organisation_error:
                 raise (person_error if text[:17].isdigit() else organisation_error) from None
-        return self._read().find(subject_id_for(self._secret, kind, key), Subject)
+        # NT-GOV-2.2a: a civil servant's government-affairs file and a body's are subjects of their own kind
+        read = self._read()
+        found = (read.find(subject_id_for(self._secret, kind, key), Subject) for kind in kinds)
+        return next((s for s in found if s is not None), None)
 
     def record(self, record_id: UUID) -> DishonestyRecord:
         """One dishonesty record, archived ones included (NT-PCI-35)."""

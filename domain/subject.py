@@ -22,7 +22,10 @@ ORGANISATION_FORMS = ("legal_person", "unincorporated")  # NT-PCI-2: legal perso
 # senior managers (高管); only the RESPONSIBLE_ROLES carry NT-PCI-29 derived records and sanctions.
 SENIOR_MANAGER = "senior_manager"
 LINK_ROLES = (*RESPONSIBLE_ROLES, SENIOR_MANAGER)
-ITEM_KINDS = ("record", "list_entry", "objection", "repair", "sanction", "points", "information")
+ITEM_KINDS = ("record", "list_entry", "objection", "repair", "sanction", "points", "information",
+              "gov_file", "fault_tolerance", "gov_case")  # the last three: NT-GOV-2.2a, 2.2c, 2.4
+GOVERNMENT_BODY, CIVIL_SERVANT = "government_body", "civil_servant"  # NT-GOV-2.2a
+GOVERNMENT_BODY_CODE_TYPE = "11"  # GB 32100: registration authority 1 (机构编制), type 1 (机关)
 
 
 def subject_id_for(secret: bytes, kind: str, key: str) -> UUID:
@@ -84,6 +87,52 @@ class Subject(Aggregate):
             birth_date=None, sex=None, address=address, telephone=telephone, **actor_stamp(actor),
         )
 
+    @classmethod
+    def register_government_body(
+        cls, actor: Actor, secret: bytes, *, name: str, uscc: str, level: str, superior: Subject | None = None,
+        unit: str | None = None, levels: tuple[str, ...] = (),
+    ) -> Subject:
+        """A government or department keyed by its USCC of type 11 (NT-GOV-2.2a), with level and superior body."""
+        check_no_forbidden_data({"name": name})
+        code = CreditCode.parse(uscc)
+        if code.code[:2] != GOVERNMENT_BODY_CODE_TYPE:
+            raise RuleViolation("NT-GOV-2.2a", "uscc",
+                                f"a government body's credit code is of type {GOVERNMENT_BODY_CODE_TYPE}, "
+                                f"not {code.code[:2]}")
+        if superior is not None and superior.kind != GOVERNMENT_BODY:
+            raise RuleViolation("NT-GOV-2.2a", "superior_id", "the superior must be a registered government body")
+        subject = cls(
+            id=subject_id_for(secret, GOVERNMENT_BODY, code.code), kind=GOVERNMENT_BODY,
+            name=check_text(name, "NT-GOV-2.2a", "name"), id_number=None, uscc=code.code,
+            birth_date=None, sex=None, address=None, telephone=None, **actor_stamp(actor),
+        )
+        subject._place(level=check_choice(level, levels, "NT-GOV-2.2a", "level"),
+                       superior_id=superior.id if superior else None, employer_id=None, post=None,
+                       unit=check_text(unit, "NT-GOV-2.2a", "unit") if unit else None, **actor_stamp(actor))
+        return subject
+
+    @classmethod
+    def register_civil_servant(
+        cls, actor: Actor, secret: bytes, *, name: str, id_number: str, employer: Subject, post: str,
+        address: str | None = None, telephone: str | None = None,
+    ) -> Subject:
+        """A civil servant (公务员): a person with a person's ID rules and privacy, plus employing body and post."""
+        fields = {"name": name, "id_number": id_number, "address": address, "telephone": telephone}
+        check_no_forbidden_data({k: v for k, v in fields.items() if v is not None})
+        check_person_fields(fields)
+        if employer.kind != GOVERNMENT_BODY:
+            raise RuleViolation("NT-GOV-2.2a", "employer_id", "the employing body must be a registered government body")
+        resident = ResidentId.parse(id_number)
+        subject = cls(
+            id=subject_id_for(secret, CIVIL_SERVANT, resident.number), kind=CIVIL_SERVANT,
+            name=check_text(name, "LYG-5", "name"), id_number=resident.number, uscc=None,
+            birth_date=resident.birth_date, sex=resident.sex, address=address, telephone=telephone,
+            full_civil_capacity=True, **actor_stamp(actor),
+        )
+        subject._place(level=None, superior_id=None, employer_id=employer.id,
+                       post=check_text(post, "NT-GOV-2.2a", "post"), unit=None, **actor_stamp(actor))
+        return subject
+
     @event("Registered")
     def __init__(
         self, id: UUID, kind: str, name: str, id_number: str | None, uscc: str | None,
@@ -101,12 +150,24 @@ class Subject(Aggregate):
         self.full_civil_capacity = full_civil_capacity  # NT-PCI-2, stated for persons; None for organisations
         self.responsible: list[dict[str, str]] = []
         self.items: dict[str, list[str]] = {k: [] for k in ITEM_KINDS}
+        self.government: dict[str, Any] | None = None  # NT-GOV-2.2a: level, superior, employer, post, unit
+
+    @event("GovernmentPlaced")
+    def _place(self, level: str | None, superior_id: UUID | None, employer_id: UUID | None, post: str | None,
+               unit: str | None, actor_unit: str, actor_user: str) -> None:
+        self.government = {"level": level, "superior_id": str(superior_id) if superior_id else None,
+                           "employer_id": str(employer_id) if employer_id else None, "post": post, "unit": unit}
 
     # --- queries -----------------------------------------------------------------------------
     @property
     def is_person(self) -> bool:
         """Whether the subject is a natural person."""
-        return self.kind == PERSON
+        return self.kind in (PERSON, CIVIL_SERVANT)  # a civil servant is a person: same ID rules and privacy
+
+    @property
+    def is_government(self) -> bool:
+        """Whether the subject is a government body or a civil servant (NT-GOV-2.2a)."""
+        return self.kind in (GOVERNMENT_BODY, CIVIL_SERVANT)
 
     def age_on(self, day: date) -> int:
         """Age in full years on `day`, derived from the ID number's birth date (LYG-6)."""
@@ -123,7 +184,7 @@ class Subject(Aggregate):
 
     def ids(self, kind: str) -> list[UUID]:
         """Ids of the subject's records, list entries, objections, repairs, sanctions or points accounts."""
-        return [UUID(i) for i in self.items[kind]]
+        return [UUID(i) for i in self.items.get(kind, [])]
 
     def responsible_persons(self) -> list[tuple[UUID, str]]:
         """Linked legal representative, principal and directly responsible persons (NT-PCI-29)."""
@@ -156,9 +217,9 @@ class Subject(Aggregate):
 
     def file(self, actor: Actor, kind: str, item_id: UUID) -> None:
         """Keep the id of something filed against the subject (no personal data in the item)."""
-        if str(item_id) not in self.items[kind]:
+        if str(item_id) not in self.items.get(kind, []):
             self._file(kind=kind, item_id=item_id, **actor_stamp(actor))
 
     @event("ItemFiled")
     def _file(self, kind: str, item_id: UUID, actor_unit: str, actor_user: str) -> None:
-        self.items[kind].append(str(item_id))
+        self.items.setdefault(kind, []).append(str(item_id))

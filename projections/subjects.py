@@ -11,8 +11,9 @@ from projections.db import subjects
 
 
 def masked(kind: str, name: str, id_number: str | None, uscc: str | None) -> tuple[str, str]:
-    """HA-3.2: a person's name and resident ID are masked; an organisation shows its name."""
-    if kind == "person":
+    """HA-3.2: a person's (and a civil servant's, NT-GOV-2.3) name and resident ID are masked; an organisation
+    or government body shows its name."""
+    if kind in ("person", "civil_servant"):
         return mask_name(name), ResidentId.parse(id_number or "").masked()
     return name, CreditCode.parse(uscc or "").masked()
 

@@ -25,7 +25,7 @@ PROFILES = load_all()
 RULES_MD = Path(__file__).resolve().parents[2] / "shared" / "domain" / "RULES.md"
 DOMAIN = Path(__file__).resolve().parents[1] / "domain"
 # A rule id as cited in code, comments and profiles: LYG-9, JY-6.1, LYG-13b, NT-PCI-31..33, CS-2.4..2.7.
-CITED_ID = re.compile(r"\b(?:LYG|HA|NT-PCI|NT-JRP|NT-GOV|JY|CS)-\d+[a-z]?(?:\.\d+)*(?:\.\.\d+(?:\.\d+)?)?")
+CITED_ID = re.compile(r"\b(?:LYG|HA|NT-PCI|NT-JRP|NT-GOV|JY|CS)-\d+[a-z]?(?:\.\d+[a-z]?)*(?:\.\.\d+(?:\.\d+)?)?")
 EFFECTIVE = {"LYG": "2018-03-26", "HA": "2021-06-28", "NT": "2018-06-26", "JY": "2018-06-22", "CS": "2018-08-21"}
 
 

@@ -40,4 +40,10 @@ CODES: tuple[str, ...] = (
     N_("RepairApplication"), N_("SanctionCase"), N_("DishonestyRecord"), N_("ListEntry"), N_("Subject"),
     N_("decision"), N_("provider_verification"), N_("correction"), N_("repair_decision"), N_("acknowledge"),
     N_("feed_back"), N_("confirm_lift"),
+    # NT-GOV: government subjects, source kinds, consequences, self-correction grounds, file categories
+    N_("government_body"), N_("civil_servant"), N_("disciplinary_sanction"), N_("accountability_decision"),
+    N_("honours_restriction"), N_("public_criticism"), N_("rectification"), N_("loss_recovered"),
+    N_("effect_removed"), N_("harm_prevented"), N_("lighter"), N_("exempt"), N_("lawful_administration"),
+    N_("openness"), N_("social_integrity"), N_("satisfaction"), N_("performance"), N_("honours"), N_("integrity"),
+    N_("violation"), N_("annual_assessment"), N_("personal_matters_sanction"), N_("negative"), N_("neutral"),
 )

@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subjects.find": STAFF,
     "subjects.show": STAFF,
     "subjects.purpose": STAFF,
+    "subjects.government": STAFF,  # NT-GOV-2.2a: the government-affairs credit file
     # recording unit (the credit office may record too: it determines red lists and its own cases)
     "recording.home": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.register_subject": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),

@@ -18,14 +18,15 @@ from web.api.authorised import AUTHORISED
 from web.api.bundle import BUNDLE
 from web.api.circulars import CIRCULARS
 from web.api.commands import COMMANDS
+from web.api.government import GOVERNMENT
 from web.api.openapi import PREFIX, document
 from web.api.profiles import PROFILE_ENDPOINTS
-from web.api.withdrawals import WITHDRAWALS
 from web.api.queries import QUERIES
 from web.api.reporting import REPORTING
 from web.api.rulings import RULINGS
 from web.api.spec import Endpoint
 from web.api.validate import request_args
+from web.api.withdrawals import WITHDRAWALS
 from web.api.worklists import WORK
 from web.errors import refuse
 from web.permissions import allow
@@ -34,8 +35,7 @@ from web.roles import PUBLIC, ROLES
 from web.security import accept_sessions, csrf, exempt_token_api
 
 ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *AUTHORISED, *RULINGS, *REPORTING, *AUDIT, BUNDLE,
-                                   *ADMIN_ENDPOINTS, *CIRCULARS, *PROFILE_ENDPOINTS,
-                                   *WITHDRAWALS)
+                                   *ADMIN_ENDPOINTS, *CIRCULARS, *PROFILE_ENDPOINTS, *WITHDRAWALS, *GOVERNMENT)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 

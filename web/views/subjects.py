@@ -71,3 +71,23 @@ def purpose(subject_id: UUID) -> ResponseReturnValue:
         return render_template("subjects/purpose.html", subject_id=subject_id, next_url=next_url,
                                form=request.form, error=exc), 422
     return redirect(next_url)
+
+
+@bp.get("/<uuid:subject_id>/government")
+def government(subject_id: UUID) -> ResponseReturnValue:
+    """A government body's or civil servant's credit file, cases and award check (NT-GOV-2.2a, 2.4); HA-5.2 logged."""
+    credit = services().credit
+    subject = credit.subject(subject_id)
+    if not subject.is_government:
+        return redirect(url_for("subjects.show", subject_id=subject_id))
+    check_subject(subject_id)
+    redirect_ = needs_purpose(subject_id)
+    if redirect_ is not None:
+        return redirect_
+    register_read(subject_id, "government credit file page (NT-GOV-2.2a)")
+    file = credit.government_file(subject_id)
+    today = credit.today()
+    cases = {str(c.record_id): c for c in file["cases"]}
+    barring = credit.award_barring_records(subject_id, today)  # the read above is registered (HA-5.2)
+    return render_template("subjects/government.html", subject=subject, file=file, cases=cases, today=today,
+                           barring=[str(i) for i in barring], stated=stated_purpose(subject_id))

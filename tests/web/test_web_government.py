@@ -1,0 +1,48 @@
+"""NT-GOV through the real pages: the government-affairs credit file page (zh and en), its read registered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask
+from gov_support import CREDIT, DISCIPLINE, HR, judgment, register_body, register_servant
+from web_helpers import event_count, login, post
+
+from web.context import services
+
+PURPOSE = {"purpose": "年度评优资格审查", "basis": "NT-GOV-2.4b 评优审查"}
+
+
+def test_nt_gov_file_page_shows_entries_records_overdue_and_award_bar(app: Flask) -> None:
+    with app.app_context():
+        credit = services().credit
+        dept = register_body(credit, "南通市某局", 21, unit="nt-statistics-bureau")
+        servant = register_servant(credit, dept, 22, "冯一")
+        credit.record_file_entry(HR, profile_id="NT", subject_id=servant, category="annual_assessment",
+                                 polarity="positive", document={"number": "考核〔2025〕1号", "date": date(2025, 1, 20)},
+                                 summary="年度考核", year=2024, result="优秀")
+        record = credit.record_government_dishonesty(
+            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
+            document=judgment(date(2025, 3, 1)), behaviour_code="NT-GOV-3.4", tier="general",
+            act_date=date(2024, 11, 1), determination_date=date(2025, 3, 2))
+        credit.order_rectification(CREDIT, record_id=record, ordered_on=date(2025, 3, 5), deadline=date(2025, 4, 30),
+                                   requirements="兑现承诺")
+        credit.determine_fault_tolerance(DISCIPLINE, profile_id="NT", subject_id=servant, case_number="通纪〔2025〕7号",
+                                         document={"number": "通容〔2025〕2号", "date": date(2025, 5, 1)}, reason="改革探索")
+    client = app.test_client()
+    login(client, "office")
+    first = client.get(f"/subjects/{dept}/government")
+    assert first.status_code == 302 and "/purpose" in first.headers["Location"]  # HA-5.2: purpose first
+    post(client, f"/subjects/{dept}/purpose", PURPOSE)
+    before = event_count(app)
+    page = client.get(f"/subjects/{dept}/government").get_data(as_text=True)
+    assert event_count(app) == before + 1  # the read is registered
+    assert "南通市某局" in page and "政务失信记录" in page and "court_judgment" not in page  # Chinese by default
+    assert 'id="award-eligibility" class="alert"' in page and "2025-04-30" in page
+    post(client, f"/subjects/{servant}/purpose", PURPOSE)
+    client.get("/lang/en?next=/")
+    english = client.get(f"/subjects/{servant}/government").get_data(as_text=True)
+    assert "annual assessment result 2024: 优秀" in english and "Government-affairs credit file" in english
+    assert "通容〔2025〕2号" in english and 'id="award-eligibility" class="muted"' in english
+    show = client.get(f"/subjects/{servant}").get_data(as_text=True)
+    assert 'id="government-file-link"' in show
