@@ -1,0 +1,41 @@
+"""Produce and reproduce the yearly government-integrity evaluation (NT-GOV-4.1): facts from the ledger at one log
+position, signed by the issuer; recomputed later at the same position and compared (used by the API and UI)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine
+
+from domain.actor import Actor
+from domain.circular import content_hash
+from domain.evaluation import year_bounds
+from domain.service import CreditService
+from ledger.app import LedgerApplication
+from projections.evaluation import evaluation_contents
+
+
+def produce_evaluation(app: LedgerApplication, engine: Engine, credit: CreditService, actor: Actor, *,
+                       profile_id: str, evaluator_id: UUID, year: int, issued_on: date) -> UUID:
+    """Compute the year's facts at the last log position and issue the signed evaluation."""
+    year_bounds(year)
+    credit.evaluation_issuable(actor, profile_id=profile_id, evaluator_id=evaluator_id, year=year,
+                               issued_on=issued_on)
+    position, contents = evaluation_contents(app, engine, profile_id, evaluator_id, year)
+    return credit.issue_evaluation(actor, profile_id=profile_id, evaluator_id=evaluator_id, year=year,
+                                   issued_on=issued_on, log_position=position, contents=contents)
+
+
+def reproduce_evaluation(app: LedgerApplication, engine: Engine, credit: CreditService, profile_id: str,
+                         evaluator_id: UUID, year: int) -> dict[str, Any]:
+    """The issued evaluation and whether its facts recomputed at its log position give the same hash."""
+    year_bounds(year)
+    evaluation = credit.evaluation(profile_id, evaluator_id, year)
+    _, contents = evaluation_contents(app, engine, profile_id, evaluator_id, year, evaluation.log_position)
+    recomputed = content_hash(contents)
+    return {"id": str(evaluation.id), "profile_id": profile_id, "evaluator_id": str(evaluator_id), "year": year,
+            "issued_on": evaluation.issued_on, "issued_by": evaluation.unit, "log_position": evaluation.log_position,
+            "contents": evaluation.contents, "content_hash": evaluation.content_hash, "recomputed_hash": recomputed,
+            "matches": recomputed == evaluation.content_hash}
