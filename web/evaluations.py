@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 
 from domain.actor import Actor
 from domain.circular import content_hash
-from domain.evaluation import year_bounds
+from domain.errors import RuleViolation
+from domain.evaluation import RULE, year_bounds
 from domain.service import CreditService
 from ledger.app import LedgerApplication
 from projections.evaluation import evaluation_contents
@@ -39,3 +40,12 @@ def reproduce_evaluation(app: LedgerApplication, engine: Engine, credit: CreditS
             "issued_on": evaluation.issued_on, "issued_by": evaluation.unit, "log_position": evaluation.log_position,
             "contents": evaluation.contents, "content_hash": evaluation.content_hash, "recomputed_hash": recomputed,
             "matches": recomputed == evaluation.content_hash}
+
+
+def year_of(value: object) -> int:
+    """A year given as text in a path: four digits, else a NT-GOV-4.1 refusal naming `year`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str) or not (len(value) == 4 and value.isdigit()):
+        raise RuleViolation(RULE, "year", f"year must be a calendar year YYYY, got {value!r}")
+    return int(value)

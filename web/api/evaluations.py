@@ -5,27 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.errors import RuleViolation
 from domain.evaluation import RULE
 from web.api.commands import PROFILES, RECORDERS, _d
 from web.api.queries import STAFF
 from web.api.serialize import plain
 from web.api.spec import ENUM, ID_RESPONSE, INTEGER, STRING, UUID_, Endpoint, Field
-from web.evaluations import produce_evaluation, reproduce_evaluation
+from web.evaluations import produce_evaluation, reproduce_evaluation, year_of
 from web.context import services
 from web.principal import current_principal
 
 PROFILE = Field("profile_id", ENUM, RULE, choices=PROFILES)
 EVALUATOR = Field("evaluator_id", UUID_, RULE, description="the superior government body evaluating")
-
-
-def year_of(value: object) -> int:
-    """A year given as text in a path: four digits, else a NT-GOV-4.1 refusal naming `year`."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if not isinstance(value, str) or not (len(value) == 4 and value.isdigit()):
-        raise RuleViolation(RULE, "year", f"year must be a calendar year YYYY, got {value!r}")
-    return int(value)
 
 
 def issue(args: dict[str, Any]) -> dict[str, str]:
