@@ -77,8 +77,9 @@ def _body(app: LedgerApplication, body: Any, servants: list[Any], first: date, l
     rectifications = []
     for case in cases:
         if case.rectification is not None and _within(case.rectification["deadline"], first, last):
-            rectifications.append({"record_id": str(case.record_id), "deadline": case.rectification["deadline"].isoformat(),
-                                   "completed_on": _iso(case.rectification.get("completed_on")),
+            r = case.rectification
+            rectifications.append({"record_id": str(case.record_id), "deadline": r["deadline"].isoformat(),
+                                   "completed_on": _iso(r.get("completed_on")),
                                    "status": _rectification(case, last)})
     rectifications.sort(key=lambda r: (r["deadline"], r["record_id"]))
     held = {str(r.id): r for r in _items(app, body, "record", position)}

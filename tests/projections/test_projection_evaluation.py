@@ -1,6 +1,7 @@
-"""The yearly government-integrity evaluation (NT-GOV-4.1) on both backends: the facts of each subordinate body
-computed at one log position, signed; recomputed at that position they match, a later back-dated record changes a
-new computation but not the stored one; no score and no 双公示 figure are invented."""
+"""The yearly government-integrity evaluation (NT-GOV-4.1) and the circular's government records (NT-JRP-Q) on
+both backends: the facts of each subordinate body computed at one log position, signed; recomputed at that
+position they match; a later back-dated record changes a new computation but not the stored one; no score and
+no 双公示 figure are invented."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from domain.service import CreditService
 from ledger.app import LedgerApplication
 from ledger.config import Settings
 from projections.db import make_engine
+from projections.circular import circular_contents
 from projections.evaluation import evaluation_contents
+from web.circulars import produce_circular, reproduce_circular
 from web.evaluations import produce_evaluation, reproduce_evaluation
 
 SECRET = b"projection-test-secret-0123456789"
@@ -131,3 +134,28 @@ def test_nt_gov_4_1_yearly_evaluation_reports_facts_signed_and_reproducible(worl
     assert now["bodies"][0]["records"] == {"court_judgment": 3}
     _, then = evaluation_contents(app, engine, "NT", city, 2024, shown["log_position"])
     assert then == contents
+
+
+def test_nt_jrp_q_the_quarterly_circular_counts_government_dishonesty_records(world) -> None:
+    app, service, engine, clock = world
+    _year_2024(service, clock)
+    clock.day = date(2025, 1, 15)
+    produce_circular(app, engine, service, CREDIT, profile_id="NT", period="2024-Q3", issued_on=date(2025, 1, 15))
+    shown = reproduce_circular(app, engine, service, "NT", "2024-Q3")
+    government = shown["contents"]["government"]
+    assert shown["matches"] and shown["contents"]["method"] == 2
+    # Q3: the overdue body record (08-01) and the civil servant's sanction (09-01); its criticism (08-05)
+    assert government["determined"] == {"civil_servant": {"disciplinary_sanction": 1},
+                                        "government_body": {"court_judgment": 1}}
+    assert (government["criticisms"], government["in_force_at_end"]) == (1, 4)
+    assert government["rectifications_overdue_at_end"] == 0  # its deadline is 2024-11-30
+    # a circular issued before government records were counted (no `method`) still reproduces
+    position, old = circular_contents(app, engine, "NT", sorted(load_all()["NT"].behaviours), date(2024, 10, 1),
+                                      date(2024, 12, 31), method=1)
+    service.issue_circular(CREDIT, profile_id="NT", period="2024-Q4", issued_on=date(2025, 1, 15),
+                           log_position=position, contents={"period": "2024-Q4", **old})
+    legacy = reproduce_circular(app, engine, service, "NT", "2024-Q4")
+    assert legacy["matches"] and "government" not in legacy["contents"]
+    _, q4 = circular_contents(app, engine, "NT", sorted(load_all()["NT"].behaviours), date(2024, 10, 1),
+                              date(2024, 12, 31))
+    assert q4["government"]["rectifications_overdue_at_end"] == 1
