@@ -43,3 +43,22 @@ def test_nt_gov_4_1_the_office_issues_and_prints_the_yearly_evaluation_in_zh_and
     assert "matches the signed evaluation" in text and "overdue 1" in text and "No score" in text
     missing = post(client, "/office/reports/evaluation", {"step": "show", **form, "year": "2023"})
     assert missing.status_code == 404
+
+
+def test_nt_jrp_q_the_circular_page_shows_government_dishonesty_records(app: Flask) -> None:
+    with app.app_context():
+        credit = services().credit
+        dept = register_body(credit, "南通市统计局", 43)
+        credit.record_government_dishonesty(
+            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
+            document=judgment(date(2025, 2, 1)), behaviour_code="NT-GOV-3.4", tier="general",
+            act_date=date(2024, 11, 1), determination_date=date(2025, 2, 2))
+    client = app.test_client()
+    login(client, "office")
+    form = {"profile_id": "NT", "period": "2025-Q1", "issued_on": "2025-06-16"}
+    assert post(client, "/office/reports/circular", {"step": "issue", **form}).status_code == 302
+    page = post(client, "/office/reports/circular", {"step": "show", **form}).get_data(as_text=True)
+    assert 'id="circular-government"' in page and "政务失信记录（按来源）" in page and "与已签名通报一致" in page
+    client.get("/lang/en")
+    english = post(client, "/office/reports/circular", {"step": "show", **form}).get_data(as_text=True)
+    assert "Government dishonesty records (by source)" in english and "Overdue rectifications at the end" in english
