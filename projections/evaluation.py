@@ -5,7 +5,7 @@ whose events are at or before it), so an evaluation can be recomputed later and 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -106,11 +106,12 @@ def _body(app: LedgerApplication, body: Any, servants: list[Any], first: date, l
 
 
 def evaluation_contents(app: LedgerApplication, engine: Engine, profile_id: str, evaluator_id: UUID, year: int,
-                        position: int | None = None) -> tuple[int, dict[str, Any]]:
+                        position: int | None = None, as_of: datetime | str | None = None
+                        ) -> tuple[int, dict[str, Any]]:
     """(log position, contents): the evaluation by `evaluator_id` of its subordinate bodies for `year`, as the
-    ledger stood at `position` (the last position when None)."""
+    ledger stood at `position` or moment `as_of` (the last position when neither is given)."""
     first, last = year_bounds(year)
-    at = resolve_position(app, position, None)
+    at = resolve_position(app, position, as_of)
     evaluator = aggregate_at(app, evaluator_id, at)
     if evaluator is None or getattr(evaluator, "kind", None) != GOVERNMENT_BODY:
         raise ProjectionError(f"{evaluator_id} was not a registered government body at log position {at}")

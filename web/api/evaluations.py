@@ -9,7 +9,10 @@ from domain.evaluation import RULE
 from web.api.commands import PROFILES, RECORDERS, _d
 from web.api.queries import STAFF
 from web.api.serialize import plain
-from web.api.spec import ENUM, ID_RESPONSE, INTEGER, STRING, UUID_, Endpoint, Field
+from domain.circular import content_hash
+from projections.evaluation import evaluation_contents
+from web.api.errors import ApiError
+from web.api.spec import ENUM, ID_RESPONSE, INTEGER, MOMENT, STRING, UUID_, Endpoint, Field
 from web.evaluations import produce_evaluation, reproduce_evaluation, year_of
 from web.context import services
 from web.principal import current_principal
@@ -35,6 +38,17 @@ def reproduce(args: dict[str, Any]) -> dict[str, Any]:
     return plain(answer)  # type: ignore[no-any-return]
 
 
+def as_of(args: dict[str, Any]) -> dict[str, Any]:
+    """The facts of a year as the ledger showed them at a past log position or moment; nothing is issued."""
+    if "as_of" in args and "position" in args:
+        raise ApiError(422, "give as_of or position, not both", "position", RULE)
+    svc = services()
+    svc.credit.subject(args["evaluator_id"])  # 404 for an unknown body
+    position, contents = evaluation_contents(svc.ledger, svc.engine, args["profile_id"], args["evaluator_id"],
+                                             year_of(args["year"]), args.get("position"), args.get("as_of"))
+    return plain({"log_position": position, "contents": contents, "content_hash": content_hash(contents)})
+
+
 REPRODUCTION = {"type": "object", "required": ["id", "year", "log_position", "content_hash", "recomputed_hash",
                                                "matches", "contents"],
                 "properties": {"matches": {"type": "boolean"}, "log_position": {"type": "integer"},
@@ -48,4 +62,13 @@ EVALUATIONS: tuple[Endpoint, ...] = (
              "evaluation, recomputed at its log position and compared (NT-GOV-4.1)", STAFF, reproduce, "reporting",
              path_fields=(PROFILE, EVALUATOR, Field("year", STRING, RULE, description="YYYY", max_length=4)),
              response=REPRODUCTION),
+    Endpoint("evaluation_as_of", "GET", "/evaluations/{profile_id}/{evaluator_id}/{year}/as-of", "The facts of "
+             "a year's evaluation as the ledger showed them at a log position or moment; nothing issued "
+             "(NT-GOV-4.1)", STAFF, as_of, "reporting",
+             path_fields=(PROFILE, EVALUATOR, Field("year", STRING, RULE, description="YYYY", max_length=4)),
+             query=(Field("as_of", MOMENT, RULE, False, "transaction time (default: now)"),
+                    Field("position", INTEGER, RULE, False, "transaction time as a log position")),
+             response={"type": "object", "required": ["log_position", "contents", "content_hash"],
+                       "properties": {"log_position": {"type": "integer"}, "contents": {"type": "object"},
+                                      "content_hash": {"type": "string"}}}),
 )
