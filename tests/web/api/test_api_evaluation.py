@@ -46,7 +46,8 @@ def test_nt_gov_4_1_evaluation_is_issued_signed_and_reproducible_through_the_api
     then = auditor.read(f"/evaluations/NT/{city}/2024/as-of", position=issued["log_position"])
     assert then["content_hash"] == issued["content_hash"] and then["contents"] == issued["contents"]
     now = auditor.read(f"/evaluations/NT/{city}/2024/as-of")
-    assert now["contents"]["bodies"][0]["records"] == {"court_judgment": 2} and now["log_position"] > then["log_position"]
+    assert now["contents"]["bodies"][0]["records"] == {"court_judgment": 2}
+    assert now["log_position"] > then["log_position"]
     both = auditor.get(f"/evaluations/NT/{city}/2024/as-of", position=1, as_of="2025-01-01")
     assert both.status_code == 422 and error_of(both)["field"] == "position"
     twice = office.post("/evaluations", evaluation)
