@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from domain.actor import Actor
 from domain.circular import content_hash
@@ -15,7 +15,10 @@ from domain.errors import RuleViolation
 from domain.evaluation import RULE, year_bounds
 from domain.service import CreditService
 from ledger.app import LedgerApplication
+from projections.asof import catch_up
+from projections.db import subjects
 from projections.evaluation import evaluation_contents
+from projections.timetravel import resolve_position
 
 
 def produce_evaluation(app: LedgerApplication, engine: Engine, credit: CreditService, actor: Actor, *,
@@ -49,3 +52,12 @@ def year_of(value: object) -> int:
     if not isinstance(value, str) or not (len(value) == 4 and value.isdigit()):
         raise RuleViolation(RULE, "year", f"year must be a calendar year YYYY, got {value!r}")
     return int(value)
+
+
+def body_options(app: LedgerApplication, engine: Engine) -> list[tuple[str, str]]:
+    """(subject id, name) of every registered government body: the evaluating bodies to choose from (NT-GOV-4.1)."""
+    catch_up(app, engine, ("subjects",), resolve_position(app, None, None))
+    with engine.connect() as conn:
+        rows = conn.execute(select(subjects.c.subject_id, subjects.c.name)
+                            .where(subjects.c.kind == "government_body").order_by(subjects.c.name)).all()
+    return [(row.subject_id, row.name) for row in rows]

@@ -24,7 +24,8 @@ def test_nt_gov_4_1_the_office_issues_and_prints_the_yearly_evaluation_in_zh_and
                                    requirements="兑现承诺")
     client = app.test_client()
     login(client, "office")
-    assert "政务诚信考核评价" in client.get("/office/reports/evaluation").get_data(as_text=True)
+    blank = client.get("/office/reports/evaluation").get_data(as_text=True)
+    assert "政务诚信考核评价" in blank and f'<option value="{city}"' in blank  # the evaluating bodies to choose
     before = event_count(app)
     form = {"profile_id": "NT", "evaluator_id": str(city), "year": "2025", "issued_on": "2025-06-16"}
     bad = post(client, "/office/reports/evaluation", {"step": "issue", **form})

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from domain.errors import NotFound
 from web import forms
 from web.circulars import produce_circular, reproduce_circular
-from web.evaluations import produce_evaluation, reproduce_evaluation, year_of
+from web.evaluations import body_options, produce_evaluation, reproduce_evaluation, year_of
 from web.context import services
 from web.principal import current_principal
 from web.views.common import default_profile, done, form_page
@@ -105,10 +105,11 @@ def evaluation() -> ResponseReturnValue:
         if request.form.get("step") == "show":
             shown = reproduce_evaluation(svc.ledger, svc.engine, svc.credit, profile_id, evaluator_id, year)
             return render_template("reports/evaluation.html", form=request.form, error=None, shown=shown,
-                                   profiles=_profile_options())
+                                   profiles=_profile_options(), bodies=body_options(svc.ledger, svc.engine))
         evaluation_id = produce_evaluation(svc.ledger, svc.engine, svc.credit, current_principal().actor(),
                                            profile_id=profile_id, evaluator_id=evaluator_id, year=year,
                                            issued_on=forms.required_day("issued_on", "NT-GOV-4.1"))
         done(_("Government integrity evaluation issued:"), evaluation_id)
         return redirect(url_for("reports.evaluation"))
-    return form_page("reports/evaluation.html", run, shown=None, profiles=_profile_options())
+    return form_page("reports/evaluation.html", run, shown=None, profiles=_profile_options(),
+                     bodies=body_options(svc.ledger, svc.engine))
