@@ -12,6 +12,8 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, and_, select
 
 from domain.effective import in_force_on
+from domain.government_report import GovernmentRecordsReport
+from domain.reporting import period_of
 from ledger.app import LedgerApplication
 from projections.asof import at_position, catch_up
 from projections.status import in_force_clause
@@ -72,6 +74,7 @@ def _government(app: LedgerApplication, engine: Engine, profile_id: str, first: 
     kind) and in force on its last day; rectifications overdue and criticisms published, as held at `position`."""
     determined: dict[str, Counter[str]] = {}
     in_force = overdue = criticised = 0
+    quarter: set[str] = set()
     for subject in government_subjects(app, engine, position):
         for item_id in subject.ids("record"):
             record = aggregate_at(app, UUID(str(item_id)), position)
@@ -79,6 +82,7 @@ def _government(app: LedgerApplication, engine: Engine, profile_id: str, first: 
                 continue
             if first <= record.determination_date <= last:
                 determined.setdefault(subject.kind, Counter())[record.government["source_kind"]] += 1
+                quarter.add(str(record.id))
             in_force += in_force_on(last, record.determination_date, record.valid_until, record.closed_on)
         for item_id in subject.ids("gov_case"):
             case = aggregate_at(app, UUID(str(item_id)), position)
@@ -86,8 +90,16 @@ def _government(app: LedgerApplication, engine: Engine, profile_id: str, first: 
                 continue
             overdue += case.rectification_overdue(last)
             criticised += bool(case.criticism and first <= case.criticism["on"] <= last)
+    reported: set[str] = set()
+    months = []
+    for month in sorted({period_of(date(first.year, m, 1)) for m in range(first.month, last.month + 1)}):
+        report = aggregate_at(app, GovernmentRecordsReport.create_id(profile_id, month), position)
+        if report is not None:  # NT-GOV-2.3: the month's records were reported upward
+            months.append(month)
+            reported |= set(report.record_ids)
     return {"determined": {kind: dict(sorted(c.items())) for kind, c in sorted(determined.items())},
-            "in_force_at_end": in_force, "rectifications_overdue_at_end": overdue, "criticisms": criticised}
+            "in_force_at_end": in_force, "rectifications_overdue_at_end": overdue, "criticisms": criticised,
+            "months_reported_upward": months, "reported_upward": len(quarter & reported)}
 
 
 def circular_contents(app: LedgerApplication, engine: Any, profile_id: str, codes: Sequence[str], first: date,

@@ -140,6 +140,7 @@ def test_nt_jrp_q_the_quarterly_circular_counts_government_dishonesty_records(wo
     app, service, engine, clock = world
     _year_2024(service, clock)
     clock.day = date(2025, 1, 15)
+    service.report_government_records(CREDIT, profile_id="NT", period="2024-08", reported_on=date(2025, 1, 15))
     produce_circular(app, engine, service, CREDIT, profile_id="NT", period="2024-Q3", issued_on=date(2025, 1, 15))
     shown = reproduce_circular(app, engine, service, "NT", "2024-Q3")
     government = shown["contents"]["government"]
@@ -149,6 +150,8 @@ def test_nt_jrp_q_the_quarterly_circular_counts_government_dishonesty_records(wo
                                         "government_body": {"court_judgment": 1}}
     assert (government["criticisms"], government["in_force_at_end"]) == (1, 4)
     assert government["rectifications_overdue_at_end"] == 0  # its deadline is 2024-11-30
+    # NT-GOV-2.3 carried out? August was reported upward (its one record), September not yet
+    assert (government["months_reported_upward"], government["reported_upward"]) == (["2024-08"], 1)
     # a circular issued before government records were counted (no `method`) still reproduces
     position, old = circular_contents(app, engine, "NT", sorted(load_all()["NT"].behaviours), date(2024, 10, 1),
                                       date(2024, 12, 31), method=1)
