@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.retry import retry_commands
 from domain.service_circulars import CircularCommands
+from domain.service_evaluations import EvaluationCommands
 from domain.service_government import GovernmentCommands
 from domain.service_access import AccessCommands
 from domain.service_authorisation import AuthorisationCommands
@@ -22,7 +23,7 @@ from domain.service_withdrawals import WithdrawalCommands
 class CreditService(
     SubjectCommands, RecordCommands, ListCommands, ObjectionCommands, RepairCommands, SanctionCommands, Queries,
     AccessCommands, ReportingCommands, CircularCommands, AuthorisationCommands, WithdrawalCommands,
-    GovernmentCommands,
+    GovernmentCommands, EvaluationCommands,
 ):
     """Commands take an `Actor` first and keyword arguments, return the new or changed aggregate id, and
     either save every changed aggregate in ONE `ledger.save_as(actor.unit, ...)` call or raise a

@@ -203,7 +203,7 @@ def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Sub-commands contributed by other packages (domain, projections, web)."""
     found = []
     for module_name in ("ledger.cli_domain", "ledger.cli_projections", "ledger.cli_bundle", "ledger.cli_witness",
-                        "ledger.cli_circular", "web.cli"):
+                        "ledger.cli_circular", "ledger.cli_evaluation", "web.cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError:

@@ -7,16 +7,22 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, Engine, and_, select
 
+from domain.effective import in_force_on
+from domain.government_report import GovernmentRecordsReport
+from domain.reporting import period_of
 from ledger.app import LedgerApplication
 from projections.asof import at_position, catch_up
 from projections.status import in_force_clause
 from projections.db import list_entry_versions, record_versions, sanction_steps, sanctions
-from projections.timetravel import resolve_position
+from projections.evaluation import government_subjects
+from projections.timetravel import aggregate_at, resolve_position
 
 VIEWS = ("records", "list_entries", "sanctions")
+METHOD = 2  # 2: with the government dishonesty records (NT-GOV, issue 15); a circular without `method` is of 1
 
 
 def _lists(conn: Connection, profile_id: str, first: date, last: date, position: int) -> dict[str, dict[str, int]]:
@@ -62,10 +68,45 @@ def _sanctions(conn: Connection, profile_id: str, first: date, last: date, posit
     return {unit: dict(sorted(counts.items())) for unit, counts in sorted(steps.items())}
 
 
+def _government(app: LedgerApplication, engine: Engine, profile_id: str, first: date, last: date,
+                position: int) -> dict[str, Any]:
+    """NT-JRP-Q with NT-GOV: government dishonesty records determined in the quarter (by subject kind and source
+    kind) and in force on its last day; rectifications overdue and criticisms published, as held at `position`."""
+    determined: dict[str, Counter[str]] = {}
+    in_force = overdue = criticised = 0
+    quarter: set[str] = set()
+    for subject in government_subjects(app, engine, position):
+        for item_id in subject.ids("record"):
+            record = aggregate_at(app, UUID(str(item_id)), position)
+            if record is None or record.government is None or record.policy_id != profile_id:
+                continue
+            if first <= record.determination_date <= last:
+                determined.setdefault(subject.kind, Counter())[record.government["source_kind"]] += 1
+                quarter.add(str(record.id))
+            in_force += in_force_on(last, record.determination_date, record.valid_until, record.closed_on)
+        for item_id in subject.ids("gov_case"):
+            case = aggregate_at(app, UUID(str(item_id)), position)
+            if case is None or case.policy_id != profile_id:
+                continue
+            overdue += case.rectification_overdue(last)
+            criticised += bool(case.criticism and first <= case.criticism["on"] <= last)
+    reported: set[str] = set()
+    months = []
+    for month in sorted({period_of(date(first.year, m, 1)) for m in range(first.month, last.month + 1)}):
+        report = aggregate_at(app, GovernmentRecordsReport.create_id(profile_id, month), position)
+        if report is not None:  # NT-GOV-2.3: the month's records were reported upward
+            months.append(month)
+            reported |= set(report.record_ids)
+    return {"determined": {kind: dict(sorted(c.items())) for kind, c in sorted(determined.items())},
+            "in_force_at_end": in_force, "rectifications_overdue_at_end": overdue, "criticisms": criticised,
+            "months_reported_upward": months, "reported_upward": len(quarter & reported)}
+
+
 def circular_contents(app: LedgerApplication, engine: Any, profile_id: str, codes: Sequence[str], first: date,
-                      last: date, position: int | None = None) -> tuple[int, dict[str, Any]]:
+                      last: date, position: int | None = None, method: int = METHOD) -> tuple[int, dict[str, Any]]:
     """(log position, contents): the circular of `profile_id` (whose behaviour codes are `codes`) for [first, last]
-    as the ledger stood at `position` (the last position when None); the views are brought up to it first."""
+    as the ledger stood at `position` (the last position when None); the views are brought up to it first.
+    `method` 1 is the circular before government records were counted, kept so old circulars reproduce."""
     at = resolve_position(app, position, None)
     catch_up(app, engine, VIEWS, at)
     with engine.connect() as conn:
@@ -73,4 +114,6 @@ def circular_contents(app: LedgerApplication, engine: Any, profile_id: str, code
                     "records": _records(conn, codes, first, last, at),
                     "lists": _lists(conn, profile_id, first, last, at),
                     "sanctions": _sanctions(conn, profile_id, first, last, at)}
+    if method >= 2:
+        contents = {"method": method, **contents, "government": _government(app, engine, profile_id, first, last, at)}
     return at, contents

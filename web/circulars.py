@@ -30,8 +30,9 @@ def reproduce_circular(app: LedgerApplication, engine: Engine, credit: CreditSer
     """The issued circular and whether its contents recomputed at its log position give the same hash."""
     first, last = quarter_bounds(period)
     circular = credit.circular(profile_id, period)
+    method = int(circular.contents.get("method", 1))  # recomputed the way it was computed
     _, contents = circular_contents(app, engine, profile_id, _codes(credit, profile_id), first, last,
-                                    circular.log_position)
+                                    circular.log_position, method)
     recomputed = content_hash({"period": period, **contents})
     return {"id": str(circular.id), "profile_id": profile_id, "period": period, "issued_on": circular.issued_on,
             "issued_by": circular.unit, "log_position": circular.log_position, "contents": circular.contents,

@@ -42,6 +42,7 @@ GROUPS = (
         ("reports.lists", _l("Monthly reports")),
         ("reports.upward", _l("Upward push")),
         ("reports.circular", _l("Quarterly circular")),
+        ("reports.evaluation", _l("Government integrity evaluation")),
     )),
     (_l("Administration"), (
         ("admin.users", _l("Users")),

@@ -64,6 +64,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reports.lists": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     "reports.upward": frozenset({CREDIT_OFFICE}),
     "reports.circular": frozenset({CREDIT_OFFICE}),  # NT-JRP-Q quarterly circular
+    "reports.evaluation": frozenset({CREDIT_OFFICE, RECORDING_UNIT, AUDITOR}),  # NT-GOV-4.1 yearly evaluation
     # sanction department
     "department.inbox": frozenset({DEPARTMENT}),
     "department.step": frozenset({DEPARTMENT}),

@@ -18,6 +18,7 @@ from web.api.authorised import AUTHORISED
 from web.api.bundle import BUNDLE
 from web.api.circulars import CIRCULARS
 from web.api.commands import COMMANDS
+from web.api.evaluations import EVALUATIONS
 from web.api.government import GOVERNMENT
 from web.api.openapi import PREFIX, document
 from web.api.profiles import PROFILE_ENDPOINTS
@@ -35,7 +36,8 @@ from web.roles import PUBLIC, ROLES
 from web.security import accept_sessions, csrf, exempt_token_api
 
 ENDPOINTS: tuple[Endpoint, ...] = (*QUERIES, WORK, *COMMANDS, *AUTHORISED, *RULINGS, *REPORTING, *AUDIT, BUNDLE,
-                                   *ADMIN_ENDPOINTS, *CIRCULARS, *PROFILE_ENDPOINTS, *WITHDRAWALS, *GOVERNMENT)
+                                   *ADMIN_ENDPOINTS, *CIRCULARS, *PROFILE_ENDPOINTS, *WITHDRAWALS, *GOVERNMENT,
+                                   *EVALUATIONS)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from domain.errors import NotFound
 from web import forms
 from web.circulars import produce_circular, reproduce_circular
+from web.evaluations import body_options, produce_evaluation, reproduce_evaluation, year_of
 from web.context import services
 from web.principal import current_principal
 from web.views.common import default_profile, done, form_page
@@ -90,3 +91,25 @@ def circular() -> ResponseReturnValue:
 
 def _profile_options() -> list[tuple[str, str]]:
     return [(pid, profile.label) for pid, profile in sorted(services().profiles.items())]
+
+
+@bp.route("/evaluation", methods=["GET", "POST"])
+def evaluation() -> ResponseReturnValue:
+    """Issue the yearly government-integrity evaluation (NT-GOV-4.1) or show an issued one, printable."""
+    svc = services()
+
+    def run() -> ResponseReturnValue:
+        profile_id = forms.choice("profile_id", svc.profiles, "NT-GOV-4.1")
+        evaluator_id = forms.ident("evaluator_id", "NT-GOV-4.1")
+        year = year_of(forms.text("year", "NT-GOV-4.1"))
+        if request.form.get("step") == "show":
+            shown = reproduce_evaluation(svc.ledger, svc.engine, svc.credit, profile_id, evaluator_id, year)
+            return render_template("reports/evaluation.html", form=request.form, error=None, shown=shown,
+                                   profiles=_profile_options(), bodies=body_options(svc.ledger, svc.engine))
+        evaluation_id = produce_evaluation(svc.ledger, svc.engine, svc.credit, current_principal().actor(),
+                                           profile_id=profile_id, evaluator_id=evaluator_id, year=year,
+                                           issued_on=forms.required_day("issued_on", "NT-GOV-4.1"))
+        done(_("Government integrity evaluation issued:"), evaluation_id)
+        return redirect(url_for("reports.evaluation"))
+    return form_page("reports/evaluation.html", run, shown=None, profiles=_profile_options(),
+                     bodies=body_options(svc.ledger, svc.engine))
