@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 WIDTH, LABEL, ROW, TOP = 960, 300, 34, 58
+LINE = 25  # characters of a label per line (CJK at 11px: about 275px)
 COLOURS = {"record": "#c0392b", "list_entry": "#2c3e50", "sanction": "#d68910"}
 # line kind → (stroke, dash pattern): told apart by dash and by their printed label, not by colour alone
 LINES = {"today": ("#b00020", "4 3"), "as_of": ("#1f4e9e", ""), "valid_at": ("#1e7b34", "1 3")}
@@ -83,11 +84,15 @@ def _bar(p: Period, y: int, first: date, last: date, today: date, kinds: dict[st
     tail = "" if p.end else f'<polygon points="{x2:.1f},{y} {x2 + 8:.1f},{y + 6} {x2:.1f},{y + 12}" fill="{colour}"/>'
     until = p.end.isoformat() if p.end else _("open")
     dates = f"{p.start.isoformat()} – {until}" + (f" ({_('Ended')})" if p.closed else "")
-    name = f"{kinds.get(p.kind, p.kind)}：{p.label}"
-    short = name if len(name) <= 30 else name[:29] + "…"
+    kind = kinds.get(p.kind, p.kind)
+    name = f"{kind}{': ' if kind.isascii() else '：'}{p.label}"
+    width = LINE * 2 if name.isascii() else LINE  # Latin letters take about half a CJK character's width
+    first_line, rest = name[:width], name[width:]  # two lines in the label column; the whole name in the title
+    second = rest if len(rest) <= width else rest[:width - 1] + "…"
     return (f'<g class="period {escape(p.kind)}{" ended" if p.closed else ""}"><title>{escape(name)}: '
             f"{escape(dates)}</title>"
-            f'<text x="4" y="{y + 10}" fill="#000">{escape(short)}</text>'
+            f'<text x="4" y="{y + 10}" fill="#000">{escape(first_line)}</text>'
+            + (f'<text x="4" y="{y + 23}" font-size="10" fill="#000">{escape(second)}</text>' if second else "") +
             f'<rect x="{x1:.1f}" y="{y}" width="{max(x2 - x1, 2):.1f}" height="12" fill="{fill}" stroke="{colour}" '
             f'stroke-width="1" rx="2"/>{tail}'
             f'<text class="dates" x="{x1:.1f}" y="{y + 24}" font-size="9" fill="#000">{escape(dates)}</text></g>')

@@ -31,3 +31,11 @@ def measure_name(policy_id: str, measure_id: str) -> str:
     """A sanction measure's name from its profile."""
     profile = services().profiles.get(policy_id)
     return local(profile.measures[measure_id]) if profile and measure_id in profile.measures else measure_id
+
+
+def behaviour_name_any(code: str) -> str:
+    """A behaviour's name from whichever profile defines the code (codes carry their city's prefix)."""
+    for profile in services().profiles.values():
+        if code in profile.behaviours:
+            return local(profile.behaviours[code])
+    return code

@@ -108,3 +108,19 @@ def test_issue_16_5_ended_bars_keep_their_colour_and_as_of_valid_at_lines_are_la
     lines = {line.get("class") for line in svg.iter(f"{SVG}line")}
     assert {"line-today", "line-as_of", "line-valid_at"} <= lines
     assert all(t.get("fill") == "#000" for t in svg.iter(f"{SVG}text"))  # black text: readable when printed
+
+
+def test_nt_pci_36_time_travel_answer_draws_with_names_and_its_as_of_and_valid_at_lines(app: Flask) -> None:
+    from projections.timetravel import status
+    from web.chart_periods import status_periods
+
+    subject_id, _case = _history(app, 163)
+    with app.test_request_context():
+        answer = status(services().ledger, UUID(subject_id), valid_at=date(2025, 5, 1))
+        svg = ET.fromstring(str(periods_svg(status_periods(answer.items), date(2025, 6, 16), as_of=date(2025, 6, 1),
+                                            valid_at=date(2025, 5, 1))))
+    texts = _texts(svg)
+    titles = ["".join(t.itertext()) for t in svg.iter(f"{SVG}title")]  # the full label, shown on hover
+    assert any(t.startswith("失信记录：欠缴依法应当缴纳的税款") and "（严重失信）" in t for t in titles)
+    assert "2025-03-25 – 2028-03-25" in texts
+    assert {"截至日期 2025-06-01", "有效日期 2025-05-01"} <= set(texts)
