@@ -16,7 +16,7 @@ from ledger.bundle.names import Names
 STYLE = """@page{size:A4;margin:15mm 12mm}
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#000;font-size:10pt}
 table{border-collapse:collapse;width:100%;margin:0.5em 0 1.5em;table-layout:auto}
-th,td{border:1px solid #555;padding:3px 5px;font-size:9pt;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #555;padding:3px 5px;font-size:9pt;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#eee}code,.id{font-family:monospace;font-size:8pt;word-break:break-all}
 ul.facts{margin:0;padding-left:1.1em}ul.facts li{margin:0}
 @media print{body{margin:0;font-size:9pt}h1,h2{page-break-after:avoid;break-after:avoid}
