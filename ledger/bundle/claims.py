@@ -51,17 +51,25 @@ def check_as_of(c: Contents, events: Sequence[StoredEvent], meta: dict[str, Any]
                                             f"{moment.isoformat()}", "截至位置之后的事件时间不晚于所称截至时点")
 
 
-def vouching(statement: dict[str, Any] | None, meta: dict[str, Any]) -> list[str]:
-    """Plain lines saying which claims are proven by the log and which are attested, by whom."""
+def vouching(statement: dict[str, Any] | None, meta: dict[str, Any], unit_name: str | None = None) -> list[str]:
+    """Plain lines saying which claims are proven by the log and which are attested, by whom (`unit_name`)."""
     lines = ["由日志证明 Proven by the log (root key, checkpoints, Merkle proofs): each event's exact bytes, its "
              "signing unit and key, its log position, and that the key history is the registry's."]
     if statement is None:
         lines.append("无有效声明 No valid attestation: completeness and the as-of claims rest on nothing.")
         return lines
-    lines.append(f"由 {statement.get('unit')} 声明（密钥 {statement.get('key_id')}）Attested by unit "
-                 f"{statement.get('unit')} (key {statement.get('key_id')}): the bundle holds every event of its "
+    unit = unit_name or statement.get("unit")
+    lines.append(f"由 {unit} 声明（密钥 {statement.get('key_id')}）Attested by unit "
+                 f"{unit} (key {statement.get('key_id')}): the bundle holds every event of its "
                  f"{len(statement.get('aggregates') or {})} aggregates below log size {statement.get('log_size')}; "
-                 f"the as-of moment {meta.get('as_of')} and position {meta.get('as_of_position')}; the valid-at "
-                 "dates.")
+                 f"{_as_of(meta)}; the valid-at dates.")
     lines.append("一致性核对 Checked for consistency only: the as-of moment against the event times held.")
     return lines
+
+
+def _as_of(meta: dict[str, Any]) -> str:
+    """The as-of claim in words (no moment is named when only a log position was asked for)."""
+    position = meta.get("as_of_position")
+    if meta.get("as_of") is None:
+        return f"the as-of position {position} (no moment was requested)"
+    return f"the as-of moment {meta.get('as_of')} and position {position}"

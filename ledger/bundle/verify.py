@@ -17,6 +17,7 @@ from nacl.signing import VerifyKey
 
 from ledger.bundle import attestation, checks, claims, layout, witnesses
 from ledger.bundle.contents import Contents, Finding, StoredEvent, check_manifest, open_bundle, read_events
+from ledger.bundle.names import from_profiles
 from ledger.bundle.reducer import derive_state
 from ledger.bundle.report import access_row, key_rows, render, timeline_row
 from ledger.keybook import KeyBook
@@ -119,14 +120,25 @@ def verify_bundle(path: str | Path, root_key: bytes | None = None, witnessed_by:
 def expected_report(meta: dict[str, Any], state: dict[str, Any], events: Sequence[StoredEvent], keys: KeyBook,
                     profiles: list[dict[str, Any]], statement: dict[str, Any] | None,
                     cosignatures: Sequence[Mapping[str, Any]] = ()) -> bytes | None:
-    """The report the verified data gives (None if bundle.json lacks what it needs)."""
-    timeline = [timeline_row(e.event.position, e.file, e.event.topic, e.event.fields, e.envelope.key_id)
+    """The report the verified data gives (None if bundle.json lacks what it needs).
+
+    Codes are named from the carried profiles; only keys that signed something in the bundle (an event, a
+    checkpoint through the root key's registry events, or the completeness statement) are listed.
+    """
+    names = from_profiles(e.event.fields.get("content") for e in events if e.kind == "profile")
+    timeline = [timeline_row(e.event.position, e.file, e.event.topic, e.event.fields, e.envelope.key_id, names)
                 for e in events if e.kind == "subject"]
     access = [access_row(e.event.position, e.event.fields) for e in events if e.kind == "access"]
+    firsts: dict[str, Any] = {}
+    for e in events:
+        if e.kind == "subject":
+            firsts.setdefault(e.event.aggregate_id, e.event.fields)
+    signers = {e.envelope.key_id for e in events} | {str((statement or {}).get("key_id"))}
     try:
-        return render(meta, state, timeline, key_rows(keys.records.values()), profiles, access,
-                      claims.vouching(statement, meta), cosignatures)
-    except (KeyError, TypeError):
+        return render(meta, state, timeline, key_rows(keys.records.values(), signers), profiles, access,
+                      claims.vouching(statement, meta, names.of("units", (statement or {}).get("unit"))),
+                      cosignatures, names, firsts)
+    except (KeyError, TypeError, AttributeError):
         return None
 
 

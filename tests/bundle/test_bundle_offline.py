@@ -26,7 +26,7 @@ POISON = textwrap.dedent("""
                       "ledger.keybook", "ledger.bundle", "ledger.bundle.verify", "ledger.bundle.checks",
                       "ledger.bundle.contents", "ledger.bundle.layout", "ledger.bundle.attestation",
                       "ledger.bundle.claims", "ledger.bundle.reducer", "ledger.bundle.report",
-                      "ledger.bundle.witnesses", "ledger.cosignature"}
+                      "ledger.bundle.names", "ledger.bundle.describe", "ledger.bundle.witnesses", "ledger.cosignature"}
     imported = set()
 
     class Poison:
