@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from flask_babel import gettext as _
 
 from web.charts import Period
-from web.local_names import behaviour_name_any
+from web.names import behaviour_name_any
 
 
 def _label(item: Any) -> str:

@@ -1,4 +1,5 @@
-"""Names instead of codes: behaviours, units and lists by their names in the profiles, in the page's language."""
+"""Names instead of codes: behaviours, units, measures and list fields by their names in the policy profiles, in
+the page's language (Chinese or English); the code itself when no profile names it."""
 
 from __future__ import annotations
 
@@ -10,25 +11,37 @@ from web.context import services
 from web.i18n import current_language
 
 
-def _named(item: Any, code: str) -> str:
-    """The item's Chinese or English name for the page's language, else the code."""
-    if item is None:
-        return code
-    return getattr(item, "name_en" if current_language() == "en" else "name_zh", None) or code
+def local(named: Any) -> str:
+    """`name_zh` or `name_en` of a profile entry, by the page's language."""
+    return named.name_en if current_language() == "en" and named.name_en else named.name_zh
+
+
+def unit_name(unit: str) -> str:
+    """A unit's name from whichever profile names it (JY-5)."""
+    for profile in services().profiles.values():
+        if unit in profile.units:
+            return local(profile.units[unit])
+    return unit
 
 
 def behaviour_name(policy_id: str | None, code: str) -> str:
     """A catalogued behaviour's name under its profile (NT-PCI-8)."""
     profile = services().profiles.get(policy_id or "")
-    return _named(profile.behaviours.get(code) if profile else None, code)
+    return local(profile.behaviours[code]) if profile and code in profile.behaviours else code
 
 
-def unit_name(unit: str) -> str:
-    """A unit's name from the first profile that names it (JY-5)."""
+def behaviour_name_any(code: str) -> str:
+    """A behaviour's name from whichever profile defines the code (codes carry their city's prefix)."""
     for profile in services().profiles.values():
-        if unit in profile.units:
-            return _named(profile.units[unit], unit)
-    return unit
+        if code in profile.behaviours:
+            return local(profile.behaviours[code])
+    return code
+
+
+def measure_name(policy_id: str | None, measure_id: str) -> str:
+    """A sanction measure's name from its profile (HA-4.2)."""
+    profile = services().profiles.get(policy_id or "")
+    return local(profile.measures[measure_id]) if profile and measure_id in profile.measures else measure_id
 
 
 def list_field_name(policy_id: str | None, code: str | None) -> str:
@@ -36,9 +49,10 @@ def list_field_name(policy_id: str | None, code: str | None) -> str:
     if not code:
         return "—"
     profile = services().profiles.get(policy_id or "")
-    return _named(profile.list_fields.get(code) if profile else None, code)
+    return local(profile.list_fields[code]) if profile and code in profile.list_fields else code
 
 
 def init(app: Flask) -> None:
     """Make the names available to every template."""
-    app.jinja_env.globals.update(behaviour_name=behaviour_name, unit_name=unit_name, list_field_name=list_field_name)
+    app.jinja_env.globals.update(behaviour_name=behaviour_name, unit_name=unit_name, list_field_name=list_field_name,
+                                 measure_name=measure_name)

@@ -13,7 +13,7 @@ from domain.effective import EXPIRED, item_in_force, item_status
 from web.charts import Period, periods_svg
 from web.context import services
 from web.history import Step, steps_of
-from web.local_names import behaviour_name, measure_name, unit_name
+from web.names import behaviour_name, measure_name, unit_name
 from web.loop_diagram import loop_svg
 from web.principal import current_principal
 from web.scope import visible_cases
