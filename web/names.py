@@ -16,12 +16,18 @@ def local(named: Any) -> str:
     return named.name_en if current_language() == "en" and named.name_en else named.name_zh
 
 
+def _from_any_profile(table: str, code: str) -> str:
+    """The name of `code` in the first profile whose `table` (units, behaviours) holds it, else the code."""
+    for profile in services().profiles.values():
+        entry = getattr(profile, table).get(code)
+        if entry is not None:
+            return local(entry)
+    return code
+
+
 def unit_name(unit: str) -> str:
     """A unit's name from whichever profile names it (JY-5)."""
-    for profile in services().profiles.values():
-        if unit in profile.units:
-            return local(profile.units[unit])
-    return unit
+    return _from_any_profile("units", unit)
 
 
 def behaviour_name(policy_id: str | None, code: str) -> str:
@@ -32,10 +38,7 @@ def behaviour_name(policy_id: str | None, code: str) -> str:
 
 def behaviour_name_any(code: str) -> str:
     """A behaviour's name from whichever profile defines the code (codes carry their city's prefix)."""
-    for profile in services().profiles.values():
-        if code in profile.behaviours:
-            return local(profile.behaviours[code])
-    return code
+    return _from_any_profile("behaviours", code)
 
 
 def measure_name(policy_id: str | None, measure_id: str) -> str:
