@@ -54,7 +54,7 @@ def test_time_travel_answer_offers_its_bundle_with_the_pages_dates(app: Flask) -
     loop = full_loop(client, seed=42)
     login(client, "auditor")
     post(client, f"/subjects/{loop.subject_id}/purpose", {"purpose": "复核", "basis": "督查〔2025〕3号"})
-    page = client.get(f"/audit/timetravel?subject_id={loop.subject_id}&valid_at=2025-06-10").get_data(as_text=True)
+    page = client.get(f"/audit/timetravel?subject_id={loop.subject_id}&valid_at=2025-06-10", follow_redirects=True).get_data(as_text=True)
     form = page[page.index(f'action="/audit/bundle/{loop.subject_id}" id="bundle-form"'):]
     assert 'name="valid_at" value="2025-06-10"' in form[:form.index("</form>")]
 

@@ -33,6 +33,6 @@ def test_proof_and_time_travel_pages_name_the_cosigners(app: Flask, tmp_path: Pa
     assert 'id="proof-status" class="flash"' in proof  # the cosigned note still verifies under the root key
     assert 'id="proof-cosigners"' in proof and WITNESS in proof[proof.index('id="proof-cosigners"'):]
     post(client, f"/subjects/{subject_id}/purpose", {"purpose": "复核", "basis": "督查〔2025〕2号"})
-    page = client.get(f"/audit/timetravel?subject_id={subject_id}").get_data(as_text=True)
+    page = client.get(f"/audit/timetravel?subject_id={subject_id}", follow_redirects=True).get_data(as_text=True)
     cosigners = page[page.index('id="answer-cosigners"'):]
     assert record_id in page and WITNESS in cosigners[:200] and "见证方联署" in cosigners[:200]

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from domain.clock import CHINA_TIME
@@ -17,11 +17,14 @@ from ledger.audit import verify_ledger
 from ledger.errors import OutOfRangeError
 from ledger.transparency import latest_checkpoint
 from projections.base import ProjectionError
-from projections.timetravel import status
+from projections.timetravel import resolve_position, status
 from web.access import needs_purpose, register_read, stated_purpose
+from web.chart_periods import item_label, status_periods
+from web.charts import periods_svg
 from web.context import services
 from web.history import steps_of
 from web.proofs import checked_inclusion
+from web.timeline import timeline
 from web.views.bundle import download
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -66,26 +69,40 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/timetravel")
 def timetravel() -> ResponseReturnValue:
-    """A subject as the ledger held it at the end of a day (transaction time), in force on a date (valid time)."""
+    """A subject as the ledger held it at a log position (transaction time), in force on a date (valid time).
+
+    A day's end (or now) is first turned into the log position it stands for and the page is answered at that
+    position, carried in the URL (issue 16.4): the answer can be cited, and registering this read (a new event
+    after it) does not move it."""
     try:
         subject_id, as_of, valid_at = _arg_id("subject_id", "NT-PCI-36"), _arg_date("as_of", "NT-PCI-36"), \
             _arg_date("valid_at", "NT-PCI-30")
+        position = _arg_int("position", "NT-PCI-36")
     except RuleViolation as exc:
         return render_template("audit/timetravel.html", answer=None, error=exc, args=request.args), 422
     if subject_id is None:
         return render_template("audit/timetravel.html", answer=None, error=None, args=request.args)
-    services().credit.subject(subject_id)
+    services().credit.check_subject(subject_id)
     redirect_ = needs_purpose(subject_id)
     if redirect_ is not None:
         return redirect_
-    moment = datetime.combine(as_of, time.max, CHINA_TIME) if as_of else None
+    ledger = services().ledger
     try:
-        answer = status(services().ledger, subject_id, valid_at=valid_at, as_of=moment)
+        if position is None:
+            moment = datetime.combine(as_of, time.max, CHINA_TIME) if as_of else None
+            pinned = resolve_position(ledger, None, moment)
+            return redirect(url_for("audit.timetravel", subject_id=subject_id, position=pinned,
+                                    valid_at=valid_at.isoformat() if valid_at else None,
+                                    as_of=as_of.isoformat() if as_of else None))
+        answer = status(ledger, subject_id, as_of_position=position, valid_at=valid_at)
     except ProjectionError as exc:
-        error = RuleViolation("NT-PCI-36", "as_of", str(exc))
+        error = RuleViolation("NT-PCI-36", "position" if position is not None else "as_of", str(exc))
         return render_template("audit/timetravel.html", answer=None, error=error, args=request.args), 422
-    register_read(subject_id, f"time travel: as of {as_of or 'now'}, valid at {valid_at or '-'}")
-    return render_template("audit/timetravel.html", answer=answer, error=None, args=request.args)
+    register_read(subject_id, f"time travel: at log position {position}, valid at {valid_at or '-'}")
+    today = services().credit.today()
+    chart = periods_svg(status_periods(answer.items), today, as_of=as_of, valid_at=valid_at)
+    return render_template("audit/timetravel.html", answer=answer, error=None, args=request.args, chart=chart,
+                           labels={i.id: item_label(i) for i in answer.items})
 
 
 def _subject_of(aggregate: Any) -> UUID | None:
@@ -113,8 +130,9 @@ def replay() -> ResponseReturnValue:
         if redirect_ is not None:
             return redirect_
         register_read(subject_id, f"replay of {type(item).__name__} {item_id}")
-    return render_template("audit/replay.html", steps=steps_of(ledger, item_id), error=None, item=item,
-                           kind=type(item).__name__, args=request.args)
+    kind = type(item).__name__
+    return render_template("audit/replay.html", steps=timeline(kind, steps_of(ledger, item_id)), error=None,
+                           item=item, kind=kind, args=request.args)
 
 
 @bp.get("/proof")
