@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -102,3 +102,15 @@ def compute(profile: PolicyProfile, name: str, start: date, field: str) -> dict[
 def is_late(deadline: Mapping[str, Any] | None, day: date) -> bool:
     """Whether `day` is after the due day (the due day itself is in time)."""
     return deadline is not None and day > deadline["due"]
+
+
+def allowed_steps(guards: Mapping[str, Callable[[], object]]) -> list[str]:
+    """The steps whose guard passes now (issue 16.2): a page offers exactly what the commands would accept."""
+    allowed = []
+    for step, guard in guards.items():
+        try:
+            guard()
+        except RuleViolation:
+            continue
+        allowed.append(step)
+    return allowed

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import check_choice, check_date, check_not_before, check_text, ledger_uuid, stamp
+from domain.common import allowed_steps, check_choice, check_date, check_not_before, check_text, ledger_uuid, stamp
 from domain.documents import document
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
@@ -85,10 +85,46 @@ class GovernmentCase(Aggregate):
         if self.subject_kind != GOVERNMENT_BODY:
             raise RuleViolation(rule_id, "record_id", f"{step} is for a government body's record")
 
+    # --- guards, and the steps they allow (issue 16.2) ----------------------------------------
+    def check_can_explain(self) -> None:
+        """NT-GOV-2.4a: a body's record, its cause not yet explained."""
+        self._check_body("NT-GOV-2.4a", "a written explanation")
+        if self.explanation is not None:
+            raise RuleViolation("NT-GOV-2.4a", "record_id", "the body has already explained the cause in writing")
+
+    def check_can_order(self) -> None:
+        """NT-GOV-2.4a: a body's record, rectification not yet ordered."""
+        self._check_body("NT-GOV-2.4a", "a rectification order")
+        if self.rectification is not None:
+            raise RuleViolation("NT-GOV-2.4a", "record_id", "rectification was already ordered")
+
+    def check_can_complete(self) -> dict[str, Any]:
+        """NT-GOV-2.4a: an ordered rectification not yet completed; returns it."""
+        r = self.rectification
+        if r is None:
+            raise RuleViolation("NT-GOV-2.4a", "record_id", "no rectification was ordered")
+        if r["completed_on"] is not None:
+            raise RuleViolation("NT-GOV-2.4a", "record_id", f"rectification was completed on {r['completed_on']}")
+        return r
+
+    def check_can_criticise(self, day: date) -> None:
+        """NT-GOV-2.4a, 2.5b: a body's record, not yet criticised, the criticism not lifted by self-correction."""
+        self._check_body("NT-GOV-2.4a", "a public criticism")
+        if self.criticism is not None:
+            raise RuleViolation("NT-GOV-2.4a", "record_id", "the criticism was already published")
+        if self.lifted_on(CRITICISM, day):
+            raise RuleViolation("NT-GOV-2.5b", "record_id", "self-correction lifted the public criticism")
+
+    def next_steps(self, day: date) -> list[str]:
+        """The consequence steps the case allows on `day`, each decided by its own guard."""
+        guards = {"explain": self.check_can_explain, "order": self.check_can_order,
+                  "complete": self.check_can_complete, "criticise": lambda: self.check_can_criticise(day)}
+        return allowed_steps(guards)
+
     # --- commands ----------------------------------------------------------------------------
     def explain(self, actor: Actor, profile: PolicyProfile, today: date, *, text: str, explained_on: date) -> None:
         """NT-GOV-2.4a: the body explains the cause in writing."""
-        self._check_body("NT-GOV-2.4a", "a written explanation")
+        self.check_can_explain()
         check_date(explained_on, today, "NT-GOV-2.4a", "explained_on")
         check_not_before(explained_on, self.applies_from, "NT-GOV-2.4a", "explained_on", "the determination")
         check_no_forbidden_data({"text": text})
@@ -103,9 +139,7 @@ class GovernmentCase(Aggregate):
     def order_rectification(self, actor: Actor, profile: PolicyProfile, today: date, *, ordered_on: date,
                             deadline: date, requirements: str) -> None:
         """NT-GOV-2.4a: rectify within a set deadline; the seed sets none, so the order states it."""
-        self._check_body("NT-GOV-2.4a", "a rectification order")
-        if self.rectification is not None:
-            raise RuleViolation("NT-GOV-2.4a", "record_id", "rectification was already ordered")
+        self.check_can_order()
         check_date(ordered_on, today, "NT-GOV-2.4a", "ordered_on")
         check_not_before(ordered_on, self.applies_from, "NT-GOV-2.4a", "ordered_on", "the determination")
         if not isinstance(deadline, date):
@@ -124,11 +158,7 @@ class GovernmentCase(Aggregate):
     def complete_rectification(self, actor: Actor, profile: PolicyProfile, today: date, *, completed_on: date,
                                document_given: object) -> None:
         """NT-GOV-2.4a: rectification done, with its document; late completion stays visible as late."""
-        r = self.rectification
-        if r is None:
-            raise RuleViolation("NT-GOV-2.4a", "record_id", "no rectification was ordered")
-        if r["completed_on"] is not None:
-            raise RuleViolation("NT-GOV-2.4a", "record_id", f"rectification was completed on {r['completed_on']}")
+        r = self.check_can_complete()
         check_date(completed_on, today, "NT-GOV-2.4a", "completed_on")
         check_not_before(completed_on, r["ordered_on"], "NT-GOV-2.4a", "completed_on", "the order")
         doc = document(document_given, today, "NT-GOV-2.4a", "document")
@@ -145,11 +175,7 @@ class GovernmentCase(Aggregate):
     def publish_criticism(self, actor: Actor, profile: PolicyProfile, today: date, *, notice: object,
                           published_on: date) -> None:
         """NT-GOV-2.4a: a public criticism notice (通报批评) against the body."""
-        self._check_body("NT-GOV-2.4a", "a public criticism")
-        if self.criticism is not None:
-            raise RuleViolation("NT-GOV-2.4a", "record_id", "the criticism was already published")
-        if self.lifted_on(CRITICISM, published_on):
-            raise RuleViolation("NT-GOV-2.5b", "record_id", "self-correction lifted the public criticism")
+        self.check_can_criticise(published_on)
         check_date(published_on, today, "NT-GOV-2.4a", "published_on")
         check_not_before(published_on, self.applies_from, "NT-GOV-2.4a", "published_on", "the determination")
         doc = document(notice, today, "NT-GOV-2.4a", "notice", text=True)

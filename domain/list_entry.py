@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import check_date, check_not_before, check_text, compute, is_late, stamp
+from domain.common import allowed_steps, check_date, check_not_before, check_text, compute, is_late, stamp
 from domain.documents import document
 from domain.effective import check_item_in_force
 from domain.errors import RuleViolation
@@ -199,14 +199,7 @@ class ListEntry(Aggregate):
             "exit": lambda: self.check_status(ACTIVE, "JY-17"),
             "announce": self.check_can_announce,
         }
-        allowed = []
-        for step, guard in guards.items():
-            try:
-                guard()
-            except RuleViolation:
-                continue
-            allowed.append(step)
-        return allowed
+        return allowed_steps(guards)
 
     def confirm(self, actor: Actor, profile: PolicyProfile, today: date, *, decision: object | None,
                 confirmed_on: date) -> None:

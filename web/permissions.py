@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subjects.show": STAFF,
     "subjects.purpose": STAFF,
     "subjects.government": STAFF,  # NT-GOV-2.2a: the government-affairs credit file
+    # NT-GOV-2.4a: the credit office orders and criticises, the body explains and rectifies (the service checks)
+    "subjects.government_case_step": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     # recording unit (the credit office may record too: it determines red lists and its own cases)
     "recording.home": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.register_subject": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Flask
@@ -46,3 +47,35 @@ def test_nt_gov_file_page_shows_entries_records_overdue_and_award_bar(app: Flask
     assert "通容〔2025〕2号" in english and 'id="award-eligibility" class="muted"' in english
     show = client.get(f"/subjects/{servant}").get_data(as_text=True)
     assert 'id="government-file-link"' in show
+
+
+def test_nt_gov_2_4a_the_case_steps_are_offered_by_the_case_and_taken_on_the_page(app: Flask) -> None:
+    """Issue 16.2 for a government record: the credit office orders rectification and publishes the criticism from
+    the file page; each form carries the record (nothing typed); a step already taken is no longer offered."""
+    with app.app_context():
+        credit = services().credit
+        dept = register_body(credit, "南通市某局", 23, unit="nt-statistics-bureau")
+        record = credit.record_government_dishonesty(
+            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
+            document=judgment(date(2025, 3, 1)), behaviour_code="NT-GOV-3.4", tier="general",
+            act_date=date(2024, 11, 1), determination_date=date(2025, 3, 2))
+    client = app.test_client()
+    login(client, "office")
+    post(client, f"/subjects/{dept}/purpose", PURPOSE)
+    page = client.get(f"/subjects/{dept}/government").get_data(as_text=True)
+    offered = re.findall(r'name="step" value="([a-z]+)"', page)
+    assert offered == ["explain", "order", "criticise"]  # nothing to complete before an order
+    before = event_count(app)
+    ordered = post(client, f"/subjects/{dept}/government/case", {
+        "record_id": str(record), "step": "order", "requirements": "兑现招商承诺", "ordered_on": "2025-06-01",
+        "deadline": "2025-06-30"}, form_path=f"/subjects/{dept}/government")
+    assert ordered.status_code == 302 and event_count(app) > before
+    with app.app_context():
+        assert services().credit.government_case(record).rectification["deadline"] == date(2025, 6, 30)
+    page = client.get(f"/subjects/{dept}/government").get_data(as_text=True)
+    assert re.findall(r'name="step" value="([a-z]+)"', page) == ["explain", "complete", "criticise"]
+    refused = post(client, f"/subjects/{dept}/government/case", {
+        "record_id": str(record), "step": "criticise", "notice_number": "通信用〔2025〕1号", "notice_date": "2025-06-02",
+        "notice_text": "通报批评", "published_on": "2025-02-01"}, form_path=f"/subjects/{dept}/government")
+    assert refused.status_code == 422 and 'data-field="published_on" data-rule="NT-GOV-2.4a"' in refused.get_data(
+        as_text=True)

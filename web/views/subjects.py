@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
 
 from domain.errors import RuleViolation
@@ -17,6 +18,7 @@ from web.principal import current_principal
 from web.roles import AUDITOR
 from web.scope import check_subject
 from web.subject_view import subject_view
+from web.views.common import done
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
 
@@ -76,6 +78,10 @@ def purpose(subject_id: UUID) -> ResponseReturnValue:
 @bp.get("/<uuid:subject_id>/government")
 def government(subject_id: UUID) -> ResponseReturnValue:
     """A government body's or civil servant's credit file, cases and award check (NT-GOV-2.2a, 2.4); HA-5.2 logged."""
+    return _government_page(subject_id)
+
+
+def _government_page(subject_id: UUID, error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
     credit = services().credit
     subject = credit.subject(subject_id)
     if not subject.is_government:
@@ -90,4 +96,39 @@ def government(subject_id: UUID) -> ResponseReturnValue:
     cases = {str(c.record_id): c for c in file["cases"]}
     barring = credit.award_barring_records(subject_id, today)  # the read above is registered (HA-5.2)
     return render_template("subjects/government.html", subject=subject, file=file, cases=cases, today=today,
-                           barring=[str(i) for i in barring], stated=stated_purpose(subject_id))
+                           barring=[str(i) for i in barring], stated=stated_purpose(subject_id),
+                           steps={r: c.next_steps(today) for r, c in cases.items()},
+                           form=request.form if error else {}, error=error), status
+
+
+CASE_STEPS = ("explain", "order", "complete", "criticise")
+
+
+@bp.post("/<uuid:subject_id>/government/case")
+def government_case_step(subject_id: UUID) -> ResponseReturnValue:
+    """A consequence step of a government dishonesty record (NT-GOV-2.4a): explanation, rectification order and
+    completion, public criticism; the step forms are offered by the case's own guards."""
+    credit, actor = services().credit, current_principal().actor()
+    try:
+        step = forms.choice("step", CASE_STEPS, "NT-GOV-2.4a")
+        record_id = forms.ident("record_id", "NT-GOV-2.4a")
+        if step == "explain":
+            credit.give_explanation(actor, record_id=record_id, text=forms.text("text", "NT-GOV-2.4a"),
+                                    explained_on=forms.required_day("explained_on", "NT-GOV-2.4a"))
+        elif step == "order":
+            credit.order_rectification(actor, record_id=record_id,
+                                       ordered_on=forms.required_day("ordered_on", "NT-GOV-2.4a"),
+                                       deadline=forms.required_day("deadline", "NT-GOV-2.4a"),
+                                       requirements=forms.text("requirements", "NT-GOV-2.4a"))
+        elif step == "complete":
+            credit.complete_rectification(actor, record_id=record_id,
+                                          completed_on=forms.required_day("completed_on", "NT-GOV-2.4a"),
+                                          document=forms.document("document", "NT-GOV-2.4a"))
+        else:
+            credit.publish_criticism(actor, record_id=record_id,
+                                     notice=forms.document("notice", "NT-GOV-2.4a", with_text=True),
+                                     published_on=forms.required_day("published_on", "NT-GOV-2.4a"))
+    except RuleViolation as exc:
+        return _government_page(subject_id, exc, 422)
+    done(_("Stored for the record"), record_id)
+    return redirect(url_for("subjects.government", subject_id=subject_id))
