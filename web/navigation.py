@@ -23,6 +23,7 @@ GROUPS = (
         ("office.dashboard", _l("Dashboard")),
         ("office.lists", _l("Lists")),
         ("office.sanctions", _l("Sanctions")),
+        ("government.record", _l("Government integrity")),
         ("department.inbox", _l("Inbox")),
         ("subjects.find", _l("Subjects")),
         ("recording.query", _l("Query a subject")),

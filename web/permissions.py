@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # recording unit (the credit office may record too: it determines red lists and its own cases)
     "recording.home": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.register_subject": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "government.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),  # NT-GOV-2.2a/b: the service checks units
     "recording.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.information": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.authorisation": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from uuid import UUID
 
 from flask import Flask
-from gov_support import CREDIT, DISCIPLINE, HR, judgment, register_body, register_servant
-from web_helpers import event_count, login, post
+from gov_support import CREDIT, DISCIPLINE, HR, body_code, judgment, person_id, register_body, register_servant
+from web_helpers import csrf_token, event_count, login, post
 
 from web.context import services
 
@@ -79,3 +80,39 @@ def test_nt_gov_2_4a_the_case_steps_are_offered_by_the_case_and_taken_on_the_pag
         "notice_text": "通报批评", "published_on": "2025-02-01"}, form_path=f"/subjects/{dept}/government")
     assert refused.status_code == 422 and 'data-field="published_on" data-rule="NT-GOV-2.4a"' in refused.get_data(
         as_text=True)
+
+
+def test_nt_gov_2_2a_2_2b_bodies_servants_and_records_through_the_forms(app: Flask) -> None:
+    """The organisation department registers a body and a civil servant, choosing the employing body from the
+    registered ones; the credit office records a government dishonesty record; a registrar the profile does not
+    name is refused at the actor and nothing is stored."""
+    with app.app_context():
+        services().accounts.add_user("orgdept", "orgdept-password", "recording_unit", unit="nt-organisation-department")
+    client = app.test_client()
+    assert client.post("/login", data={"username": "orgdept", "password": "orgdept-password",
+                                       "csrf_token": csrf_token(client)}).status_code == 302
+    body = post(client, "/government/", {"step": "body", "name": "南通市某委", "uscc": body_code(41), "level": "city",
+                                         "superior_id": ""})
+    assert body.status_code == 302, body.get_data(as_text=True)[-1500:]
+    page = client.get("/government/").get_data(as_text=True)
+    [(body_id, name)] = re.findall(r'<option value="([0-9a-f-]{36})"[^>]*>(南通市某委)</option>', page)[:1]
+    servant = post(client, "/government/", {"step": "civil_servant", "name": "褚二",
+                                            "id_number": person_id(date(1980, 1, 1), 41), "employer_id": body_id,
+                                            "post": "科员"})
+    assert servant.status_code == 302
+    login(client, "recorder")
+    before = event_count(app)
+    refused = post(client, "/government/", {"step": "body", "name": "南通市另一委", "uscc": body_code(42),
+                                            "level": "city", "superior_id": ""})
+    assert refused.status_code == 422 and 'data-rule="NT-GOV-2.2a"' in refused.get_data(as_text=True)
+    assert event_count(app) == before
+    login(client, "office")
+    recorded = post(client, "/government/", {
+        "step": "record", "subject_id": body_id, "source_kind": "administrative_penalty",
+        "document_number": "苏财罚〔2025〕3号", "document_issuer": "江苏省财政厅", "document_date": "2025-05-10",
+        "behaviour_code": "NT-GOV-3.1", "tier": "general", "act_date": "2025-03-01",
+        "determination_date": "2025-05-12", "summary": "采购验收违规"})
+    assert recorded.status_code == 302 and recorded.headers["Location"].endswith(f"/subjects/{body_id}/government")
+    with app.app_context():
+        [record] = services().credit.government_file(UUID(body_id))["records"]
+    assert record.government["source_kind"] == "administrative_penalty" and record.behaviour_code == "NT-GOV-3.1"

@@ -6,8 +6,8 @@ import importlib
 
 from flask import Flask
 
-AREAS = ("main", "auth", "public", "subjects", "recording", "casework", "office", "reports", "department", "audit",
-         "mine", "admin")
+AREAS = ("main", "auth", "public", "subjects", "recording", "government", "casework", "office", "reports",
+         "department", "audit", "mine", "admin")
 
 
 def register_blueprints(app: Flask) -> None:
