@@ -16,3 +16,15 @@ def overdue_rows(credit: Any) -> list[dict[str, Any]]:
         item = getattr(credit, READERS[step["kind"]])(step["id"])
         rows.append({**step, "subject_id": item.subject_id})
     return rows
+
+
+def overdue_rectifications(credit: Any) -> list[dict[str, Any]]:
+    """Government bodies whose ordered rectification is past its deadline and not done (NT-GOV-2.4a), by day."""
+    today = credit.today()
+    rows = []
+    for case in credit.overdue_rectifications(today):
+        deadline = case.rectification["deadline"]
+        rows.append({"subject_id": case.subject_id, "name": credit.subject(case.subject_id).name,
+                     "requirements": case.rectification["requirements"], "deadline": deadline,
+                     "days_late": (today - deadline).days})
+    return rows

@@ -116,3 +116,23 @@ def test_nt_gov_2_2a_2_2b_bodies_servants_and_records_through_the_forms(app: Fla
     with app.app_context():
         [record] = services().credit.government_file(UUID(body_id))["records"]
     assert record.government["source_kind"] == "administrative_penalty" and record.behaviour_code == "NT-GOV-3.1"
+
+
+def test_nt_gov_2_4a_an_overdue_rectification_is_on_the_office_dashboard_by_day(app: Flask) -> None:
+    """Decided by the day, not by a sweep: the template's business day is past the deadline the order stated."""
+    with app.app_context():
+        credit = services().credit
+        dept = register_body(credit, "南通市某办", 24)
+        record = credit.record_government_dishonesty(
+            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
+            document=judgment(date(2025, 3, 1)), behaviour_code="NT-GOV-3.4", tier="general",
+            act_date=date(2024, 11, 1), determination_date=date(2025, 3, 2))
+        credit.order_rectification(CREDIT, record_id=record, ordered_on=date(2025, 3, 5), deadline=date(2025, 4, 30),
+                                   requirements="兑现招商承诺")
+        days_late = (credit.today() - date(2025, 4, 30)).days
+    assert days_late > 0
+    client = app.test_client()
+    login(client, "office")
+    page = client.get("/office/").get_data(as_text=True)
+    table = page[page.index('id="rectifications-overdue"'):]
+    assert "南通市某办" in table and "2025-04-30" in table and f"<td>{days_late}</td>" in table

@@ -16,7 +16,7 @@ from web.context import services
 from web.history import steps_of
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
-from web.office_dashboard import overdue_rows
+from web.office_dashboard import overdue_rectifications, overdue_rows
 from web.worklists import open_count, open_items, open_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -32,6 +32,7 @@ def dashboard() -> ResponseReturnValue:
     counts = {name: open_count(name) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
     fed_back = [c for c in open_items("sanctions") if c.status == "fed_back"]
     return render_template("office/dashboard.html", overdue=overdue_rows(credit), counts=counts, fed_back=fed_back,
+                           rectifications=overdue_rectifications(credit),  # NT-GOV-2.4a
                            today=credit.today(), awaiting=credit.awaiting_sweep(),
                            swept_today=credit.swept_on(credit.today()),
                            lifts_due=credit.lifts_due(office=current_principal().unit),  # JY-17, CS-2.7
