@@ -53,3 +53,11 @@ def register_servant(service: Any, employer: UUID, seed: int = 0, name: str = "�
     return service.register_civil_servant(HR, profile_id="NT", name=name,
                                           id_number=person_id(date(1975, 3, 3), 500 + seed),
                                           employer_id=employer, post="科长")
+
+
+def judged_record(service: Any, body: UUID, year: int = 2025) -> UUID:
+    """A general government dishonesty record against `body` on a court judgment (NT-GOV-2.2b, NT-GOV-3.4)."""
+    return service.record_government_dishonesty(
+        CREDIT, profile_id="NT", subject_id=body, source_kind="court_judgment", document=judgment(date(year, 3, 1)),
+        behaviour_code="NT-GOV-3.4", tier="general", act_date=date(year - 1, 11, 1),
+        determination_date=date(year, 3, 2))

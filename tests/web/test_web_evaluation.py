@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask
-from gov_support import CREDIT, judgment, register_body
+from gov_support import CREDIT, judged_record, judgment, register_body
 from web_helpers import event_count, login, post
 
 from web.context import services
@@ -16,10 +16,7 @@ def test_nt_gov_4_1_the_office_issues_and_prints_the_yearly_evaluation_in_zh_and
         credit = services().credit
         city = register_body(credit, "南通市人民政府", 41)
         dept = register_body(credit, "南通市统计局", 42, unit="nt-statistics-bureau", superior_id=city)
-        record = credit.record_government_dishonesty(
-            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
-            document=judgment(date(2024, 3, 1)), behaviour_code="NT-GOV-3.4", tier="general",
-            act_date=date(2023, 11, 1), determination_date=date(2024, 3, 2))
+        record = judged_record(credit, dept, 2024)
         credit.order_rectification(CREDIT, record_id=record, ordered_on=date(2024, 3, 5), deadline=date(2024, 4, 30),
                                    requirements="兑现承诺")
     client = app.test_client()

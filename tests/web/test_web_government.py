@@ -7,7 +7,9 @@ from datetime import date
 from uuid import UUID
 
 from flask import Flask
-from gov_support import CREDIT, DISCIPLINE, HR, body_code, judgment, person_id, register_body, register_servant
+from gov_support import (
+    CREDIT, DISCIPLINE, HR, body_code, judged_record, person_id, register_body, register_servant,
+)
 from web_helpers import csrf_token, event_count, login, post
 
 from web.context import services
@@ -23,10 +25,7 @@ def test_nt_gov_file_page_shows_entries_records_overdue_and_award_bar(app: Flask
         credit.record_file_entry(HR, profile_id="NT", subject_id=servant, category="annual_assessment",
                                  polarity="positive", document={"number": "考核〔2025〕1号", "date": date(2025, 1, 20)},
                                  summary="年度考核", year=2024, result="优秀")
-        record = credit.record_government_dishonesty(
-            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
-            document=judgment(date(2025, 3, 1)), behaviour_code="NT-GOV-3.4", tier="general",
-            act_date=date(2024, 11, 1), determination_date=date(2025, 3, 2))
+        record = judged_record(credit, dept)
         credit.order_rectification(CREDIT, record_id=record, ordered_on=date(2025, 3, 5), deadline=date(2025, 4, 30),
                                    requirements="兑现承诺")
         credit.determine_fault_tolerance(DISCIPLINE, profile_id="NT", subject_id=servant, case_number="通纪〔2025〕7号",
@@ -56,10 +55,7 @@ def test_nt_gov_2_4a_the_case_steps_are_offered_by_the_case_and_taken_on_the_pag
     with app.app_context():
         credit = services().credit
         dept = register_body(credit, "南通市某局", 23, unit="nt-statistics-bureau")
-        record = credit.record_government_dishonesty(
-            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
-            document=judgment(date(2025, 3, 1)), behaviour_code="NT-GOV-3.4", tier="general",
-            act_date=date(2024, 11, 1), determination_date=date(2025, 3, 2))
+        record = judged_record(credit, dept)
     client = app.test_client()
     login(client, "office")
     post(client, f"/subjects/{dept}/purpose", PURPOSE)
@@ -123,10 +119,7 @@ def test_nt_gov_2_4a_an_overdue_rectification_is_on_the_office_dashboard_by_day(
     with app.app_context():
         credit = services().credit
         dept = register_body(credit, "南通市某办", 24)
-        record = credit.record_government_dishonesty(
-            CREDIT, profile_id="NT", subject_id=dept, source_kind="court_judgment",
-            document=judgment(date(2025, 3, 1)), behaviour_code="NT-GOV-3.4", tier="general",
-            act_date=date(2024, 11, 1), determination_date=date(2025, 3, 2))
+        record = judged_record(credit, dept)
         credit.order_rectification(CREDIT, record_id=record, ordered_on=date(2025, 3, 5), deadline=date(2025, 4, 30),
                                    requirements="兑现招商承诺")
         days_late = (credit.today() - date(2025, 4, 30)).days
