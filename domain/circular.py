@@ -24,6 +24,14 @@ QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 QUARTERLY = "quarterly"
 
 
+def check_report_data(rule_id: str, log_position: object, contents: object) -> None:
+    """A periodic report names the log position it was computed at and holds its contents as a mapping."""
+    if isinstance(log_position, bool) or not isinstance(log_position, int) or log_position < 0:
+        raise RuleViolation(rule_id, "log_position", f"not a log position: {log_position!r}")
+    if not isinstance(contents, dict):
+        raise RuleViolation(rule_id, "contents", "contents must be a mapping")
+
+
 def quarterly_rule(profile: PolicyProfile) -> ReportingRule:
     """The profile's quarterly circular; refused where the regulation sets no period (CS-2.6 "定期", JY "考核")."""
     for rule in profile.reporting.values():
@@ -67,10 +75,7 @@ class Circular(Aggregate):
         check_date(issued_on, today, rule.rule_id, "issued_on")
         if issued_on <= last:
             raise RuleViolation(rule.rule_id, "period", f"{period} has not ended on {issued_on}")
-        if not isinstance(log_position, int) or log_position < 0:
-            raise RuleViolation(rule.rule_id, "log_position", f"not a log position: {log_position!r}")
-        if not isinstance(contents, dict):
-            raise RuleViolation(rule.rule_id, "contents", "contents must be a mapping")
+        check_report_data(rule.rule_id, log_position, contents)
         return cls(period=period, issued_on=issued_on, log_position=log_position, contents=contents,
                    content_hash=content_hash(contents), **stamp(actor, profile))
 

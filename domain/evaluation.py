@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.circular import content_hash
+from domain.circular import check_report_data, content_hash
 from domain.common import check_date, check_unit, ledger_uuid, stamp
 from domain.errors import RuleViolation
 from domain.government_policy import government_rules
@@ -57,10 +57,7 @@ class IntegrityEvaluation(Aggregate):
         check_date(issued_on, today, RULE, "issued_on")
         if issued_on <= last:
             raise RuleViolation(RULE, "year", f"{year} has not ended on {issued_on}")
-        if isinstance(log_position, bool) or not isinstance(log_position, int) or log_position < 0:
-            raise RuleViolation(RULE, "log_position", f"not a log position: {log_position!r}")
-        if not isinstance(contents, dict):
-            raise RuleViolation(RULE, "contents", "contents must be a mapping")
+        check_report_data(RULE, log_position, contents)
         return cls(evaluator_id=evaluator.id, year=year, issued_on=issued_on, log_position=log_position,
                    contents=contents, content_hash=content_hash(contents), **stamp(actor, profile))
 
