@@ -4,8 +4,6 @@ names.py) in the page's language only, with the profiles' names; bookkeeping eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from ledger.bundle.describe import content
 from ledger.bundle.names import EVENTS, Names, from_profiles
 from web.context import services
@@ -49,7 +47,3 @@ def timeline(kind: str, steps: list[Step]) -> list[Said]:
                          [(one_language(label), one_language(text)) for label, text in content(step.details, names)]))
     return said
 
-
-def unit_label(unit: Any) -> str:
-    """A unit by its name in the page's language (the profiles', else the report's table)."""
-    return one_language(_names().of("units", unit)) if unit else "—"
