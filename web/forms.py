@@ -57,8 +57,9 @@ def ident(name: str, rule: str, value: str | None = None) -> UUID:
 
 
 def ids(name: str, rule: str) -> list[UUID]:
-    """Ids separated by commas, spaces or new lines (may be empty)."""
-    return [ident(name, rule, part) for part in _raw(name).replace(",", " ").split()]
+    """Ids separated by commas, spaces or new lines, or ticked as several checkboxes (may be empty)."""
+    raw = " ".join(request.form.getlist(name))
+    return [ident(name, rule, part) for part in raw.replace(",", " ").split()]
 
 
 def choice(name: str, choices: Mapping[str, Any] | tuple[str, ...], rule: str) -> str:

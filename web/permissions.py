@@ -82,6 +82,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mine.home": frozenset({SUBJECT}),
     "mine.access_log": frozenset({SUBJECT}),
     "mine.objection": frozenset({SUBJECT}),
+    # pickers (issue 16.1): subjects found masked by the roles whose forms name them; a subject's items only by
+    # the staff who act on them (each list is a registered read, HA-5.2)
+    "pickers.subjects": frozenset({RECORDING_UNIT, CREDIT_OFFICE, ADMIN}),
+    "pickers.items": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     # admin: users, units, keys
     "admin.users": frozenset({ADMIN}),
     "admin.units": frozenset({ADMIN}),
