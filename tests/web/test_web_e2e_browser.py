@@ -60,10 +60,25 @@ def _flashed(page: Page) -> str:
 
 def _fill(page: Page, values: dict[str, str]) -> None:
     for name, value in values.items():
+        assert not re.search(UUID_RE, value), f"an id typed into {name}: ids are chosen, never typed (issue 16.1)"
         if page.locator(f"select#f-{name}").count():
             page.select_option(f"#f-{name}", value)
         else:
             page.fill(f"#f-{name}", value)
+
+
+def _pick_subject(page: Page, name: str, term: str) -> None:
+    """Search a subject in the picker (name or number, POSTed as JSON) and choose the one answer."""
+    assert not re.search(UUID_RE, term), "a subject is searched by name or number, never by a typed id"
+    page.fill(f"#p-{name}", term)
+    page.click(f"#search-{name}")
+    page.locator(f"#results-{name} button.picker-choice").first.click()
+    page.wait_for_function(f"document.getElementById('f-{name}').value !== ''")
+
+
+def _pick_item(page: Page, name: str, label: str) -> None:
+    """Choose the chosen subject's item whose label (name, date, status: never an id) holds `label`."""
+    page.locator(f"#items-{name} label", has_text=label).first.locator("input").check()
 
 
 def _office(page: Page, base: str) -> tuple[str, str]:
@@ -72,7 +87,10 @@ def _office(page: Page, base: str) -> tuple[str, str]:
     _fill(page, {"kind": "person", "name": "赵六", "id_number": new_person_id(77), "address": "南通市"})
     page.click("#register-submit")
     subject_id = _flashed(page)
-    page.goto(f"{base}/recording/records/new?subject_id={subject_id}")
+    page.goto(f"{base}/recording/records/new")
+    _pick_subject(page, "subject_id", new_person_id(77))  # the full number goes by POST, never in a URL or log
+    assert page.locator("#f-subject_id").input_value() == subject_id
+    assert "赵*" in page.locator("#chosen-subject_id").inner_text()  # masked (HA-3.2)
     _fill(page, {"profile_id": "NT", "behaviour_code": "NT-PCI-12.3", "tier": "serious", "act_date": "2025-05-01",
                  "determination_date": "2025-06-02", "basis_type": "administrative_penalty",
                  "basis_number": "通税罚〔2025〕9号", "basis_issuer": "国家税务总局南通市税务局", "basis_date": "2025-06-02"})
@@ -83,8 +101,11 @@ def _office(page: Page, base: str) -> tuple[str, str]:
     page.click("#purpose-submit")
     assert page.locator("#stated-purpose").count() == 1
     _shot(page, "2-subject-page")
-    page.goto(f"{base}/office/lists?subject_id={subject_id}")
-    _fill(page, {"list_code": "black", "record_ids": record_id, "drafted_on": "2025-06-03", "reason": "严重失信"})
+    page.goto(f"{base}/office/lists")
+    _pick_subject(page, "subject_id", "赵六")
+    _pick_item(page, "record_ids", "2025-06-02")  # the record by its behaviour and date, ticked
+    assert page.locator("#f-record_ids").input_value() == record_id
+    _fill(page, {"list_code": "black", "drafted_on": "2025-06-03", "reason": "严重失信"})
     page.click("#draft-submit")
     entry_id = _flashed(page)
     page.click(f'#open-entries a[href="/office/lists/{entry_id}"]')  # the entry's own page: nothing to paste
@@ -95,7 +116,10 @@ def _office(page: Page, base: str) -> tuple[str, str]:
     assert page.locator("#entry-status").inner_text() in ("已认定", "confirmed")
     assert page.locator("form.step").count() == 1 and page.locator("#step-exit").count() == 1
     _shot(page, "3-listed")
-    page.goto(f"{base}/office/sanctions?source_id={record_id}")
+    page.goto(f"{base}/subjects/{subject_id}")
+    page.click("#subject-actions a[href^='/office/sanctions']")  # from the subject's page: the subject is chosen
+    _pick_item(page, "source_id", "2025-06-02")
+    assert page.locator("#f-source_id").input_value() == record_id
     _fill(page, {"measure_id": "NT-M-06", "pushed_on": "2025-06-05"})
     page.click("#push-submit")
     case_id = _flashed(page)

@@ -14,14 +14,17 @@ from domain.errors import NotFound, RuleViolation
 from web.picker_items import KINDS, item_choices, item_label, labelled, subject_of_item
 from web.picker_search import picker_subject, search_subjects, subject_shown
 from web.refusals import refusal_text
+from web.subject_actions import subject_actions
 
 bp = Blueprint("pickers", __name__, url_prefix="/pickers")
 
 
 @bp.record_once
 def _template_globals(state: BlueprintSetupState) -> None:
-    """The pickers' macros show a prefilled subject masked and known items by label (web/templates/pickers.html)."""
-    state.app.jinja_env.globals.update(picker_subject=picker_subject, item_label=item_label, labelled=labelled)
+    """The pickers' macros show a prefilled subject masked and known items by label; a subject page links to
+    the forms with the subject chosen (web/templates/pickers.html, subjects/show.html)."""
+    state.app.jinja_env.globals.update(picker_subject=picker_subject, item_label=item_label, labelled=labelled,
+                                     subject_actions=subject_actions)
 
 
 def _body() -> dict[str, Any]:
