@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 from uuid import UUID
@@ -17,6 +18,7 @@ from web_helpers import csrf_token, event_count, login, post, valid_id
 from workflow_steps import office_records_and_lists
 
 from domain.identifiers import synthetic_credit_code
+from web import forms
 from web.permissions import allowed
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -175,12 +177,33 @@ def test_a_prefilled_picker_shows_the_subject_masked_and_posts_its_id(app: Flask
 
 
 def test_records_ticked_as_checkboxes_are_all_submitted_LYG_4() -> None:
-    from flask import Flask as _Flask
-
-    from web import forms
-
     a, b = str(UUID(int=1)), str(UUID(int=2))
-    with _Flask(__name__).test_request_context("/", method="POST", data={"record_ids": [a, f"{b}"]}):
+    with Flask(__name__).test_request_context("/", method="POST", data={"record_ids": [a, f"{b}"]}):
         assert forms.ids("record_ids", "LYG-4") == [UUID(a), UUID(b)]
-    with _Flask(__name__).test_request_context("/", method="POST", data={"record_ids": f"{a}, {b}"}):
+    with Flask(__name__).test_request_context("/", method="POST", data={"record_ids": f"{a}, {b}"}):
         assert forms.ids("record_ids", "LYG-4") == [UUID(a), UUID(b)]
+
+
+def test_the_subject_page_links_to_its_forms_with_only_the_subject_id_in_the_url(app: Flask) -> None:
+    client = app.test_client()
+    subject_id, _record, _entry = office_records_and_lists(client, seed=24)
+    post(client, f"/subjects/{subject_id}/purpose", PURPOSE)
+    page = client.get(f"/subjects/{subject_id}").get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)" class="subject-action">', page)
+    assert "/recording/records/new?subject_id=" + subject_id in links and f"/office/lists?subject_id={subject_id}" in links
+    assert all(link.endswith(f"?subject_id={subject_id}") for link in links)  # an id, no personal data (issue 17.8)
+    assert 'class="subject-action"' not in client.get("/").get_data(as_text=True)
+
+
+def test_running_query_authorisations_are_chosen_by_requester_and_purpose_NT_PCI_22(app: Flask) -> None:
+    client = app.test_client()
+    subject_id, _record, _entry = office_records_and_lists(client, seed=25)
+    granted = run(app, "grant_query_authorisation", "nt-tax-bureau", subject_id=UUID(subject_id),
+                  requester="nt-tax-bureau", method="written", purpose="纳税信用评价", granted_on=date(2025, 6, 1),
+                  valid_until=date(2025, 6, 30), evidence={"number": "授权书 009", "date": date(2025, 6, 1)})
+    post(client, f"/subjects/{subject_id}/purpose", PURPOSE)
+    answer = items(client, {"kind": "authorisation", "subject_id": subject_id}, "/recording/queries").get_json()
+    assert [i["id"] for i in answer["items"]] == [str(granted)] and "纳税信用评价" in answer["items"][0]["label"]
+    run(app, "withdraw_query_authorisation", "nt-tax-bureau", authorisation_id=granted, withdrawn_on=date(2025, 6, 10))
+    answer = items(client, {"kind": "authorisation", "subject_id": subject_id}, "/recording/queries").get_json()
+    assert answer["items"] == []  # a withdrawn authorisation is no longer offered (HA-5.3)
