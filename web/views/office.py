@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.context import services
+from web.form_errors import collected
 from web.history import steps_of
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
@@ -65,7 +66,7 @@ def _draft() -> Any:
 def _run_list_command(command: Any) -> ResponseReturnValue:
     back = request.form.get("back") == "entry"  # posted from the entry's own page: answer there
     try:
-        entry_id = command()
+        entry_id = collected(command)  # every bad field at once (issue 16.3)
     except (RuleViolation, NotFound) as exc:
         if back:
             return _entry_page(forms.ident("list_entry_id", "JY-6"), *as_refusal(exc))
