@@ -15,6 +15,7 @@ from web import forms
 from web.context import services
 from web.form_errors import collected
 from web.history import steps_of
+from web.names import local, unit_name
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
 from web.office_dashboard import overdue_rectifications, overdue_rows
@@ -122,7 +123,7 @@ def list_step() -> ResponseReturnValue:
 
 
 def _measures() -> list[tuple[str, str]]:
-    return [(m.id, f"{m.id} {m.name_zh} → {m.unit}") for p in services().profiles.values()
+    return [(m.id, f"{m.id} {local(m)} → {unit_name(m.unit)}") for p in services().profiles.values()
             for m in p.measures.values()]
 
 
