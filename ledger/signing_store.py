@@ -12,6 +12,7 @@ from ledger.envelope import EnvelopeError, SealedEvent, seal_events, signed_mess
 from ledger.errors import SignatureInvalidError, SignerMismatchError, UnsignedSaveError
 from ledger.keybook import KeyProblem, KeyRecord, event_time
 from ledger.keys import Signer
+from ledger.write_veto import check_write
 
 
 class KeyResolver(Protocol):
@@ -61,7 +62,8 @@ class SigningEventStore(EventStore):
     """EventStore.put that refuses unsigned saves and seals each event with the signer's key."""
 
     def put(self, domain_events: Sequence[Any], **kwargs: Any) -> list[Recording]:
-        """Sign, then store, the events; return their recordings."""
+        """Sign, then store, the events; return their recordings (unless the caller's context vetoes writes)."""
+        check_write()
         signer: Signer | None = kwargs.pop("signer", None)
         if signer is None:
             raise UnsignedSaveError("refusing to store events without a signer (save_as(unit, ...))")

@@ -10,7 +10,8 @@ from flask import Flask
 
 from domain.clock import office_today
 from ledger.config import Settings
-from web import errors, i18n, limits, names, navigation, permissions, refusals, security, sessions, throttle
+from web import (errors, i18n, limits, names, navigation, permissions, refusals, security, sessions, throttle,
+                 verify_notes)
 from web.context import build_services, install
 from web.views import register_blueprints
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, *, today: Callable[[], date] = 
     i18n.init(app)
     refusals.init(app)
     names.init(app)
+    verify_notes.init(app)
     navigation.init(app)
     errors.register(app)
     register_blueprints(app)

@@ -36,6 +36,10 @@ DEMO = (
     DemoLogin(SUBJECT, "subject", "subject-demo-1", None),
 )
 
+# Made-up display names of the demo logins (a person's name is shown as it is, in any language).
+DISPLAY_NAMES = {"recorder": "演示·周录", "office": "演示·吴信", "dept": "演示·郑惩", "auditor": "演示·冯审",
+                 "admin": "演示·陈管", "subject": "演示·主体"}
+
 
 def demo_subject(app: LedgerApplication, engine: Engine) -> UUID | None:
     """A demo subject with at least one record (the first by id), from the read models brought up to date."""
@@ -62,7 +66,7 @@ def ensure_demo_users(app: LedgerApplication, engine: Engine, accounts: AccountS
         existing = accounts.get(login.username)
         if existing is None:
             accounts.add_user(login.username, login.password, login.role, unit=login.unit, subject_id=subject,
-                              display_name=f"demo {login.role}")
+                              display_name=DISPLAY_NAMES[login.username])
         note = f"subject {existing.subject_id if existing else subject}" if login.role == SUBJECT else ""
         shown.append(DemoLogin(login.role, login.username, login.password, login.unit,
                                note + (" (already there)" if existing else "")))

@@ -1,4 +1,8 @@
-"""Reading form fields: each bad value is a RuleViolation naming the field and the rule it serves."""
+"""Reading form fields: each bad value is a RuleViolation naming the field and the rule it serves.
+
+While a submit collects its errors (web/form_errors.py, issue 16.3) a bad value is noted and a placeholder
+returned (blank text, no id, no choice), so every field of the submit is checked; otherwise it is raised.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from uuid import UUID
 from flask import request
 
 from domain.errors import RuleViolation
+from web.form_errors import note
+
+NO_ID = UUID(int=0)  # the placeholder of a bad id: found nowhere
+NO_DAY = date.min  # the placeholder of a bad required date
 
 
 def _raw(name: str) -> str:
@@ -20,7 +28,7 @@ def text(name: str, rule: str, *, required: bool = True) -> str:
     """A text field; required ones must not be blank."""
     value = _raw(name)
     if required and not value:
-        raise RuleViolation(rule, name, f"{name} is required")
+        note(RuleViolation(rule, name, f"{name} is required"))
     return value
 
 
@@ -34,12 +42,14 @@ def day(name: str, rule: str, *, required: bool = True) -> date | None:
     value = _raw(name)
     if not value:
         if required:
-            raise RuleViolation(rule, name, f"{name} is required (YYYY-MM-DD)")
+            note(RuleViolation(rule, name, f"{name} is required (YYYY-MM-DD)"))
+            return NO_DAY
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RuleViolation(rule, name, f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+        note(RuleViolation(rule, name, f"{name} {value!r} is not a date (YYYY-MM-DD)"))
+        return NO_DAY if required else None
 
 
 def required_day(name: str, rule: str) -> date:
@@ -53,20 +63,24 @@ def ident(name: str, rule: str, value: str | None = None) -> UUID:
     try:
         return UUID(raw)
     except ValueError:
-        raise RuleViolation(rule, name, f"{name} {raw!r} is not an id") from None
+        note(RuleViolation(rule, name, f"{name} {raw!r} is not an id"))
+        return NO_ID
 
 
 def ids(name: str, rule: str) -> list[UUID]:
-    """Ids separated by commas, spaces or new lines, or ticked as several checkboxes (may be empty)."""
+    """Ids separated by commas, spaces or new lines, or ticked as several checkboxes (may be empty); bad ones are
+    left out once noted."""
     raw = " ".join(request.form.getlist(name))
-    return [ident(name, rule, part) for part in raw.replace(",", " ").split()]
+    found = [ident(name, rule, part) for part in raw.replace(",", " ").split()]
+    return [one for one in found if one != NO_ID]
 
 
 def choice(name: str, choices: Mapping[str, Any] | tuple[str, ...], rule: str) -> str:
     """One value of a closed list."""
     value = _raw(name)
     if value not in choices:
-        raise RuleViolation(rule, name, f"{name} {value!r} is not one of {', '.join(choices)}")
+        note(RuleViolation(rule, name, f"{name} {value!r} is not one of {', '.join(choices)}"))
+        return ""
     return value
 
 

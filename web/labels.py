@@ -46,4 +46,6 @@ CODES: tuple[str, ...] = (
     N_("effect_removed"), N_("harm_prevented"), N_("lighter"), N_("exempt"), N_("lawful_administration"),
     N_("openness"), N_("social_integrity"), N_("satisfaction"), N_("performance"), N_("honours"), N_("integrity"),
     N_("violation"), N_("annual_assessment"), N_("personal_matters_sanction"), N_("negative"), N_("neutral"),
+    # NT-JRP-3 key fields of the key attention list (the NT profile names no list fields)
+    N_("tax"), N_("social_insurance"), N_("environment"),
 )

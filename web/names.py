@@ -6,9 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from web.context import services
 from web.i18n import current_language
+from web.labels import N_
+
+# Units of the system itself, named by no profile (the root key's and the administrators').
+SYSTEM_UNITS = {"ledger": N_("Ledger root"), "ledger-admin": N_("Ledger administration")}
 
 
 def local(named: Any) -> str:
@@ -26,7 +31,9 @@ def _from_any_profile(table: str, code: str) -> str:
 
 
 def unit_name(unit: str) -> str:
-    """A unit's name from whichever profile names it (JY-5)."""
+    """A unit's name from whichever profile names it (JY-5), or the system's own unit's name."""
+    if unit in SYSTEM_UNITS:
+        return _(SYSTEM_UNITS[unit])
     return _from_any_profile("units", unit)
 
 
@@ -48,14 +55,16 @@ def measure_name(policy_id: str | None, measure_id: str) -> str:
 
 
 def list_field_name(policy_id: str | None, code: str | None) -> str:
-    """A list field's name (HA-2.3, JY-4); '—' when the entry has none."""
+    """A list field's name (HA-2.3, JY-4; NT-JRP-3's key fields from the catalogs); '—' when the entry has none."""
     if not code:
         return "—"
     profile = services().profiles.get(policy_id or "")
-    return local(profile.list_fields[code]) if profile and code in profile.list_fields else code
+    return local(profile.list_fields[code]) if profile and code in profile.list_fields else _(code)
 
 
 def init(app: Flask) -> None:
     """Make the names available to every template."""
+    from web.timeline import event_label  # the timeline's names come from the court report's words
+
     app.jinja_env.globals.update(behaviour_name=behaviour_name, unit_name=unit_name, list_field_name=list_field_name,
-                                 measure_name=measure_name)
+                                 measure_name=measure_name, event_label=event_label)

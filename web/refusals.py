@@ -62,6 +62,18 @@ def field_error_text(error: Any) -> str:
     return " ".join(part for part in (head, detail) if part)
 
 
+def refusals_of(error: Any) -> list[Any]:
+    """Every refusal of a submit: the fields of a `FieldErrors` (issue 16.3), the one error, or none."""
+    if not error:
+        return []
+    return list(getattr(error, "errors", None) or [error])
+
+
+def field_error(error: Any, field: str) -> Any | None:
+    """The refusal of one field of a submit, None when that field was good."""
+    return next((one for one in refusals_of(error) if getattr(one, "field", None) == field), None)
+
+
 STATUS_TITLES = {400: N_("Bad request"), 403: N_("Not allowed"), 404: N_("Not found"), 405: N_("Not allowed"),
                  409: N_("Conflict"), 413: N_("Request too large"), 422: N_("Refused"), 429: N_("Too many requests"),
                  500: N_("Internal error")}
@@ -76,4 +88,4 @@ def status_title(status: int) -> str:
 def init(app: Flask) -> None:
     """Make the presenters available to every template."""
     app.jinja_env.globals.update(refusal_text=refusal_text, field_error_text=field_error_text, field_name=field_name,
-                                 status_title=status_title)
+                                 status_title=status_title, refusals_of=refusals_of, field_error=field_error)

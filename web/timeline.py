@@ -47,3 +47,10 @@ def timeline(kind: str, steps: list[Step]) -> list[Said]:
                          [(one_language(label), one_language(text)) for label, text in content(step.details, names)]))
     return said
 
+
+
+def event_label(name: str) -> str:
+    """An event's name in the page's language when its aggregate is not at hand (the subject page's timeline):
+    the court report's words for the first kind of item with an event of that name, else the name itself."""
+    found = next((words for key, words in EVENTS.items() if key.rsplit(".", 1)[-1] == name), None)
+    return one_language(found) if found else name

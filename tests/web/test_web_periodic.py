@@ -60,7 +60,7 @@ def test_monthly_list_report_shows_what_is_late_and_refuses_an_incomplete_report
     login(client, "office")
     page = client.get("/office/reports/lists").get_data(as_text=True)
     due = page[page.index('id="reports-due"'):]
-    assert entry in due and "2025-04" in due and "2025-05-31" in due and "nt-credit-office" in due
+    assert entry in due and "2025-04" in due and "2025-05-31" in due and "南通市经信委（市信用办）" in due
     form = {"profile_id": "NT", "period": "2025-04", "list_entry_ids": "", "reported_on": "2025-06-16"}
     before = event_count(app)
     refused_at(post(client, "/office/reports/lists", form), "list_entry_ids", "NT-PCI-17")  # 应报尽报

@@ -233,7 +233,7 @@ def test_subject_page_draws_the_periods_chart_and_flags_overdue_steps_NT_PCI_32(
     post(client, f"/subjects/{subject_id}/purpose", {"purpose": "逾期督办", "basis": "NT-PCI-32"})
     page = client.get(f"/subjects/{subject_id}").get_data(as_text=True)
     assert "<svg" in page and page.count('<g class="period') == 3  # two records and the black-list entry
-    assert 'id="timeline"' in page and "Recorded" in page
+    assert 'id="timeline"' in page and "记录失信信息" in page  # the event by its name (issue 16.3), not "Recorded"
     assert 'id="overdue-alert"' in page and '<span class="overdue">' in page
     dashboard = client.get("/office/").get_data(as_text=True)
     assert objection_id in dashboard[dashboard.index('id="overdue"'):]

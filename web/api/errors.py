@@ -1,4 +1,5 @@
-"""API refusals: `{"error": {"message", "field", "rule_id"}}` with a 4xx status, for every kind of refusal."""
+"""API refusals: `{"error": {"message", "field", "rule_id"}}` with a 4xx status, for every kind of refusal; a
+request whose declared fields are bad adds `errors`, every field at fault (issue 16.3)."""
 
 from __future__ import annotations
 
@@ -23,21 +24,47 @@ ERROR_SCHEMA: dict[str, Any] = {
         "type": "object", "required": ["message", "field", "rule_id"], "additionalProperties": False,
         "properties": {"message": {"type": "string"},
                        "field": {"type": "string", "nullable": True, "description": "the field at fault"},
-                       "rule_id": {"type": "string", "nullable": True, "description": "the rule of RULES.md"}}}},
+                       "rule_id": {"type": "string", "nullable": True, "description": "the rule of RULES.md"},
+                       "errors": {"type": "array", "description": "every field at fault when the request was "
+                                  "checked against its declaration (the first is the error itself; issue 16.3)",
+                                  "items": {"type": "object", "required": ["message", "field", "rule_id"],
+                                            "additionalProperties": False,
+                                            "properties": {"message": {"type": "string"},
+                                                           "field": {"type": "string", "nullable": True},
+                                                           "rule_id": {"type": "string", "nullable": True}}}}}}},
 }
 
 
 class ApiError(Exception):
     """A refusal before the service is called: HTTP status, message, field, rule id."""
 
-    def __init__(self, status: int, message: str, field: str | None, rule_id: str | None) -> None:
+    def __init__(self, status: int, message: str, field: str | None, rule_id: str | None,
+                 errors: list[ApiError] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.field, self.rule_id = status, message, field, rule_id
+        self.errors = errors or []  # every field at fault, when the request's fields were checked together
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The error's message, field and rule id."""
+        return {"message": self.message, "field": self.field, "rule_id": self.rule_id}
 
 
-def error_response(status: int, message: str, field: str | None = None, rule_id: str | None = None) -> Response:
-    """The JSON refusal."""
-    response = jsonify({"error": {"message": message, "field": field, "rule_id": rule_id}})
+def all_refused(errors: list[ApiError]) -> ApiError | None:
+    """One refusal for every field at fault (flattened; the first one's status, message, field and rule)."""
+    flat = [one for error in errors for one in (error.errors or [error])]
+    if not flat:
+        return None
+    first = flat[0]
+    return ApiError(first.status, first.message, first.field, first.rule_id, flat)
+
+
+def error_response(status: int, message: str, field: str | None = None, rule_id: str | None = None,
+                   errors: list[ApiError] | None = None) -> Response:
+    """The JSON refusal (with `errors`, every field at fault, when the request's fields were checked together)."""
+    body: dict[str, Any] = {"message": message, "field": field, "rule_id": rule_id}
+    if errors:
+        body["errors"] = [error.as_dict() for error in errors]
+    response = jsonify({"error": body})
     response.status_code = status
     return response
 
@@ -58,7 +85,7 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(ApiError)
     def _api(exc: ApiError) -> ResponseReturnValue:
-        return error_response(exc.status, exc.message, exc.field, exc.rule_id)
+        return error_response(exc.status, exc.message, exc.field, exc.rule_id, exc.errors)
 
     @bp.errorhandler(RuleViolation)
     def _rule(exc: RuleViolation) -> ResponseReturnValue:

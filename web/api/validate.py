@@ -12,7 +12,7 @@ from flask import request
 from werkzeug.exceptions import BadRequest
 
 from domain.clock import CHINA_TIME
-from web.api.errors import ApiError
+from web.api.errors import ApiError, all_refused
 from web.api.spec import (BOOLEAN, DATE, DATES, ENUM, INTEGER, MAX_INT, MAX_ITEMS, MAX_TEXT, MOMENT, OBJECT, STRING,
                           STRINGS, UUID_, UUIDS, Endpoint, Field)
 from web.limits import JsonTooDeep
@@ -113,37 +113,55 @@ def parse_object(parts: tuple[Field, ...], value: Any, prefix: str = "") -> dict
         raise ApiError(422 if prefix else 400, f"{prefix or 'the request body'} must be a JSON object",
                        prefix or "body", parts[0].rule if parts else None)
     names = {p.name for p in parts}
-    for key in value:
-        if key not in names:
-            raise ApiError(422, f"unknown field {str(key)[:60]!r}", f"{prefix}.{key}" if prefix else str(key),
-                           parts[0].rule if parts else None)
+    errors = [ApiError(422, f"unknown field {str(key)[:60]!r}", f"{prefix}.{key}" if prefix else str(key),
+                       parts[0].rule if parts else None) for key in value if key not in names]
     found: dict[str, Any] = {}
     for p in parts:
         where = f"{prefix}.{p.name}" if prefix else p.name
-        if value.get(p.name) is None:
-            if p.required:
-                raise _bad(p, where, "is required")
-            continue
-        found[p.name] = parse(p, value[p.name], where)
+        try:
+            if value.get(p.name) is None:
+                if p.required:
+                    raise _bad(p, where, "is required")
+                continue
+            found[p.name] = parse(p, value[p.name], where)
+        except ApiError as exc:  # every field is checked: the refusal names them all (issue 16.3)
+            errors.append(exc)
+    _refuse_all(errors)
     return found
+
+
+def _refuse_all(errors: list[ApiError]) -> None:
+    """Raise one refusal naming every field at fault, if any."""
+    refused = all_refused(errors)
+    if refused is not None:
+        raise refused
+
+
+def _query_value(f: Field) -> Any:
+    """One query parameter parsed, or None when absent (ApiError if it is required)."""
+    if f.kind == DATES:  # a repeated query parameter: ?valid_at=2025-01-01&valid_at=2025-06-01
+        raw: Any = [v for v in request.args.getlist(f.name) if v != ""] or None
+    else:
+        raw = request.args.get(f.name) or None
+    if raw is None:
+        if f.required:
+            raise _bad(f, f.name, "is required")
+        return None
+    return parse(f, raw, f.name)
 
 
 def _query(spec: Endpoint) -> dict[str, Any]:
     args: dict[str, Any] = {}
+    errors: list[ApiError] = []
     for f in spec.query:
-        if f.kind == DATES:  # a repeated query parameter: ?valid_at=2025-01-01&valid_at=2025-06-01
-            raw_list = [v for v in request.args.getlist(f.name) if v != ""]
-            if raw_list:
-                args[f.name] = parse(f, raw_list, f.name)
-            elif f.required:
-                raise _bad(f, f.name, "is required")
+        try:
+            value = _query_value(f)
+        except ApiError as exc:
+            errors.append(exc)
             continue
-        raw = request.args.get(f.name)
-        if raw is None or raw == "":
-            if f.required:
-                raise _bad(f, f.name, "is required")
-            continue
-        args[f.name] = parse(f, raw, f.name)
+        if value is not None:
+            args[f.name] = value
+    _refuse_all(errors)
     return args
 
 
@@ -172,6 +190,19 @@ def _body(spec: Endpoint) -> dict[str, Any]:
 
 
 def request_args(spec: Endpoint, path_values: Mapping[str, str]) -> dict[str, Any]:
-    """Every input of the request (path, query, body), parsed as the endpoint declares it."""
-    args = {f.name: parse(f, path_values.get(f.name), f.name) for f in spec.path_fields}
-    return {**args, **_query(spec), **_body(spec)}
+    """Every input of the request (path, query, body), parsed as the endpoint declares it; one refusal names
+    every bad field of all three (issue 16.3)."""
+    args: dict[str, Any] = {}
+    errors: list[ApiError] = []
+    for f in spec.path_fields:
+        try:
+            args[f.name] = parse(f, path_values.get(f.name), f.name)
+        except ApiError as exc:
+            errors.append(exc)
+    for part in (_query, _body):
+        try:
+            args.update(part(spec))
+        except ApiError as exc:
+            errors.append(exc)
+    _refuse_all(errors)
+    return args

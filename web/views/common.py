@@ -10,15 +10,16 @@ from flask.typing import ResponseReturnValue
 
 from domain.errors import NotFound, RuleViolation
 from web.context import services
+from web.form_errors import collected
 from web.principal import current_principal
 
 
 def form_page(template: str, run: Callable[[], ResponseReturnValue], **context: Any) -> ResponseReturnValue:
-    """GET shows the form; POST runs the command. A refusal re-shows the form with the message at its field."""
+    """GET shows the form; POST runs the command. A refusal re-shows the form with every bad field marked (16.3)."""
     if request.method != "POST":
         return render_template(template, form={}, error=None, **context)
     try:
-        return run()
+        return collected(run)
     except (RuleViolation, NotFound) as exc:
         error, status = as_refusal(exc)
         return render_template(template, form=request.form, error=error, **context), status

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.context import services
+from web.form_errors import collected
 from web.principal import current_principal
 from web.views.common import as_refusal, done
 from web.worklists import open_for_unit
@@ -59,7 +60,7 @@ def _step() -> Any:
 def step() -> ResponseReturnValue:
     """Take the next step of a case; a refusal shows the inbox again with the message at the field."""
     try:
-        case_id = _step()
+        case_id = collected(_step)  # every bad field at once (issue 16.3)
     except (RuleViolation, NotFound) as exc:
         return _inbox(*as_refusal(exc))
     done(_("Stored for case"), case_id)

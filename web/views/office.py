@@ -13,7 +13,9 @@ from flask_babel import gettext as _
 from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.context import services
+from web.form_errors import collected
 from web.history import steps_of
+from web.names import local, unit_name
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
 from web.office_dashboard import overdue_rectifications, overdue_rows
@@ -65,7 +67,7 @@ def _draft() -> Any:
 def _run_list_command(command: Any) -> ResponseReturnValue:
     back = request.form.get("back") == "entry"  # posted from the entry's own page: answer there
     try:
-        entry_id = command()
+        entry_id = collected(command)  # every bad field at once (issue 16.3)
     except (RuleViolation, NotFound) as exc:
         if back:
             return _entry_page(forms.ident("list_entry_id", "JY-6"), *as_refusal(exc))
@@ -121,7 +123,7 @@ def list_step() -> ResponseReturnValue:
 
 
 def _measures() -> list[tuple[str, str]]:
-    return [(m.id, f"{m.id} {m.name_zh} → {m.unit}") for p in services().profiles.values()
+    return [(m.id, f"{m.id} {local(m)} → {unit_name(m.unit)}") for p in services().profiles.values()
             for m in p.measures.values()]
 
 
