@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse, urlunparse
 
-from sqlalchemy import (Boolean, Column, Connection, Date, Engine, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (Boolean, Column, Connection, Date, Engine, Index, Integer, MetaData, String, Table, Text,
                         create_engine, event, inspect, text)
 
 from ledger.config import Settings, backend_of, sqlite_path
@@ -251,6 +251,24 @@ access_log = Table(
 )
 
 
+# Open work lists (issue 16, projections.worklists): each kind's open items by status or by responsible unit,
+# oldest first; the page query and its count read these indexes only.
+WORKLIST_INDEXES = (
+    Index("ix_view_records_unit_open", records.c.determining_unit, records.c.status, records.c.determination_date),
+    Index("ix_view_records_open", records.c.status, records.c.determination_date),
+    Index("ix_view_list_entries_open", list_entries.c.status, list_entries.c.drafted_on),
+    Index("ix_view_list_entries_unit_open", list_entries.c.determining_unit, list_entries.c.status,
+          list_entries.c.drafted_on),
+    Index("ix_view_objections_open", objections.c.status, objections.c.filed_on),
+    Index("ix_view_objections_unit_open", objections.c.handler_unit, objections.c.status, objections.c.filed_on),
+    Index("ix_view_repairs_open", repairs.c.status, repairs.c.applied_on),
+    Index("ix_view_repairs_unit_open", repairs.c.handler_unit, repairs.c.status, repairs.c.applied_on),
+    Index("ix_view_sanctions_open", sanctions.c.status, sanctions.c.pushed_on),
+    Index("ix_view_sanctions_unit_open", sanctions.c.department, sanctions.c.status, sanctions.c.pushed_on),
+    Index("ix_view_access_log_subject_position", access_log.c.subject_id, access_log.c.log_position),
+)
+
+
 def sqlalchemy_url(database_url: str) -> tuple[str, str | None]:
     """The SQLAlchemy URL for a ledger database URL, and the PostgreSQL schema it names (if any)."""
     if backend_of(database_url) == "sqlite":
@@ -301,6 +319,8 @@ def create_views(engine: Engine) -> None:
         if _outdated(connection):
             metadata.drop_all(connection)
         metadata.create_all(connection)
+        for index in WORKLIST_INDEXES:  # tables made before an index was declared get it too (issue 16)
+            index.create(connection, checkfirst=True)
 
 
 def _lock_ddl(connection: Connection) -> None:

@@ -12,6 +12,7 @@ from ledger.transparency import latest_checkpoint
 from ledger.witnessing import cosigned_note, cosigners
 from projections.timetravel import status
 from web.access_log_view import reads_of
+from web.worklists import current_views
 from web.api.errors import ApiError
 from web.api.reads import PURPOSE_FIELDS, register_read
 from web.api.serialize import plain
@@ -91,7 +92,9 @@ def access_log(args: dict[str, Any]) -> dict[str, Any]:
     subject_id = args["subject_id"]
     services().credit.check_subject(subject_id)
     register_read(subject_id, "api: access log", args)
-    return {"subject_id": str(subject_id), "reads": [plain(vars(r)) for r in reads_of(services().ledger, subject_id)]}
+    with current_views() as conn:  # HA-5.2: the read just registered is in the answer
+        reads = reads_of(conn, subject_id)
+    return {"subject_id": str(subject_id), "reads": [plain(vars(r)) for r in reads]}
 
 
 STEP = {"type": "object", "required": ["version", "event", "timestamp", "key_id"],

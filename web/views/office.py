@@ -17,7 +17,7 @@ from web.history import steps_of
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
 from web.office_dashboard import overdue_rectifications, overdue_rows
-from web.worklists import open_count, open_items, open_page
+from web.worklists import lifts_due, objection_rows, open_count, open_page, repair_rows, sanction_rows
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 LIST_STEPS = ("notice", "publicise", "confirm", "exit", "announce")
@@ -30,12 +30,12 @@ def dashboard() -> ResponseReturnValue:
     has not submitted (LYG-4), expiries awaiting the sweep (NT-PCI-30)."""
     credit = services().credit
     counts = {name: open_count(name) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
-    fed_back = [c for c in open_items("sanctions") if c.status == "fed_back"]
+    fed_back = sanction_rows(open_page("sanctions", 1, status="fed_back")).items  # the oldest page (CS-2.6)
     return render_template("office/dashboard.html", overdue=overdue_rows(credit), counts=counts, fed_back=fed_back,
                            rectifications=overdue_rectifications(credit),  # NT-GOV-2.4a
                            today=credit.today(), awaiting=credit.awaiting_sweep(),
                            swept_today=credit.swept_on(credit.today()),
-                           lifts_due=credit.lifts_due(office=current_principal().unit),  # JY-17, CS-2.7
+                           lifts_due=lifts_due(current_principal().unit),  # JY-17, CS-2.7
                            to_submit=credit.records_to_submit())  # LYG-4
 
 
@@ -152,9 +152,9 @@ def sanctions() -> ResponseReturnValue:
             done(_("Lift pushed:"), case_id)
         return redirect(url_for("office.sanctions"))
     credit = services().credit
-    page = open_page("sanctions")
+    page = sanction_rows(open_page("sanctions"))
     return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
-                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=credit.lifts_due(office=current_principal().unit))
+                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=lifts_due(current_principal().unit))
 
 
 @bp.route("/objections", methods=["GET", "POST"])
@@ -172,7 +172,7 @@ def objection_file() -> ResponseReturnValue:
                                                   referred_on=forms.required_day("referred_on", "NT-PCI-32"))
             done(_("Objection referred:"), objection_id)
         return redirect(url_for("office.objection_file"))
-    page = open_page("objections")
+    page = objection_rows(open_page("objections"))
     return form_page("office/objections.html", run, items=page.items, page=page, grounds=GROUNDS)
 
 
@@ -191,5 +191,5 @@ def repair_apply() -> ResponseReturnValue:
             public_service=service)
         done(_("Repair application registered:"), repair_id)
         return redirect(url_for("office.repair_apply"))
-    page = open_page("repairs")
+    page = repair_rows(open_page("repairs"))
     return form_page("office/repairs.html", run, items=page.items, page=page)
