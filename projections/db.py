@@ -234,6 +234,16 @@ item_history = Table(
     Column("data", Text, nullable=False),  # JSON of the event's business fields
 )
 
+# LYG-4: each record's profile and whether (when, to whom) the collecting department submitted it.
+record_submissions = Table(
+    "view_record_submissions", metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("policy_id", String(16), nullable=False),
+    Column("submitted_on", Date),
+    Column("to_unit", String(64)),
+    Column("recorded_position", Integer, nullable=False),
+)
+
 # The query log (HA-5.2): every registered non-public read.
 access_log = Table(
     "view_access_log", metadata,
@@ -266,6 +276,7 @@ WORKLIST_INDEXES = (
     Index("ix_view_sanctions_open", sanctions.c.status, sanctions.c.pushed_on),
     Index("ix_view_sanctions_unit_open", sanctions.c.department, sanctions.c.status, sanctions.c.pushed_on),
     Index("ix_view_access_log_subject_position", access_log.c.subject_id, access_log.c.log_position),
+    Index("ix_view_record_submissions_pending", record_submissions.c.policy_id, record_submissions.c.submitted_on),
 )
 
 

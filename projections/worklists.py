@@ -15,7 +15,8 @@ from typing import Any, Generic, Sequence, TypeVar
 
 from sqlalchemy import Column, ColumnElement, Connection, Table, and_, func, not_, or_, select
 
-from projections.db import list_entries, objections, records, repairs, sanction_steps, sanctions, subjects, work_items
+from projections.db import (list_entries, objections, record_submissions, records, repairs, sanction_steps, sanctions,
+                            subjects, work_items)
 from projections.status import IN_FORCE_STATUSES, in_force_clause
 
 PAGE_SIZE = 100  # open items per page (a million-event ledger has 70,000 open records)
@@ -172,3 +173,18 @@ def lifts_due(conn: Connection, day: date, policy_ids: Sequence[str]) -> list[di
              "subject_id": r["subject_id"], "source_id": r["source_id"], "policy_id": r["policy_id"],
              "action": "lift" if r["cases"] else "withdraw", "rule_id": "JY-17"}
             for r in conn.execute(query).mappings()]
+
+
+def records_to_submit(conn: Connection, policy_ids: Sequence[str], number: int = 1,
+                      size: int = PAGE_SIZE) -> Page[dict[str, Any]]:
+    """In-force records of the given profiles (those with a collect-and-submit step) not yet submitted, oldest
+    first, one page (LYG-4); `CreditService.records_to_submit` as a query on the views."""
+    where = and_(records.c.status.in_(IN_FORCE_STATUSES), record_submissions.c.policy_id.in_(list(policy_ids)),
+                 record_submissions.c.submitted_on.is_(None))
+    joined = records.join(record_submissions, record_submissions.c.record_id == records.c.record_id)
+    total = int(conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one())
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    query = (select(records).select_from(joined).where(where)
+             .order_by(records.c.determination_date, records.c.record_id).limit(size).offset((number - 1) * size))
+    return Page([dict(r) | {"id": r["record_id"]} for r in conn.execute(query).mappings()], number, pages, total)

@@ -18,7 +18,8 @@ from web.context import services
 
 INDEXES = tuple(KINDS)  # records, list_entries, objections, repairs, sanctions
 __all__ = ["INDEXES", "PAGE_SIZE", "Page", "current_views", "page_number", "open_page", "open_count",
-           "unit_page", "unit_count", "sanction_rows", "lifts_due", "objection_rows", "repair_rows"]
+           "unit_page", "unit_count", "sanction_rows", "lifts_due", "objection_rows", "repair_rows",
+           "records_to_submit"]
 
 
 def page_number(arg: str = "page") -> int:
@@ -104,3 +105,11 @@ def repair_rows(page: Page) -> Page:
     rows = [row | {"opinion": {"publicity_deadline": {"due": row["publicity_due"]} if row["publicity_due"] else None}
                    if row["opinion_on"] else None} for row in page.items]
     return Page(rows, page.number, page.pages, page.total)
+
+
+def records_to_submit(number: int | None = None) -> Page:
+    """A page of the in-force records not yet submitted to the credit office, of the profiles with a
+    collect-and-submit step (LYG-4)."""
+    policies = [pid for pid, profile in services().profiles.items() if "aggregator" in getattr(profile, "roles", {})]
+    with current_views() as conn:
+        return views.records_to_submit(conn, policies, page_number() if number is None else number, size=PAGE_SIZE)

@@ -17,7 +17,7 @@ from web import forms
 from web.context import services
 from web.principal import current_principal
 from web.views.common import default_profile, done, form_page
-from web.worklists import objection_rows, repair_rows, unit_count, unit_page
+from web.worklists import objection_rows, records_to_submit, repair_rows, unit_count, unit_page
 
 bp = Blueprint("recording", __name__, url_prefix="/recording")
 SUBJECT_KINDS = ("person", "organisation")
@@ -126,7 +126,8 @@ def submission() -> ResponseReturnValue:
             submitted_on=forms.required_day("submitted_on", "LYG-4"))
         done(_("Records submitted:"), len(submitted))
         return redirect(url_for("recording.submission"))
-    return form_page("recording/submission.html", run, to_submit=services().credit.records_to_submit())
+    page = records_to_submit()
+    return form_page("recording/submission.html", run, to_submit=page.items, page=page)
 
 
 @bp.route("/queries", methods=["GET", "POST"])
