@@ -34,8 +34,9 @@ def _read(row: Any) -> Read:
                 row["basis"], row["channel"], row["what"])
 
 
-def reads_page(conn: Connection, subject_id: UUID, number: int = 1, size: int = PAGE) -> Page[Read]:
+def reads_page(conn: Connection, subject_id: UUID, number: int = 1, size: int | None = None) -> Page[Read]:
     """Page `number` (clamped) of the subject's registered reads, newest first, counted and paged in SQL."""
+    size = size or PAGE  # read when called: a test may change it
     mine = access_log.c.subject_id == str(subject_id)
     total = int(conn.execute(select(func.count()).select_from(access_log).where(mine)).scalar_one())
     pages = max(1, -(-total // size))
