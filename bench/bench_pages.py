@@ -121,12 +121,17 @@ def pages(app: Flask, subject_id: str, entry_id: str | None) -> list[str]:
     return paths + ["/office/lists?page=2", "/office/sanctions?page=2", "/recording/?page=2"]
 
 
+PREFERRED = {"/recording": "recording_unit", "/department": "department", "/audit": "auditor", "/subjects/": "auditor",
+             "/admin": "admin", "/mine": "subject", "/public": "anonymous"}  # the role a page is made for
+
+
 def owner(paths: list[str], by_role: dict[str, FlaskClient]) -> dict[str, tuple[str, FlaskClient]]:
-    """For each page the first role that gets it with 200 (staff roles first); pages nobody gets are dropped."""
+    """For each page the role it is made for, else the first that gets it with 200; pages nobody gets are dropped."""
     order = ("credit_office", "recording_unit", "department", "auditor", "admin", "subject", "anonymous")
     found = {}
     for path in paths:
-        for role in order:
+        first = [role for prefix, role in PREFERRED.items() if path.startswith(prefix)]
+        for role in (*first, *order):
             if by_role[role].get(path).status_code == 200:
                 found[path] = (role, by_role[role])
                 break

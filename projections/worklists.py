@@ -188,3 +188,11 @@ def records_to_submit(conn: Connection, policy_ids: Sequence[str], number: int =
     query = (select(records).select_from(joined).where(where)
              .order_by(records.c.determination_date, records.c.record_id).limit(size).offset((number - 1) * size))
     return Page([dict(r) | {"id": r["record_id"]} for r in conn.execute(query).mappings()], number, pages, total)
+
+
+def open_records_of_kinds(conn: Connection, kinds: Sequence[str]) -> list[str]:
+    """Ids of the open records whose subject is of one of the kinds (e.g. government bodies, NT-GOV-2.2a)."""
+    query = (select(records.c.record_id).join(subjects, subjects.c.subject_id == records.c.subject_id)
+             .where(subjects.c.kind.in_(list(kinds)), records.c.status.in_(IN_FORCE_STATUSES))
+             .order_by(records.c.determination_date, records.c.record_id))
+    return [str(r) for r in conn.execute(query).scalars()]

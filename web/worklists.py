@@ -12,6 +12,7 @@ from flask import request
 from sqlalchemy import Connection
 
 from domain.common import credit_office
+from domain.subject import CIVIL_SERVANT, GOVERNMENT_BODY
 from projections import worklists as views
 from projections.worklists import KINDS, PAGE_SIZE, Page
 from web.context import services
@@ -19,7 +20,7 @@ from web.context import services
 INDEXES = tuple(KINDS)  # records, list_entries, objections, repairs, sanctions
 __all__ = ["INDEXES", "PAGE_SIZE", "Page", "current_views", "page_number", "open_page", "open_count",
            "unit_page", "unit_count", "sanction_rows", "lifts_due", "objection_rows", "repair_rows",
-           "records_to_submit"]
+           "records_to_submit", "government_records"]
 
 
 def page_number(arg: str = "page") -> int:
@@ -113,3 +114,10 @@ def records_to_submit(number: int | None = None) -> Page:
     policies = [pid for pid, profile in services().profiles.items() if "aggregator" in getattr(profile, "roles", {})]
     with current_views() as conn:
         return views.records_to_submit(conn, policies, page_number() if number is None else number, size=PAGE_SIZE)
+
+
+def government_records() -> list[UUID]:
+    """The open records of government bodies and civil servants: the only ones with a government case (NT-GOV-2.2a),
+    so the dashboard's overdue rectifications (NT-GOV-2.4a) look at these only."""
+    with current_views() as conn:
+        return [UUID(i) for i in views.open_records_of_kinds(conn, (GOVERNMENT_BODY, CIVIL_SERVANT))]

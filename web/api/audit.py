@@ -12,7 +12,6 @@ from ledger.transparency import latest_checkpoint
 from ledger.witnessing import cosigned_note, cosigners
 from projections.timetravel import status
 from web.access_log_view import reads_of
-from web.worklists import current_views
 from web.api.errors import ApiError
 from web.api.reads import PURPOSE_FIELDS, register_read
 from web.api.serialize import plain
@@ -21,6 +20,7 @@ from web.context import services
 from web.history import steps_of
 from web.proofs import checked_inclusion
 from web.roles import AUDITOR, SUBJECT
+from web.worklists import current_views
 
 AUDITORS = frozenset({AUDITOR})
 SUBJECT_PATH = (Field("subject_id", UUID_, "NT-PCI-2"),)

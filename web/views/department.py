@@ -10,11 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from domain.errors import NotFound, RuleViolation
+from projections.worklists import masked_subjects
 from web import forms
 from web.context import services
 from web.principal import current_principal
 from web.views.common import as_refusal, done
-from projections.worklists import masked_subjects
 from web.worklists import current_views, sanction_rows, unit_page
 
 bp = Blueprint("department", __name__, url_prefix="/department")

@@ -14,12 +14,12 @@ from domain.objection import GROUNDS
 from domain.record import DishonestyRecord
 from web import forms
 from web.access_log_view import reads_page
-from web.worklists import current_views, page_number
 from web.context import services
 from web.online_objections import file_online
 from web.principal import current_principal
 from web.subject_view import subject_view
 from web.views.common import done, form_page
+from web.worklists import current_views, page_number
 
 KINDS = ("record", "list_entry")
 

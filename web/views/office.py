@@ -17,8 +17,8 @@ from web.history import steps_of
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
 from web.office_dashboard import overdue_rectifications, overdue_rows
-from web.worklists import (lifts_due, objection_rows, open_count, open_page, records_to_submit, repair_rows,
-                           sanction_rows)
+from web.worklists import (government_records, lifts_due, objection_rows, open_count, open_page, records_to_submit,
+                           repair_rows, sanction_rows)
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 LIST_STEPS = ("notice", "publicise", "confirm", "exit", "announce")
@@ -34,7 +34,7 @@ def dashboard() -> ResponseReturnValue:
     fed_back = sanction_rows(open_page("sanctions", 1, status="fed_back")).items  # the oldest page (CS-2.6)
     to_submit = records_to_submit(1)  # LYG-4: the oldest page and the count
     return render_template("office/dashboard.html", overdue=overdue_rows(credit), counts=counts, fed_back=fed_back,
-                           rectifications=overdue_rectifications(credit),  # NT-GOV-2.4a
+                           rectifications=overdue_rectifications(credit, government_records()),  # NT-GOV-2.4a
                            today=credit.today(), awaiting=credit.awaiting_sweep(),
                            swept_today=credit.swept_on(credit.today()),
                            lifts_due=lifts_due(current_principal().unit),  # JY-17, CS-2.7

@@ -13,13 +13,13 @@ from domain.errors import RuleViolation
 from web import forms
 from web.access import needs_purpose, register_read, state_purpose, stated_purpose
 from web.access_log_view import reads_page
-from web.worklists import current_views, page_number
 from web.context import services
 from web.principal import current_principal
 from web.roles import AUDITOR
 from web.scope import check_subject
 from web.subject_view import subject_view
 from web.views.common import done
+from web.worklists import current_views, page_number
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
 
