@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -313,11 +314,12 @@ class GovernmentCommands(ServiceBase):
         uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
         return self._barring(uow, self._government_subject(uow, subject_id, "NT-GOV-2.4b"), day)
 
-    def overdue_rectifications(self, day: date) -> list[GovernmentCase]:
-        """NT-GOV-2.4a: cases whose rectification deadline passed with nothing completed by `day`."""
+    def overdue_rectifications(self, day: date, record_ids: Iterable[UUID] | None = None) -> list[GovernmentCase]:
+        """NT-GOV-2.4a: cases whose rectification deadline passed with nothing completed by `day`; among the
+        given open records (a read model's government ones, issue 16) or else every open record."""
         uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
         cases = []
-        for record_id in self._open_ids(uow, "records"):
+        for record_id in (self._open_ids(uow, "records") if record_ids is None else record_ids):
             case = uow.find(GovernmentCase.create_id(record_id), GovernmentCase)
             if case is not None and case.rectification_overdue(day):
                 cases.append(case)

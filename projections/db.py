@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse, urlunparse
 
-from sqlalchemy import (Boolean, Column, Connection, Date, Engine, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (Boolean, Column, Connection, Date, Engine, Index, Integer, MetaData, String, Table, Text,
                         create_engine, event, inspect, text)
 
 from ledger.config import Settings, backend_of, sqlite_path
@@ -234,6 +234,16 @@ item_history = Table(
     Column("data", Text, nullable=False),  # JSON of the event's business fields
 )
 
+# LYG-4: each record's profile and whether (when, to whom) the collecting department submitted it.
+record_submissions = Table(
+    "view_record_submissions", metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("policy_id", String(16), nullable=False),
+    Column("submitted_on", Date),
+    Column("to_unit", String(64)),
+    Column("recorded_position", Integer, nullable=False),
+)
+
 # The query log (HA-5.2): every registered non-public read.
 access_log = Table(
     "view_access_log", metadata,
@@ -248,6 +258,25 @@ access_log = Table(
     Column("channel", String(16), nullable=False),
     Column("what", Text, nullable=False),
     Column("log_position", Integer, nullable=False),
+)
+
+
+# Open work lists (issue 16, projections.worklists): each kind's open items by status or by responsible unit,
+# oldest first; the page query and its count read these indexes only.
+WORKLIST_INDEXES = (
+    Index("ix_view_records_unit_open", records.c.determining_unit, records.c.status, records.c.determination_date),
+    Index("ix_view_records_open", records.c.status, records.c.determination_date),
+    Index("ix_view_list_entries_open", list_entries.c.status, list_entries.c.drafted_on),
+    Index("ix_view_list_entries_unit_open", list_entries.c.determining_unit, list_entries.c.status,
+          list_entries.c.drafted_on),
+    Index("ix_view_objections_open", objections.c.status, objections.c.filed_on),
+    Index("ix_view_objections_unit_open", objections.c.handler_unit, objections.c.status, objections.c.filed_on),
+    Index("ix_view_repairs_open", repairs.c.status, repairs.c.applied_on),
+    Index("ix_view_repairs_unit_open", repairs.c.handler_unit, repairs.c.status, repairs.c.applied_on),
+    Index("ix_view_sanctions_open", sanctions.c.status, sanctions.c.pushed_on),
+    Index("ix_view_sanctions_unit_open", sanctions.c.department, sanctions.c.status, sanctions.c.pushed_on),
+    Index("ix_view_access_log_subject_position", access_log.c.subject_id, access_log.c.log_position),
+    Index("ix_view_record_submissions_pending", record_submissions.c.policy_id, record_submissions.c.submitted_on),
 )
 
 
@@ -301,6 +330,8 @@ def create_views(engine: Engine) -> None:
         if _outdated(connection):
             metadata.drop_all(connection)
         metadata.create_all(connection)
+        for index in WORKLIST_INDEXES:  # tables made before an index was declared get it too (issue 16)
+            index.create(connection, checkfirst=True)
 
 
 def _lock_ddl(connection: Connection) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 READERS = {"Objection": "objection", "RepairApplication": "repair", "SanctionCase": "sanction",
            "PenaltyWithdrawal": "withdrawal"}  # NAT-APL-48
@@ -18,11 +20,12 @@ def overdue_rows(credit: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def overdue_rectifications(credit: Any) -> list[dict[str, Any]]:
-    """Government bodies whose ordered rectification is past its deadline and not done (NT-GOV-2.4a), by day."""
+def overdue_rectifications(credit: Any, record_ids: Iterable[UUID] | None = None) -> list[dict[str, Any]]:
+    """Government bodies whose ordered rectification is past its deadline and not done (NT-GOV-2.4a), by day;
+    among `record_ids` (the open records of government subjects, from the views) when given."""
     today = credit.today()
     rows = []
-    for case in credit.overdue_rectifications(today):
+    for case in credit.overdue_rectifications(today, record_ids):
         deadline = case.rectification["deadline"]
         rows.append({"subject_id": case.subject_id, "name": credit.subject(case.subject_id).name,
                      "requirements": case.rectification["requirements"], "deadline": deadline,

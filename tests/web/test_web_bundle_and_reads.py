@@ -14,11 +14,13 @@ from workflow_steps import full_loop
 from ledger.bundle.verify import verify_bundle
 from web.access_log_view import reads_of
 from web.context import services
+from web.worklists import current_views
 
 
 def _reads(app: Flask, subject_id: str) -> list:  # type: ignore[type-arg]
     with app.app_context():
-        return reads_of(services().ledger, UUID(subject_id))
+        with current_views() as conn:
+            return reads_of(conn, UUID(subject_id))
 
 
 def test_auditor_downloads_a_court_bundle_that_verifies_offline(any_app: Flask, tmp_path: Path) -> None:

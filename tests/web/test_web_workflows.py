@@ -12,6 +12,7 @@ from workflow_steps import RECORD, full_loop, office_records_and_lists, push
 from ledger.transparency import create_checkpoint
 from web.access_log_view import reads_of
 from web.context import services
+from web.worklists import current_views
 
 
 def _subject_of_template(app: Flask) -> str:
@@ -23,7 +24,8 @@ def _reads(app: Flask, subject_id: str) -> list:  # type: ignore[type-arg]
     from uuid import UUID
 
     with app.app_context():
-        return reads_of(services().ledger, UUID(subject_id))
+        with current_views() as conn:
+            return reads_of(conn, UUID(subject_id))
 
 
 def test_joint_sanction_loop_is_recorded_listed_pushed_fed_back_and_replayed_JY_21(any_app: Flask) -> None:
@@ -38,10 +40,12 @@ def test_joint_sanction_loop_is_recorded_listed_pushed_fed_back_and_replayed_JY_
     assert loop.case_id in dashboard and "6 月实施 1 例" in dashboard
     counts = re.search(r'<table id="open-counts">.*?</tr><tr>(.*?)</tr>', dashboard, re.S)
     shown = [int(n) for n in re.findall(r"<td>(\d+)</td>", counts.group(1))]  # type: ignore[union-attr]
-    with any_app.app_context():  # read from the index sizes, equal to the open items one would load
-        from web.worklists import open_items
-        assert shown == [len(open_items(name)) for name in ("records", "list_entries", "objections", "repairs",
-                                                                "sanctions")]
+    with any_app.app_context():  # counted in the projections (issue 16), equal to the domain's open-item indexes
+        from domain.index import read_index
+        ledger = services().ledger
+        indexes = [read_index(ledger.get, name) for name in ("records", "list_entries", "objections", "repairs",
+                                                             "sanctions")]
+        assert shown == [len(index.open_ids) if index is not None else 0 for index in indexes]
     assert shown[0] >= 1 and shown[4] >= 1
     login(client, "auditor")
     replay = client.get(f"/audit/replay?id={loop.case_id}")
@@ -282,9 +286,15 @@ def test_office_lists_are_paged_oldest_first_and_a_page_past_the_end_shows_the_l
 
     client = app.test_client()
     entries = [office_records_and_lists(client, seed)[2] for seed in (31, 32, 33)]
-    with app.app_context():
-        open_ids = [str(i) for i in worklists.read_index(services().ledger.get, "list_entries").ids()]
-    assert open_ids[-3:] == entries  # oldest first
+    with app.app_context(), worklists.current_views() as conn:
+        from domain.index import read_index
+        from projections.worklists import open_page
+
+        open_ids = [row["id"] for row in open_page(conn, "list_entries", 1, size=1000).items]
+        drafted = [row["drafted_on"] for row in open_page(conn, "list_entries", 1, size=1000).items]
+        indexed = {str(i) for i in read_index(services().ledger.get, "list_entries").ids()}  # type: ignore[union-attr]
+    assert set(open_ids) == indexed and set(entries) <= indexed  # the domain's open items, issue 16
+    assert drafted == sorted(drafted)  # oldest first
     monkeypatch.setattr(worklists, "PAGE_SIZE", 2)
     pages = {n: client.get(f"/office/lists?page={n}").get_data(as_text=True) for n in (1, 2, 99)}
     last = -(-len(open_ids) // 2)

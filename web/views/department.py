@@ -10,24 +10,26 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from domain.errors import NotFound, RuleViolation
+from projections.worklists import masked_subjects
 from web import forms
 from web.context import services
 from web.form_errors import collected
 from web.principal import current_principal
 from web.views.common import as_refusal, done
-from web.worklists import open_for_unit
+from web.worklists import current_views, sanction_rows, unit_page
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 STEPS = ("acknowledge", "apply", "decline", "feed_back", "confirm_lift")
 
 
 def _inbox(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
-    credit = services().credit
-    cases = open_for_unit("sanctions", current_principal().unit, "department")
-    masked = {str(c.subject_id): credit.subject(c.subject_id).masked() for c in cases}
-    overdue = {str(c.id) for c in cases if c.overdue(credit.today())}
-    return render_template("department/inbox.html", cases=cases, masked=masked, overdue=overdue, error=error,
-                           form=request.form if error else {}), status
+    today = services().credit.today()
+    page = sanction_rows(unit_page("sanctions", current_principal().unit))
+    with current_views() as conn:
+        masked = masked_subjects(conn, [c["subject_id"] for c in page.items])  # HA-3.2
+    overdue = {c["id"] for c in page.items if any(s["due"] and s["due"] < today for s in c["steps"])}  # JY-21
+    return render_template("department/inbox.html", cases=page.items, page=page, masked=masked, overdue=overdue,
+                           error=error, form=request.form if error else {}), status
 
 
 @bp.get("/inbox")

@@ -13,12 +13,13 @@ from domain.list_entry import ListEntry
 from domain.objection import GROUNDS
 from domain.record import DishonestyRecord
 from web import forms
-from web.access_log_view import reads_of
+from web.access_log_view import reads_page
 from web.context import services
 from web.online_objections import file_online
 from web.principal import current_principal
 from web.subject_view import subject_view
 from web.views.common import done, form_page
+from web.worklists import current_views, page_number
 
 KINDS = ("record", "list_entry")
 
@@ -36,7 +37,9 @@ def home() -> ResponseReturnValue:
 def access_log() -> ResponseReturnValue:
     """Who read this subject's record: unit, user, when, purpose, basis (HA-5.2, JY-24)."""
     subject_id = current_principal().subject_id
-    return render_template("mine/access_log.html", reads=reads_of(services().ledger, subject_id))  # type: ignore[arg-type]
+    with current_views() as conn:
+        page = reads_page(conn, subject_id, page_number())  # type: ignore[arg-type]
+    return render_template("mine/access_log.html", reads=page.items, page=page)
 
 
 def _own_item(kind: str, item_id: UUID) -> DishonestyRecord | ListEntry:

@@ -19,7 +19,8 @@ from web.names import local, unit_name
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
 from web.office_dashboard import overdue_rectifications, overdue_rows
-from web.worklists import open_count, open_items, open_page
+from web.worklists import (government_records, lifts_due, objection_rows, open_count, open_page, records_to_submit,
+                           repair_rows, sanction_rows)
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 LIST_STEPS = ("notice", "publicise", "confirm", "exit", "announce")
@@ -32,13 +33,14 @@ def dashboard() -> ResponseReturnValue:
     has not submitted (LYG-4), expiries awaiting the sweep (NT-PCI-30)."""
     credit = services().credit
     counts = {name: open_count(name) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
-    fed_back = [c for c in open_items("sanctions") if c.status == "fed_back"]
+    fed_back = sanction_rows(open_page("sanctions", 1, status="fed_back")).items  # the oldest page (CS-2.6)
+    to_submit = records_to_submit(1)  # LYG-4: the oldest page and the count
     return render_template("office/dashboard.html", overdue=overdue_rows(credit), counts=counts, fed_back=fed_back,
-                           rectifications=overdue_rectifications(credit),  # NT-GOV-2.4a
+                           rectifications=overdue_rectifications(credit, government_records()),  # NT-GOV-2.4a
                            today=credit.today(), awaiting=credit.awaiting_sweep(),
                            swept_today=credit.swept_on(credit.today()),
-                           lifts_due=credit.lifts_due(office=current_principal().unit),  # JY-17, CS-2.7
-                           to_submit=credit.records_to_submit())  # LYG-4
+                           lifts_due=lifts_due(current_principal().unit),  # JY-17, CS-2.7
+                           to_submit=to_submit.items, to_submit_total=to_submit.total)
 
 
 def _lists_page(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
@@ -154,9 +156,9 @@ def sanctions() -> ResponseReturnValue:
             done(_("Lift pushed:"), case_id)
         return redirect(url_for("office.sanctions"))
     credit = services().credit
-    page = open_page("sanctions")
+    page = sanction_rows(open_page("sanctions"))
     return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
-                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=credit.lifts_due(office=current_principal().unit))
+                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=lifts_due(current_principal().unit))
 
 
 @bp.route("/objections", methods=["GET", "POST"])
@@ -174,7 +176,7 @@ def objection_file() -> ResponseReturnValue:
                                                   referred_on=forms.required_day("referred_on", "NT-PCI-32"))
             done(_("Objection referred:"), objection_id)
         return redirect(url_for("office.objection_file"))
-    page = open_page("objections")
+    page = objection_rows(open_page("objections"))
     return form_page("office/objections.html", run, items=page.items, page=page, grounds=GROUNDS)
 
 
@@ -193,5 +195,5 @@ def repair_apply() -> ResponseReturnValue:
             public_service=service)
         done(_("Repair application registered:"), repair_id)
         return redirect(url_for("office.repair_apply"))
-    page = open_page("repairs")
+    page = repair_rows(open_page("repairs"))
     return form_page("office/repairs.html", run, items=page.items, page=page)

@@ -17,7 +17,7 @@ from web import forms
 from web.context import services
 from web.principal import current_principal
 from web.views.common import default_profile, done, form_page
-from web.worklists import objections_for_unit, open_for_unit
+from web.worklists import objection_rows, records_to_submit, repair_rows, unit_count, unit_page
 
 bp = Blueprint("recording", __name__, url_prefix="/recording")
 SUBJECT_KINDS = ("person", "organisation")
@@ -28,11 +28,11 @@ LEGAL_FORMS = ("legal_person", "unincorporated")
 def home() -> ResponseReturnValue:
     """The unit's desk: open objections and repairs it must handle, its open records and drafts."""
     unit = current_principal().unit
+    records, entries = unit_page("records", unit), unit_page("list_entries", unit, arg="entries_page")
     return render_template(
-        "recording/home.html", objections=objections_for_unit(unit),
-        repairs=open_for_unit("repairs", unit, "handler_unit"),
-        records=open_for_unit("records", unit, "determining_unit"),
-        entries=open_for_unit("list_entries", unit, "determining_unit"))
+        "recording/home.html", objections_count=unit_count("objections", unit),
+        repairs_count=unit_count("repairs", unit), records=records.items, records_page=records,
+        entries=entries.items, entries_page=entries)
 
 
 @bp.route("/subjects/new", methods=["GET", "POST"])
@@ -126,7 +126,8 @@ def submission() -> ResponseReturnValue:
             submitted_on=forms.required_day("submitted_on", "LYG-4"))
         done(_("Records submitted:"), len(submitted))
         return redirect(url_for("recording.submission"))
-    return form_page("recording/submission.html", run, to_submit=services().credit.records_to_submit())
+    page = records_to_submit()
+    return form_page("recording/submission.html", run, to_submit=page.items, page=page)
 
 
 @bp.route("/queries", methods=["GET", "POST"])
@@ -226,7 +227,8 @@ def objections() -> ResponseReturnValue:
                                     applied_on=forms.required_day("applied_on", "NT-PCI-32"))
             done(_("Correction applied:"), objection_id)
         return redirect(url_for("recording.objections"))
-    return form_page("recording/objections.html", run, items=objections_for_unit(unit))
+    page = objection_rows(unit_page("objections", unit), statements=True)
+    return form_page("recording/objections.html", run, items=page.items, page=page)
 
 
 def _corrections() -> dict[str, object]:
@@ -298,4 +300,5 @@ def repairs() -> ResponseReturnValue:
                                  if forms.optional_text("decision_number") else None)
             done(_("Repair decided:"), repair_id)
         return redirect(url_for("recording.repairs"))
-    return form_page("recording/repairs.html", run, items=open_for_unit("repairs", unit, "handler_unit"))
+    page = repair_rows(unit_page("repairs", unit))
+    return form_page("recording/repairs.html", run, items=page.items, page=page)

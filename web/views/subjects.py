@@ -12,13 +12,14 @@ from flask.typing import ResponseReturnValue
 from domain.errors import RuleViolation
 from web import forms
 from web.access import needs_purpose, register_read, state_purpose, stated_purpose
-from web.access_log_view import reads_of
+from web.access_log_view import reads_page
 from web.context import services
 from web.principal import current_principal
 from web.roles import AUDITOR
 from web.scope import check_subject
 from web.subject_view import subject_view
 from web.views.common import done
+from web.worklists import current_views, page_number
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
 
@@ -53,8 +54,12 @@ def show(subject_id: UUID) -> ResponseReturnValue:
         return redirect_
     register_read(subject_id, "subject page: records, lists, objections, repairs, sanctions")
     view: dict[str, Any] = subject_view(subject_id)
-    reads = reads_of(services().ledger, subject_id) if current_principal().role == AUDITOR else None
-    return render_template("subjects/show.html", **view, stated=stated_purpose(subject_id), reads=reads)
+    reads = None
+    if current_principal().role == AUDITOR:
+        with current_views() as conn:  # the read registered above is on the first page (HA-5.2)
+            reads = reads_page(conn, subject_id, page_number("reads_page"))
+    return render_template("subjects/show.html", **view, stated=stated_purpose(subject_id),
+                           reads=reads.items if reads else None, reads_page=reads)
 
 
 @bp.route("/<uuid:subject_id>/purpose", methods=["GET", "POST"])

@@ -1,0 +1,89 @@
+"""Issue 16: work lists and the access log come from the projections, paged and filtered by unit in SQL, and a
+clerk sees their own write on the next page (real Flask requests, SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from web_helpers import flashed_id, login, new_person_id, post, valid_id
+from workflow_steps import RECORD, office_records_and_lists, push
+
+import web.access_log_view as access_log_view
+import web.worklists as worklists
+from web.context import services
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _ids_in(html: str, table_id: str) -> list[str]:
+    """The ids shown in one table of a page, in order, each once."""
+    start = html.index(f'id="{table_id}"')
+    return list(dict.fromkeys(UUID_TEXT.findall(html[start:html.index("</table>", start)])))
+
+
+def _recorded(client: FlaskClient, seed: int) -> str:
+    """As the logged-in unit: register a person and record dishonesty (HA-2.2); the record's id."""
+    subject_id = flashed_id(client, post(client, "/recording/subjects/new", {
+        "kind": "person", "name": "赵六", "id_number": new_person_id(seed), "address": "南通市"}))
+    return flashed_id(client, post(client, "/recording/records/new", {**RECORD, "subject_id": subject_id}))
+
+
+def test_office_list_page_two_shows_other_entries_and_the_count_jy_6(any_app: Flask,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    client = any_app.test_client()
+    entries = {office_records_and_lists(client, seed)[2] for seed in (41, 42, 43)}
+    monkeypatch.setattr(worklists, "PAGE_SIZE", 2)
+    first, second = (client.get(f"/office/lists?page={n}").get_data(as_text=True) for n in (1, 2))
+    shown = [_ids_in(first, "open-entries"), _ids_in(second, "open-entries")]
+    entry_ids = [[i for i in ids if i in entries] for ids in shown]
+    assert len(entry_ids[0]) == 2 and len(entry_ids[1]) == 1  # 3 open entries, 2 per page
+    assert set(entry_ids[0]).isdisjoint(entry_ids[1]) and set(entry_ids[0]) | set(entry_ids[1]) == entries
+    assert "第 1 / 2 页，共 3 项未结" in first and "第 2 / 2 页，共 3 项未结" in second
+    assert 'href="/office/lists?page=2" rel="next"' in first and 'href="/office/lists?page=1" rel="prev"' in second
+
+
+def test_recording_desk_lists_only_its_units_records_paged_and_at_once_nt_pci_15(
+        any_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = any_app.test_client()
+    _, office_record, _ = office_records_and_lists(client, 44)  # determined by the credit office
+    login(client, "recorder")
+    own = [_recorded(client, 45), _recorded(client, 46)]  # determined by the tax bureau
+    desk = client.get("/recording/").get_data(as_text=True)  # read-your-writes: no wait, no explicit catch-up
+    assert all(record in desk for record in own) and office_record not in desk
+    monkeypatch.setattr(worklists, "PAGE_SIZE", 1)
+    pages = [client.get(f"/recording/?page={n}").get_data(as_text=True) for n in (1, 2)]
+    shown = [[r for r in own if r in page] for page in pages]
+    assert len(shown[0]) == len(shown[1]) == 1 and shown[0] != shown[1]  # page 2 shows the other record
+    assert 'id="records-pager"' in pages[0] and "共 2 项未结" in pages[0]
+
+
+def test_department_inbox_shows_a_push_at_once_masked_jy_21_ha_3_2(any_app: Flask) -> None:
+    client = any_app.test_client()
+    _, record_id, _ = office_records_and_lists(client, 47)
+    case_id = push(client, record_id)
+    assert case_id in client.get("/office/sanctions").get_data(as_text=True)  # the office's own write, at once
+    login(client, "dept")
+    inbox = client.get("/department/inbox").get_data(as_text=True)
+    assert f'id="case-{case_id}"' in inbox  # the department sees it on its next page
+    assert "李*" in inbox and "李四" not in inbox  # HA-3.2: masked in the inbox
+    login(client, "recorder")  # another unit's inbox does not list it: a recording unit has no inbox
+    assert client.get("/department/inbox").status_code in (403, 404)
+
+
+def test_a_subjects_access_log_is_paged_newest_first_ha_5_2(any_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    with any_app.app_context():  # the subject account's person, registered when the ledger was built
+        subject_id = services().credit.find_subject(valid_id()).id  # type: ignore[union-attr]
+    client = any_app.test_client()
+    login(client, "auditor")
+    for purpose in ("第一次复核", "第二次复核"):
+        post(client, f"/subjects/{subject_id}/purpose", {"purpose": purpose, "basis": "督查〔2025〕3号"})
+        assert client.get(f"/subjects/{subject_id}").status_code == 200
+    monkeypatch.setattr(access_log_view, "PAGE", 1)
+    login(client, "subject")
+    pages = [client.get(f"/mine/access-log?page={n}").get_data(as_text=True) for n in (1, 2)]
+    assert "第二次复核" in pages[0] and "第一次复核" not in pages[0]  # newest first
+    assert "第一次复核" in pages[1] and "第二次复核" not in pages[1]
+    assert 'href="/mine/access-log?page=2" rel="next"' in pages[0]
