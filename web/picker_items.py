@@ -114,6 +114,8 @@ def item_label(kind: str, item: Any) -> str:
     """A record or list entry (or its id) as a choice on a cross-subject list: its label and the subject's masked
     name (HA-3.2), never its id."""
     credit = services().credit
+    if isinstance(item, dict):
+        item = item["id"]
     if not hasattr(item, "subject_id"):
         item = credit.record(UUID(str(item))) if kind == "record" else credit.list_entry(UUID(str(item)))
     today = credit.today()
@@ -123,4 +125,5 @@ def item_label(kind: str, item: Any) -> str:
 
 def labelled(kind: str, items: list[Any]) -> list[tuple[str, str]]:
     """Records or list entries (or their ids) as (id, label) choices for a checkbox or radio list."""
-    return [(str(getattr(i, "id", i)), item_label(kind, i)) for i in items]
+    ids = [i["id"] if isinstance(i, dict) else getattr(i, "id", i) for i in items]  # view rows, aggregates or ids
+    return [(str(one), item_label(kind, item)) for one, item in zip(ids, items)]
