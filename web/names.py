@@ -62,9 +62,19 @@ def list_field_name(policy_id: str | None, code: str | None) -> str:
     return local(profile.list_fields[code]) if profile and code in profile.list_fields else _(code)
 
 
+def behaviour_options(profiles: dict[str, Any] | None = None, first: str | None = None) -> list[tuple[str, str]]:
+    """Every catalogued behaviour as a select option named in the page language, the default profile's first
+    (NT-PCI-8: a clerk chooses the act by its name, never types its code)."""
+    profiles = services().profiles if profiles is None else profiles
+    order = sorted(profiles, key=lambda pid: (pid != first, pid))
+    return [(b.code, f"{profiles[pid].label} · {local(b)} ({b.code})") for pid in order
+            for b in profiles[pid].behaviours.values()]
+
+
 def init(app: Flask) -> None:
     """Make the names available to every template."""
     from web.timeline import event_label  # the timeline's names come from the court report's words
 
     app.jinja_env.globals.update(behaviour_name=behaviour_name, unit_name=unit_name, list_field_name=list_field_name,
-                                 measure_name=measure_name, event_label=event_label)
+                                 measure_name=measure_name, event_label=event_label,
+                                 behaviour_options=behaviour_options)
