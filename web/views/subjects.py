@@ -14,6 +14,7 @@ from web import forms
 from web.access import needs_purpose, register_read, state_purpose, stated_purpose
 from web.access_log_view import reads_page
 from web.context import services
+from web.picker_search import search_subjects
 from web.principal import current_principal
 from web.roles import AUDITOR
 from web.scope import check_subject
@@ -26,22 +27,26 @@ bp = Blueprint("subjects", __name__, url_prefix="/subjects")
 
 @bp.route("/", methods=["GET", "POST"])  # POST keeps the number out of URLs, logs and history (issue 17.8)
 def find() -> ResponseReturnValue:
-    """Find a subject by resident ID number, credit code or subject id (sent by POST, never in the URL)."""
+    """Find a subject by part of its name, a masked or full resident ID number or credit code (sent by POST, never
+    in the URL); one match opens it, several are listed masked (HA-3.2) for the reader to choose (issue 16.1)."""
     q = request.form.get("q", "").strip() if request.method == "POST" else ""
     if not q:
-        return render_template("subjects/find.html", q="", error=None)
+        return render_template("subjects/find.html", q="", error=None, matches=None)
     try:
         return redirect(url_for("subjects.show", subject_id=UUID(q)))
     except ValueError:
         pass
     try:
-        subject = services().credit.find_subject(q)
+        matches = search_subjects(q)
     except RuleViolation as exc:
-        return render_template("subjects/find.html", q=q, error=RuleViolation(exc.rule_id, "q", exc.message)), 422
-    if subject is None:
+        return render_template("subjects/find.html", q=q, error=RuleViolation(exc.rule_id, "q", exc.message),
+                               matches=None), 422
+    if not matches:
         error = RuleViolation("NT-PCI-15", "q", "no subject is registered under this number")
-        return render_template("subjects/find.html", q=q, error=error), 404
-    return redirect(url_for("subjects.show", subject_id=subject.id))
+        return render_template("subjects/find.html", q=q, error=error, matches=None), 404
+    if len(matches) == 1:
+        return redirect(url_for("subjects.show", subject_id=matches[0]["id"]))
+    return render_template("subjects/find.html", q=q, error=None, matches=matches)
 
 
 @bp.get("/<uuid:subject_id>")
