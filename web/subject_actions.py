@@ -24,6 +24,7 @@ ACTIONS = (
     ("recording.authorisation", N_("Register a query authorisation")),
     ("recording.query", N_("Query a subject")),
     ("casework.points", N_("Dishonesty points")),
+    ("audit.timetravel", N_("Time travel")),  # NT-PCI-36: the auditor's as-of view of this subject
 )
 
 
