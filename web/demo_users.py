@@ -34,11 +34,13 @@ DEMO = (
     DemoLogin(AUDITOR, "auditor", "auditor-demo-1", "nt-discipline-supervision"),
     DemoLogin(ADMIN, "admin", "admin-demo-1", "ledger-admin"),
     DemoLogin(SUBJECT, "subject", "subject-demo-1", None),
+    # Lianyungang's petition bureau: credit reminders and integrity interviews exist only there (LYG-8, LYG-9)
+    DemoLogin(RECORDING_UNIT, "lyg-recorder", "lyg-recorder-demo-1", "lyg-petition-bureau"),
 )
 
 # Made-up display names of the demo logins (a person's name is shown as it is, in any language).
 DISPLAY_NAMES = {"recorder": "演示·周录", "office": "演示·吴信", "dept": "演示·郑惩", "auditor": "演示·冯审",
-                 "admin": "演示·陈管", "subject": "演示·主体"}
+                 "admin": "演示·陈管", "subject": "演示·主体", "lyg-recorder": "演示·连访"}
 
 
 def demo_subject(app: LedgerApplication, engine: Engine) -> UUID | None:

@@ -53,9 +53,13 @@ def current_principal() -> Principal:
 
 
 def log_in(user: User, epoch: int) -> None:
-    """Start a fresh session for the user under a new id (no fixation); `epoch` is its credential epoch."""
+    """Start a fresh session for the user under a new id (no fixation); `epoch` is its credential epoch. The
+    language chosen before logging in is kept (issue 16.3: the page stays in the reader's language)."""
+    lang = session.get("lang")
     session.clear()
     _rotate()
+    if lang:
+        session["lang"] = lang
     session[SESSION_USER] = user.username
     session[EPOCH_KEY] = epoch
     session.permanent = True

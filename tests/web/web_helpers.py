@@ -25,7 +25,7 @@ ADMIN_ACTOR = Actor("ledger-admin", "admin")
 UNITS = tuple(sorted({u for p in load_all().values() for u in p.units} | {
     "ledger-admin", "nt-tax-bureau", "jy-market-supervision"}))
 PASSWORDS = {login.username: login.password for login in DEMO}
-ROLE_USER = {login.role: login.username for login in DEMO}
+ROLE_USER = {login.role: login.username for login in reversed(DEMO)}  # a role's first demo login
 SUBJECT_ID_NUMBER = "320602198001021234"
 
 
