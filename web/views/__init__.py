@@ -6,7 +6,7 @@ import importlib
 
 from flask import Flask
 
-AREAS = ("main", "auth", "public", "subjects", "recording", "government", "casework", "office", "reports",
+AREAS = ("main", "auth", "public", "subjects", "recording", "government", "award_check", "casework", "office", "reports",
          "department", "audit", "mine", "admin")
 
 
