@@ -1,6 +1,7 @@
 """NT-GOV through the file page's forms (issue 15.10): credit-file entries (NT-GOV-2.2a/d), fault-tolerance
 determinations and the refusal citing them (NT-GOV-2.2c), the principal's accountability (NT-GOV-2.4a) and
-self-correction (NT-GOV-2.5b) as case steps; on SQLite and PostgreSQL. A refusal names field and rule, stores nothing."""
+self-correction (NT-GOV-2.5b) as case steps, the award check (NT-GOV-2.4b); on SQLite and PostgreSQL. A refusal
+names field and rule and stores nothing."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def log_in_as(app: Flask, client: FlaskClient, username: str, unit: str) -> None
                                        "csrf_token": csrf_token(client)}).status_code == 302
 
 
-def refused_post(app: Flask, client: FlaskClient, path: str, data: dict[str, str], form_path: str) -> tuple[int, str, int]:
+def refused_post(app: Flask, client: FlaskClient, path: str, data: dict[str, str], form_path: str
+                 ) -> tuple[int, str, int]:
     """POST a form expected to be refused: (status, page, events added by the POST itself)."""
     token = csrf_token(client, form_path)  # reading the form page registers a read of its own (HA-5.2)
     before = event_count(app)
@@ -215,3 +217,10 @@ def test_nt_gov_2_4b_the_award_check_page_answers_with_reasons_and_registers_the
             decided_on=date(2025, 3, 8))
     allowed = post(client, "/government/award/", ask).get_data(as_text=True)
     assert 'id="award-allowed"' in allowed and 'id="award-reasons"' not in allowed
+
+
+def test_nt_gov_the_office_menu_reaches_the_government_pages(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "office")
+    menu = client.get("/government/award/").get_data(as_text=True)
+    assert 'href="/government/"' in menu and 'href="/government/award/"' in menu and "评优资格核查" in menu
