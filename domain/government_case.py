@@ -115,10 +115,23 @@ class GovernmentCase(Aggregate):
         if self.lifted_on(CRITICISM, day):
             raise RuleViolation("NT-GOV-2.5b", "record_id", "self-correction lifted the public criticism")
 
+    def check_can_hold_accountable(self) -> None:
+        """NT-GOV-2.4a: a body's record, its principal responsible person not yet held accountable."""
+        self._check_body("NT-GOV-2.4a", "the principal's accountability")
+        if self.accountability:
+            raise RuleViolation("NT-GOV-2.4a", "record_id", "the principal responsible person is already accountable")
+
+    def check_can_self_correct(self, day: date) -> None:
+        """NT-GOV-2.5b: some consequence of the record is not yet lifted by self-correction on `day`."""
+        if all(self.lifted_on(c, day) for c in self.consequences):
+            raise RuleViolation("NT-GOV-2.5b", "record_id", "self-correction already lifted every consequence")
+
     def next_steps(self, day: date) -> list[str]:
         """The consequence steps the case allows on `day`, each decided by its own guard."""
         guards = {"explain": self.check_can_explain, "order": self.check_can_order,
-                  "complete": self.check_can_complete, "criticise": lambda: self.check_can_criticise(day)}
+                  "complete": self.check_can_complete, "criticise": lambda: self.check_can_criticise(day),
+                  "accountable": self.check_can_hold_accountable,
+                  "self_correct": lambda: self.check_can_self_correct(day)}
         return allowed_steps(guards)
 
     # --- commands ----------------------------------------------------------------------------
@@ -189,7 +202,7 @@ class GovernmentCase(Aggregate):
     def note_accountability(self, actor: Actor, profile: PolicyProfile, *, person_id: UUID,
                             accountability_record_id: UUID) -> None:
         """NT-GOV-2.4a: the principal responsible person is held accountable (a record against them)."""
-        self._check_body("NT-GOV-2.4a", "the principal's accountability")
+        self.check_can_hold_accountable()
         self._accountable(person_id=person_id, accountability_record_id=accountability_record_id,
                           **stamp(actor, profile))
 
@@ -203,6 +216,7 @@ class GovernmentCase(Aggregate):
                      decided_on: date) -> None:
         """NT-GOV-2.5b: loss recovered, effect removed or harm prevented → lighter (named consequences lifted)
         or no sanctions (every consequence lifted), with the reason and document."""
+        self.check_can_self_correct(decided_on if isinstance(decided_on, date) else today)
         check_choice(ground, grounds, "NT-GOV-2.5b", "ground")
         check_choice(outcome, OUTCOMES, "NT-GOV-2.5b", "outcome")
         check_date(decided_on, today, "NT-GOV-2.5b", "decided_on")

@@ -139,6 +139,13 @@ class GovernmentCommands(ServiceBase):
         uow.commit()
         return item.id
 
+    def fault_tolerance_for(self, subject_id: UUID, case_number: str) -> FaultToleranceDetermination | None:
+        """The kept determination covering the subject's case `case_number`, if any (NT-GOV-2.2c)."""
+        if not case_number.strip():
+            return None
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        return uow.find(FaultToleranceDetermination.create_id(subject_id, case_number), FaultToleranceDetermination)
+
     # --- NT-GOV-2.2b, 3.1/3.3/3.4/3.6: government dishonesty records --------------------------
     def record_government_dishonesty(
         self, actor: Actor, *, profile_id: str, subject_id: UUID, source_kind: str, document: dict[str, Any],
@@ -166,10 +173,11 @@ class GovernmentCommands(ServiceBase):
             raise RuleViolation("NT-GOV-2.2b", "document", "the judgment, penalty, sanction or decision is required")
         number = document.get("number")
         if isinstance(number, str) and number.strip():
-            tolerance = FaultToleranceDetermination.create_id(subject.id, number)
-            if self.ledger.exists(tolerance):
+            kept = uow.find(FaultToleranceDetermination.create_id(subject.id, number), FaultToleranceDetermination)
+            if kept is not None:
                 raise RuleViolation("NT-GOV-2.2c", "document.number",
-                                    f"fault-tolerance determination {tolerance} keeps this case out")
+                                    f"fault-tolerance determination {kept.id} ({kept.document['number']} of "
+                                    f"{kept.document['date']}, by {kept.determining_unit}) keeps this case out")
         basis = {**document, "type": basis_type}
         government = {"source_kind": source_kind, "subject_kind": subject.kind}
         today = self.today()
@@ -240,6 +248,7 @@ class GovernmentCommands(ServiceBase):
         case, profile, rules = self._case(uow, record_id)
         check_unit(actor, rules.units("accountability_units"), "NT-GOV-2.4a", "actor",
                    "the discipline and supervision commission")
+        case.check_can_hold_accountable()
         body_record = uow.get(case.record_id, DishonestyRecord, "record_id")
         body_record.check_in_force("NT-GOV-2.4a")
         person = self._subject(uow, person_id, "person_id")

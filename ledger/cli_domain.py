@@ -39,13 +39,14 @@ def declare_demo_actors(app: Any, units_of_clerk: list[str]) -> int:
     """Declare the demo's acting users as system users of the account registry (if the ledger has one) before they
     act, so that `verify` finds every demo event's actor_user allowed for its unit; how many were new."""
     from domain.demo import ACTORS, ADMIN, CLERK
+    from domain.demo_government import GOV_ACTORS
     from ledger.account_ledger import AccountLedger
 
     registry = AccountLedger(app)
     if not registry.book().started:
         return 0
     units: dict[str, set[str]] = {CLERK: set(units_of_clerk)}
-    for actor in (*ACTORS, ADMIN):
+    for actor in (*ACTORS, *GOV_ACTORS, ADMIN):
         units.setdefault(actor.user, set()).add(actor.unit)
     return registry.declare_system_users(units, "demo actor of `ledger demo` (made-up data)")
 
@@ -53,6 +54,7 @@ def declare_demo_actors(app: Any, units_of_clerk: list[str]) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Register N made-up subjects (reproducible from --seed) and drive them through the credit service."""
     from domain.demo import Clock, run_demo, summary
+    from domain.demo_government import run_government_demo
 
     started = time.monotonic()
     app = open_ledger()
@@ -61,6 +63,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         clock = Clock()
         service = demo_service(app, clock)
         result = run_demo(service, clock, args.subjects, args.seed)
+        government = run_government_demo(service, clock)  # NT-GOV (issue 15.10): the same data for every seed
+        result.failures += government.failures
         counts = summary(service, result.subject_ids)
         appended = app.event_count() - before
     finally:
@@ -72,6 +76,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("paths: " + (", ".join(f"{k}={v}" for k, v in sorted(result.paths.items())) or "none"))
     for title, key in (("lists", "lists"), ("records", "records"), ("sanctions", "sanctions")):
         print(f"{title}: " + (", ".join(f"{k}={v}" for k, v in sorted(counts[key].items())) or "none"))
+    print("government: " + (", ".join(f"{k}={v}" for k, v in sorted(government.counts.items())) if government.created
+                            else "already present"))
     print(f"failures: {len(result.failures)}")
     for failure in result.failures:
         print(f"  FAILED {failure}")

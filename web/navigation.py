@@ -24,6 +24,7 @@ GROUPS = (
         ("office.lists", _l("Lists")),
         ("office.sanctions", _l("Sanctions")),
         ("government.record", _l("Government integrity")),
+        ("award_check.check", _l("Award check")),
         ("department.inbox", _l("Inbox")),
         ("subjects.find", _l("Subjects")),
         ("recording.query", _l("Query a subject")),

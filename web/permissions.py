@@ -38,6 +38,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recording.home": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.register_subject": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "government.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),  # NT-GOV-2.2a/b: the service checks units
+    "government.file_entry": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),  # NT-GOV-2.2a/d: the service checks units
+    "government.fault_tolerance": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),  # NT-GOV-2.2c: the competent body
+    "award_check.check": STAFF,  # NT-GOV-2.4a/b: award and promotion staff; every check a registered read
     "recording.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.information": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
     "recording.authorisation": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),

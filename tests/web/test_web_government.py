@@ -38,7 +38,8 @@ def test_nt_gov_file_page_shows_entries_records_overdue_and_award_bar(app: Flask
     before = event_count(app)
     page = client.get(f"/subjects/{dept}/government").get_data(as_text=True)
     assert event_count(app) == before + 1  # the read is registered
-    assert "南通市某局" in page and "政务失信记录" in page and "court_judgment" not in page  # Chinese by default
+    assert "南通市某局" in page and "政务失信记录" in page  # Chinese by default: codes only as option values
+    assert not re.search(r">[^<]*court_judgment", page)
     assert 'id="award-eligibility" class="alert"' in page and "2025-04-30" in page
     post(client, f"/subjects/{servant}/purpose", PURPOSE)
     client.get("/lang/en?next=/")
@@ -60,8 +61,8 @@ def test_nt_gov_2_4a_the_case_steps_are_offered_by_the_case_and_taken_on_the_pag
     login(client, "office")
     post(client, f"/subjects/{dept}/purpose", PURPOSE)
     page = client.get(f"/subjects/{dept}/government").get_data(as_text=True)
-    offered = re.findall(r'name="step" value="([a-z]+)"', page)
-    assert offered == ["explain", "order", "criticise"]  # nothing to complete before an order
+    offered = re.findall(r'name="step" value="([a-z_]+)"', page)
+    assert offered == ["explain", "order", "criticise", "accountable", "self_correct"]  # nothing to complete yet
     before = event_count(app)
     ordered = post(client, f"/subjects/{dept}/government/case", {
         "record_id": str(record), "step": "order", "requirements": "兑现招商承诺", "ordered_on": "2025-06-01",
@@ -70,7 +71,8 @@ def test_nt_gov_2_4a_the_case_steps_are_offered_by_the_case_and_taken_on_the_pag
     with app.app_context():
         assert services().credit.government_case(record).rectification["deadline"] == date(2025, 6, 30)
     page = client.get(f"/subjects/{dept}/government").get_data(as_text=True)
-    assert re.findall(r'name="step" value="([a-z]+)"', page) == ["explain", "complete", "criticise"]
+    assert re.findall(r'name="step" value="([a-z_]+)"', page) == ["explain", "complete", "criticise", "accountable",
+                                                                   "self_correct"]
     refused = post(client, f"/subjects/{dept}/government/case", {
         "record_id": str(record), "step": "criticise", "notice_number": "通信用〔2025〕1号", "notice_date": "2025-06-02",
         "notice_text": "通报批评", "published_on": "2025-02-01"}, form_path=f"/subjects/{dept}/government")

@@ -6,8 +6,8 @@ import importlib
 
 from flask import Flask
 
-AREAS = ("main", "auth", "public", "subjects", "recording", "government", "casework", "office", "reports",
-         "department", "audit", "mine", "admin", "pickers")
+AREAS = ("main", "auth", "public", "subjects", "recording", "government", "award_check", "casework", "office",
+         "reports", "department", "audit", "mine", "admin", "pickers")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -9,17 +9,19 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
 
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.access import needs_purpose, register_read, state_purpose, stated_purpose
 from web.access_log_view import reads_page
 from web.context import services
+from web.government_options import file_page_options
+from web.government_steps import form_field, run_step
 from web.picker_search import search_subjects
 from web.principal import current_principal
 from web.roles import AUDITOR
 from web.scope import check_subject
 from web.subject_view import subject_view
-from web.views.common import done
+from web.views.common import as_refusal, done
 from web.worklists import current_views, page_number
 
 bp = Blueprint("subjects", __name__, url_prefix="/subjects")
@@ -88,10 +90,11 @@ def purpose(subject_id: UUID) -> ResponseReturnValue:
 @bp.get("/<uuid:subject_id>/government")
 def government(subject_id: UUID) -> ResponseReturnValue:
     """A government body's or civil servant's credit file, cases and award check (NT-GOV-2.2a, 2.4); HA-5.2 logged."""
-    return _government_page(subject_id)
+    return government_page(subject_id)
 
 
-def _government_page(subject_id: UUID, error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
+def government_page(subject_id: UUID, error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
+    """The file page, with the refusal of one of its forms at its field (the form's values kept)."""
     credit = services().credit
     subject = credit.subject(subject_id)
     if not subject.is_government:
@@ -108,37 +111,18 @@ def _government_page(subject_id: UUID, error: RuleViolation | None = None, statu
     return render_template("subjects/government.html", subject=subject, file=file, cases=cases, today=today,
                            barring=[str(i) for i in barring], stated=stated_purpose(subject_id),
                            steps={r: c.next_steps(today) for r, c in cases.items()},
-                           form=request.form if error else {}, error=error), status
-
-
-CASE_STEPS = ("explain", "order", "complete", "criticise")
+                           form=request.form if error else {}, error=error, **file_page_options(subject)), status
 
 
 @bp.post("/<uuid:subject_id>/government/case")
 def government_case_step(subject_id: UUID) -> ResponseReturnValue:
-    """A consequence step of a government dishonesty record (NT-GOV-2.4a): explanation, rectification order and
-    completion, public criticism; the step forms are offered by the case's own guards."""
-    credit, actor = services().credit, current_principal().actor()
+    """A consequence step of a government dishonesty record (NT-GOV-2.4a, 2.5b): explanation, rectification order
+    and completion, public criticism, the principal's accountability, self-correction; the step forms are offered
+    by the case's own guards."""
     try:
-        step = forms.choice("step", CASE_STEPS, "NT-GOV-2.4a")
-        record_id = forms.ident("record_id", "NT-GOV-2.4a")
-        if step == "explain":
-            credit.give_explanation(actor, record_id=record_id, text=forms.text("text", "NT-GOV-2.4a"),
-                                    explained_on=forms.required_day("explained_on", "NT-GOV-2.4a"))
-        elif step == "order":
-            credit.order_rectification(actor, record_id=record_id,
-                                       ordered_on=forms.required_day("ordered_on", "NT-GOV-2.4a"),
-                                       deadline=forms.required_day("deadline", "NT-GOV-2.4a"),
-                                       requirements=forms.text("requirements", "NT-GOV-2.4a"))
-        elif step == "complete":
-            credit.complete_rectification(actor, record_id=record_id,
-                                          completed_on=forms.required_day("completed_on", "NT-GOV-2.4a"),
-                                          document=forms.document("document", "NT-GOV-2.4a"))
-        else:
-            credit.publish_criticism(actor, record_id=record_id,
-                                     notice=forms.document("notice", "NT-GOV-2.4a", with_text=True),
-                                     published_on=forms.required_day("published_on", "NT-GOV-2.4a"))
-    except RuleViolation as exc:
-        return _government_page(subject_id, exc, 422)
+        record_id = run_step(services().credit, current_principal().actor())
+    except (RuleViolation, NotFound) as exc:
+        error, status = as_refusal(exc)
+        return government_page(subject_id, form_field(error, subject_id), status)
     done(_("Stored for the record"), record_id)
     return redirect(url_for("subjects.government", subject_id=subject_id))
