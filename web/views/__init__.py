@@ -7,7 +7,7 @@ import importlib
 from flask import Flask
 
 AREAS = ("main", "auth", "public", "subjects", "recording", "government", "casework", "office", "reports",
-         "department", "audit", "mine", "admin")
+         "department", "audit", "mine", "admin", "items")
 
 
 def register_blueprints(app: Flask) -> None:
