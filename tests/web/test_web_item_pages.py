@@ -63,6 +63,7 @@ def test_the_record_page_names_things_and_offers_the_office_its_steps_in_both_la
         own = record.next_steps(profile, services().credit.today(), OFFICE)
     assert f'<dd id="item-behaviour">{behaviour.name_zh}</dd>' in page and "NT-PCI-12.3" not in page
     assert f'<dd id="item-unit">{unit.name_zh}</dd>' in page and "2024-01-10 – 2027-01-10" in page
+    assert "<td>已记录</td>" in page  # the history names each signed step in the page's language
     assert _steps(page, "records") == own == ["object", "repair", "push", "revoke"]  # JY-21, JY-24 as the office
     measures = set(re.findall(r'<option value="(NT-M-[0-9]+)"', page))
     assert measures and measures <= allowed and "NT-M-01" not in measures  # HA-4.2: a person, no government body
@@ -164,7 +165,7 @@ def test_the_sanction_page_draws_the_loop_and_offers_each_side_its_steps(app: Fl
     assert _steps(office_page, "sanctions") == ["withdraw"] and 'class="loop-diagram"' in office_page  # JY-17
     login(client, "dept")
     page = client.get(f"/sanctions/{case_id}").get_data(as_text=True)
-    assert _steps(page, "sanctions") == ["acknowledge"] and "<svg" in page
+    assert _steps(page, "sanctions") == ["acknowledge"] and "<svg" in page and "<td>已推送</td>" in page
     before = event_count(app)
     refused = _step(client, f"/sanctions/{case_id}", {"step": "acknowledge", "acknowledged_on": "2025-06-11"})
     assert refused_at(refused, "acknowledged_on", "JY-21") and event_count(app) == before  # before the push
