@@ -77,6 +77,7 @@ def test_the_recording_unit_is_not_offered_the_push_and_may_not_post_it(app: Fla
     record_id = _record(app, 202)
     client = app.test_client()
     login(client, "recorder")
+    assert f'href="/records/{record_id}"' in client.get("/recording/").get_data(as_text=True)  # the desk links it
     steps = _steps(client.get(f"/records/{record_id}").get_data(as_text=True), "records")
     assert "push" not in steps and "revoke" in steps  # JY-21: the office pushes; JY-24: the determiner revokes
     before = event_count(app)
@@ -98,6 +99,8 @@ def test_an_objection_filed_from_the_record_page_runs_its_procedure_on_its_own_p
     assert filed.status_code == 302 and filed.headers["Location"].endswith(f"/records/{record_id}")
     assert event_count(app) > before
     objection_id = _link(client.get(f"/records/{record_id}").get_data(as_text=True), "objections")
+    listed = client.get("/office/objections").get_data(as_text=True)
+    assert f'href="/objections/{objection_id}"' in listed and f'href="/records/{record_id}"' in listed
     page = client.get(f"/objections/{objection_id}").get_data(as_text=True)
     # NT-PCI-32: the centre (or the office) refers to the provider first; the grounds by name, not code
     assert _steps(page, "objections") == ["refer"] and 'id="item-grounds">信息错误、遗漏' in page
@@ -134,6 +137,7 @@ def test_a_repair_application_from_the_record_page_runs_to_its_publicity(app: Fl
         "commitment_number": "承诺〔2025〕1号", "commitment_date": "2025-06-12", "commitment_text": "守信承诺"})
     assert applied.status_code == 302 and applied.headers["Location"].endswith(f"/records/{record_id}")
     repair_id = _link(client.get(f"/records/{record_id}").get_data(as_text=True), "repairs")
+    assert f'href="/repairs/{repair_id}"' in client.get("/office/repairs").get_data(as_text=True)
     assert _steps(client.get(f"/repairs/{repair_id}").get_data(as_text=True), "repairs") == []  # NT-PCI-4
     login(client, "recorder")  # 谁处罚、谁修复: the tax bureau gives the opinion and decides
     assert _steps(client.get(f"/repairs/{repair_id}").get_data(as_text=True), "repairs") == ["opinion"]
@@ -163,7 +167,9 @@ def test_the_sanction_page_draws_the_loop_and_offers_each_side_its_steps(app: Fl
     assert "NT-M-06" not in re.findall(r'<option value="(NT-M-[0-9]+)"', page)  # JY-21: pushed once
     office_page = client.get(f"/sanctions/{case_id}").get_data(as_text=True)
     assert _steps(office_page, "sanctions") == ["withdraw"] and 'class="loop-diagram"' in office_page  # JY-17
+    assert f'href="/sanctions/{case_id}' in client.get("/office/sanctions").get_data(as_text=True)
     login(client, "dept")
+    assert f'href="/sanctions/{case_id}"' in client.get("/department/inbox").get_data(as_text=True)
     page = client.get(f"/sanctions/{case_id}").get_data(as_text=True)
     assert _steps(page, "sanctions") == ["acknowledge"] and "<svg" in page and "<td>已推送</td>" in page
     before = event_count(app)
