@@ -10,7 +10,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import allowed_steps, check_choice, check_date, check_not_before, check_text, check_unit, compute, is_late, stamp
+from domain.common import (allowed_steps, check_choice, check_date, check_not_before, check_text, check_unit, compute,
+                           is_late, stamp)
 from domain.documents import document
 from domain.errors import RuleViolation
 from domain.list_entry import ACTIVE, ListEntry

@@ -259,7 +259,8 @@ class DishonestyRecord(Aggregate):
         """NAT-APL-48: a record in force resting on an administrative penalty, under a profile with the time limit."""
         self.check_in_force(PENALTY_CHANGE_RULE)
         if self.basis.get("type") != "administrative_penalty":
-            raise RuleViolation(PENALTY_CHANGE_RULE, "record_id", "the record does not rest on an administrative penalty")
+            raise RuleViolation(PENALTY_CHANGE_RULE, "record_id",
+                                "the record does not rest on an administrative penalty")
         if PENALTY_CHANGE_RULE not in {r.rule_id for r in profile.deadlines.values()}:
             raise RuleViolation(PENALTY_CHANGE_RULE, "record_id", f"{profile.label} sets no withdrawal time limit")
 

@@ -10,8 +10,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import (allowed_steps, check_date, check_not_before, check_text, check_unit, compute, credit_office, is_late,
-                           ledger_uuid, stamp)
+from domain.common import (allowed_steps, check_date, check_not_before, check_text, check_unit, compute, credit_office,
+                           is_late, ledger_uuid, stamp)
 from domain.documents import document
 from domain.errors import RuleViolation
 from domain.policy import Measure, PolicyProfile

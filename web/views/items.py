@@ -59,8 +59,8 @@ def _record(record_id: UUID) -> dict[str, Any]:
     steps = offered(record.next_steps(profile, today, _actor()), RECORD_STEPS)
     cases = visible_cases(current_principal(), credit.sanctions_of(record.subject_id))
     pushed = {c.measure_id for c in cases if c.source_id == record.id and c.subject_id == subject.id}
-    measures = [(m.id, f"{local(m)} → {unit_name(m.unit)}") for m in applicable_measures(profile, record.tier, subject.kind)
-                if m.id not in pushed]  # HA-4.2: only measures listed for this tier and kind; JY-21: once each
+    measures = [(m.id, f"{local(m)} → {unit_name(m.unit)}")
+                for m in applicable_measures(profile, record.tier, subject.kind) if m.id not in pushed]  # HA-4.2: only measures listed for this tier and kind; JY-21: once each
     withdrawal = credit.withdrawal_of(record.id)
     steps = [s for s in steps if not (s == "push" and not measures)
              and not (s == "penalty_change" and withdrawal is not None)]  # NAT-APL-48: one change per penalty
@@ -77,7 +77,8 @@ def _objection(objection_id: UUID) -> dict[str, Any]:
     profile = services().profiles[objection.policy_id]
     target = url_for("office.list_entry", entry_id=objection.list_entry_id) if objection.target_kind == LIST_ENTRY \
         else url_for("items.record", record_id=objection.record_id)
-    return {"item": objection, "masked": _subject(objection.subject_id), "target": target, "body_options": _options(APPEAL_BODIES),
+    return {"item": objection, "masked": _subject(objection.subject_id), "target": target,
+            "body_options": _options(APPEAL_BODIES),
             "steps": offered(objection.next_steps(profile, credit.today(), _actor()), OBJECTION_STEPS)}
 
 
