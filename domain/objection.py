@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -9,7 +10,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import check_choice, check_date, check_not_before, check_text, check_unit, compute, is_late, stamp
+from domain.common import (allowed_steps, check_choice, check_date, check_not_before, check_text, check_unit, compute,
+                           is_late, stamp)
 from domain.documents import document
 from domain.errors import RuleViolation
 from domain.list_entry import ACTIVE, ListEntry
@@ -151,14 +153,60 @@ class Objection(Aggregate):
         """Who reviews and corrects: the provider (NT-PCI-4, LYG-14) and the credit information centre (NT-PCI-32)."""
         return (self.handler_unit, *profile.role_units("credit_centre"))
 
+    # --- guards of each step, and the steps they allow (issue 16.2) ------------------------------
+    def check_can_refer(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """NT-PCI-32: a profile with the provider's verification; a filed objection, referred by the centre."""
+        if profile.find_deadline("provider_verification") is None:
+            raise RuleViolation("NT-PCI-32", "objection_id", f"{profile.label} has no referral to the provider")
+        if actor is not None:
+            referrers = tuple(u for u in profile.role_units("credit_centre", "credit_office") if u != self.handler_unit)
+            check_unit(actor, referrers, "NT-PCI-32", "actor", "the credit information centre")
+        self.check_status((FILED,), "NT-PCI-32")
+
+    def check_can_verify(self, actor: Actor | None = None) -> None:
+        """NT-PCI-32: a referral not yet verified, by the information provider."""
+        self.check_status((REFERRED,), "NT-PCI-32")
+        assert self.referral is not None
+        if actor is not None:
+            check_unit(actor, self.referral["provider_unit"], "NT-PCI-32", "actor", "the information provider")
+        if self.referral.get("verification") is not None:
+            raise RuleViolation("NT-PCI-32", "objection_id", "the provider has already verified")
+
+    def check_can_decide(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """NT-PCI-4, NT-PCI-32: filed or referred; the centre decides a referral once the provider has verified."""
+        if actor is not None:
+            check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
+        self.check_status((FILED, REFERRED), "NT-PCI-32")
+        pending = self.referral is not None and self.referral.get("verification") is None
+        if pending and (actor is None or actor.unit != self.handler_unit):
+            raise RuleViolation("NT-PCI-32", "objection_id", "the provider has not yet verified the referral")
+
+    def check_can_correct_by(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """NT-PCI-32: an upheld objection, corrected by the centre (or, without that step, by the provider)."""
+        if actor is not None:
+            correctors = profile.role_units("credit_centre", "credit_office")
+            if profile.find_deadline("provider_verification") is not None and correctors:
+                check_unit(actor, correctors, "NT-PCI-32", "actor", "the credit information centre")
+            else:
+                check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
+        self.check_status((UPHELD,), "NT-PCI-32")
+
+    def next_steps(self, profile: PolicyProfile, day: date, actor: Actor | None = None) -> list[str]:
+        """The steps the objection allows (for `actor`'s unit when given): referral, the provider's verification,
+        the decision, the correction (NT-PCI-32), an appeal (NT-PCI-33)."""
+        guards: dict[str, Callable[[], object]] = {
+            "refer": lambda: self.check_can_refer(profile, actor),
+            "verify": lambda: self.check_can_verify(actor),
+            "decide": lambda: self.check_can_decide(profile, actor),
+            "correct": lambda: self.check_can_correct_by(profile, actor),
+            "appeal": lambda: self.check_status((UPHELD, REJECTED, CORRECTED), "NT-PCI-33"),
+        }
+        return allowed_steps(guards)
+
     def refer(self, actor: Actor, profile: PolicyProfile, today: date, *, referred_on: date) -> None:
         """The credit centre (or office) refers to the information provider for verification (NT-PCI-32: 5 working
         days); a profile without that step (e.g. LYG-14: the provider answers directly) refuses it."""
-        if profile.find_deadline("provider_verification") is None:
-            raise RuleViolation("NT-PCI-32", "objection_id", f"{profile.label} has no referral to the provider")
-        referrers = tuple(u for u in profile.role_units("credit_centre", "credit_office") if u != self.handler_unit)
-        check_unit(actor, referrers, "NT-PCI-32", "actor", "the credit information centre")
-        self.check_status((FILED,), "NT-PCI-32")
+        self.check_can_refer(profile, actor)
         check_date(referred_on, today, "NT-PCI-32", "referred_on")
         check_not_before(referred_on, self.filed_on, "NT-PCI-32", "referred_on", "the filing date")
         self._refer(provider_unit=self.handler_unit, referred_on=referred_on,
@@ -174,11 +222,8 @@ class Objection(Aggregate):
     def verify(self, actor: Actor, profile: PolicyProfile, today: date, *, correct: bool, findings: str,
                verified_on: date) -> None:
         """The provider verifies and feeds back to the centre (NT-PCI-32: within 5 working days; late ones show)."""
-        self.check_status((REFERRED,), "NT-PCI-32")
+        self.check_can_verify(actor)
         assert self.referral is not None
-        check_unit(actor, self.referral["provider_unit"], "NT-PCI-32", "actor", "the information provider")
-        if self.referral.get("verification") is not None:
-            raise RuleViolation("NT-PCI-32", "objection_id", "the provider has already verified")
         check_date(verified_on, today, "NT-PCI-32", "verified_on")
         check_not_before(verified_on, self.referral["on"], "NT-PCI-32", "verified_on", "the referral date")
         check_no_forbidden_data({"findings": findings})
@@ -197,11 +242,7 @@ class Objection(Aggregate):
                decided_on: date) -> None:
         """The provider or the credit centre answers with reasons (NT-PCI-4, NT-PCI-32, LYG-14/15); the centre
         decides a referred objection once the provider has verified; upheld → correction due."""
-        check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
-        self.check_status((FILED, REFERRED), "NT-PCI-32")
-        pending = self.referral is not None and self.referral.get("verification") is None
-        if pending and actor.unit != self.handler_unit:
-            raise RuleViolation("NT-PCI-32", "objection_id", "the provider has not yet verified the referral")
+        self.check_can_decide(profile, actor)
         check_date(decided_on, today, "NT-PCI-32", "decided_on")
         check_not_before(decided_on, self.filed_on, "NT-PCI-32", "decided_on", "the filing date")
         check_no_forbidden_data({"reasons": reasons})
@@ -221,13 +262,7 @@ class Objection(Aggregate):
     def check_can_correct(self, actor: Actor, profile: PolicyProfile, today: date, applied_on: date) -> None:
         """Only an upheld objection is corrected: by the credit information centre where the profile has it verify
         with the provider (NT-PCI-32: the centre corrects, not the provider on its own), else by the provider."""
-        # the same units that refer to the provider (the centre, or the credit office above it)
-        correctors = profile.role_units("credit_centre", "credit_office")
-        if profile.find_deadline("provider_verification") is not None and correctors:
-            check_unit(actor, correctors, "NT-PCI-32", "actor", "the credit information centre")
-        else:
-            check_unit(actor, self.reviewers(profile), "NT-PCI-4", "actor", "the unit that determined the record")
-        self.check_status((UPHELD,), "NT-PCI-32")
+        self.check_can_correct_by(profile, actor)  # the units that refer to the provider (centre or office)
         check_date(applied_on, today, "NT-PCI-32", "applied_on")
         assert self.decision is not None
         check_not_before(applied_on, self.decision["on"], "NT-PCI-32", "applied_on", "the decision date")

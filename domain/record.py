@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -9,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import check_date, check_not_before, check_text, stamp
+from domain.common import allowed_steps, check_date, check_not_before, check_text, check_unit, stamp
 from domain.common import credit_office as credit_office_of
 from domain.documents import legal_basis
 from domain.leniency import check_leniency
@@ -21,6 +22,7 @@ from domain.subject import Subject
 IN_FORCE, REPAIRED, EXPIRED, REVOKED = "in_force", "repaired", "expired", "revoked"
 CORRECTABLE = ("behaviour_code", "tier", "basis", "act_date", "determination_date", "disclosure", "summary")
 TERMS_NOT_CARRIED_OUT = "interview_terms_not_carried_out"  # LYG-9 (1) 约谈事项不落实
+PENALTY_CHANGE_RULE = "NAT-APL-48"  # a changed or revoked penalty is withdrawn within 3 days
 
 
 def validity_end(profile: PolicyProfile, determination_date: date, tier: str) -> date | None:
@@ -242,12 +244,62 @@ class DishonestyRecord(Aggregate):
         self.behaviour_code, self.tier, self.basis, self.disclosure = behaviour_code, tier, basis, disclosure
         self.determination_date, self.valid_until = determination_date, valid_until
 
+    # --- guards of the steps a record allows, and the steps (issue 16.2) -------------------------
+    def check_can_submit(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """LYG-4: a profile with a collect-and-submit step, a record in force not yet submitted, by the collector."""
+        self.check_in_force("LYG-4")
+        if "aggregator" not in getattr(profile, "roles", {}):
+            raise RuleViolation("LYG-4", "record_ids", f"{profile.label} has no collect-and-submit step")
+        if actor is not None:
+            check_unit(actor, profile.role_units("aggregator"), "LYG-4", "actor", "the collecting department")
+        if self.submitted is not None:
+            raise RuleViolation("LYG-4", "record_ids", f"record {self.id} was submitted on {self.submitted['on']}")
+
+    def check_penalty_changeable(self, profile: PolicyProfile) -> None:
+        """NAT-APL-48: a record in force resting on an administrative penalty, under a profile with the time limit."""
+        self.check_in_force(PENALTY_CHANGE_RULE)
+        if self.basis.get("type") != "administrative_penalty":
+            raise RuleViolation(PENALTY_CHANGE_RULE, "record_id",
+                                "the record does not rest on an administrative penalty")
+        if PENALTY_CHANGE_RULE not in {r.rule_id for r in profile.deadlines.values()}:
+            raise RuleViolation(PENALTY_CHANGE_RULE, "record_id", f"{profile.label} sets no withdrawal time limit")
+
+    def check_repairable_on(self, profile: PolicyProfile, day: date) -> None:
+        """NT-PCI-35, NAT-2025-22: in force, and past the minimum publicity period of its class on `day`."""
+        self.check_in_force("NT-PCI-35")
+        profile.check_minimum_publicity(self.determination_date, self.tier, day)
+
+    def check_determiner(self, profile: PolicyProfile, actor: Actor | None, rule_id: str) -> None:
+        """JY-5, JY-24: the determining unit or the credit office."""
+        if actor is not None:
+            check_unit(actor, (self.determining_unit, credit_office_of(profile)), rule_id, "actor", "the determiner")
+
+    def next_steps(self, profile: PolicyProfile, day: date, actor: Actor | None = None) -> list[str]:
+        """The steps the record allows on `day` (for `actor`'s unit when given), each decided by its own guard:
+        objection (NT-PCI-31), repair (NT-PCI-34/35), sanction push (JY-21), submission (LYG-4), erroneous
+        revocation (JY-24), penalty change (NAT-APL-48)."""
+        office = credit_office_of(profile)
+
+        def push() -> None:
+            self.check_in_force("NT-PCI-30")
+            if actor is not None:
+                check_unit(actor, office, "JY-21", "actor", "the credit office")
+
+        guards: dict[str, Callable[[], object]] = {
+            "object": lambda: self.check_in_force("NT-PCI-31"),
+            "repair": lambda: self.check_repairable_on(profile, day),
+            "push": push,
+            "submit": lambda: self.check_can_submit(profile, actor),
+            "revoke": lambda: (self.check_in_force("JY-24"), self.check_determiner(profile, actor, "JY-5")),
+            "penalty_change": lambda: (self.check_penalty_changeable(profile),
+                                       self.check_determiner(profile, actor, PENALTY_CHANGE_RULE)),
+        }
+        return allowed_steps(guards)
+
     # --- LYG-4: the petition department collects and submits the record to the credit office ----
     def submit(self, actor: Actor, profile: PolicyProfile, today: date, *, to_unit: str, submitted_on: date) -> None:
         """Submit the record to the credit management department, once (LYG-4)."""
-        self.check_in_force("LYG-4")
-        if self.submitted is not None:
-            raise RuleViolation("LYG-4", "record_ids", f"record {self.id} was submitted on {self.submitted['on']}")
+        self.check_can_submit(profile)
         check_date(submitted_on, today, "LYG-4", "submitted_on")
         check_not_before(submitted_on, self.determination_date, "LYG-4", "submitted_on", "the determination date")
         self._submit(to_unit=to_unit, submitted_on=submitted_on, **stamp(actor, profile))

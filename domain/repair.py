@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import check_date, check_not_before, check_text, check_unit, compute, is_late, stamp
+from domain.common import allowed_steps, check_date, check_not_before, check_text, check_unit, compute, is_late, stamp
 from domain.documents import document
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
@@ -129,14 +129,63 @@ class RepairApplication(Aggregate):
         dues = [d["due"] for _, d in self._pending()]
         return min(dues) if dues else None
 
-    def give_opinion(self, actor: Actor, profile: PolicyProfile, today: date, *, favourable: bool,
-                     opinion: object, given_on: date) -> None:
-        """The provider's written opinion, published for the publicity period (NT-PCI-35)."""
-        check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that penalised (谁处罚、谁修复)")
+    # --- guards of each step, and the steps they allow (issue 16.2) ------------------------------
+    def _handler(self, actor: Actor | None, rule_id: str = "NT-PCI-4", role: str = "the unit that penalised "
+                 "(谁处罚、谁修复)") -> None:
+        """NT-PCI-4: the unit that determined the record handles its repair (skipped without an actor)."""
+        if actor is not None:
+            check_unit(actor, self.handler_unit, rule_id, "actor", role)
+
+    def check_can_review(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """CS-2.7: a profile with the review step; an application not yet reviewed, by the reviewing unit."""
+        role = profile.repair.review_role
+        if role is None:
+            raise RuleViolation("CS-2.7", "repair_id", f"{profile.label} sets no review step")
+        if actor is not None:
+            check_unit(actor, profile.role_units(role), "CS-2.7", "actor", f"the {role} unit")
+        if self.status != APPLIED or self.review is not None:
+            raise RuleViolation("CS-2.7", "repair_id", f"application is {self.status}: reviewed already or decided")
+
+    def check_can_give_opinion(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """NT-PCI-35: an application without opinion (reviewed first where CS-2.7 applies), by its handler."""
+        self._handler(actor)
         if self.status != APPLIED:
             raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: the opinion was given")
         if profile.repair.review_role and self.review is None:
             raise RuleViolation("CS-2.7", "repair_id", "the application is reviewed first (综合执法局审核)")
+
+    def check_in_publicity(self, day: date) -> dict[str, Any] | None:
+        """NT-PCI-35: a favourable opinion publicised and its period still running on `day`; returns the deadline."""
+        if self.status != PUBLICISED or self.opinion is None:
+            raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: nothing is publicised")
+        deadline: dict[str, Any] | None = self.opinion["publicity_deadline"]
+        if deadline is not None and is_late(deadline, day):
+            raise RuleViolation("NT-PCI-35", "filed_on", f"the publicity period ended on {deadline['due']}")
+        return deadline
+
+    def check_unverified_objection(self, actor: Actor | None = None) -> None:
+        """NT-PCI-35: an objection raised in the publicity awaits the provider's verification."""
+        self._handler(actor, "NT-PCI-35", "the information provider")
+        if all(item["verification"] is not None for item in self.publicity_objections):
+            raise RuleViolation("NT-PCI-35", "number", "no publicity objection awaits verification")
+
+    def next_steps(self, profile: PolicyProfile, day: date, actor: Actor | None = None) -> list[str]:
+        """The steps the application allows on `day` (for `actor`'s unit when given): review (CS-2.7), opinion,
+        objection in the publicity and its verification, approval or refusal (NT-PCI-35)."""
+        guards: dict[str, Callable[[], object]] = {
+            "review": lambda: self.check_can_review(profile, actor),
+            "opinion": lambda: self.check_can_give_opinion(profile, actor),
+            "publicity_objection": lambda: self.check_in_publicity(day),
+            "verify_objection": lambda: self.check_unverified_objection(actor),
+            "approve": lambda: self.check_can_decide(actor, day, True, day),
+            "refuse": lambda: self.check_can_decide(actor, day, False, day),
+        }
+        return allowed_steps(guards)
+
+    def give_opinion(self, actor: Actor, profile: PolicyProfile, today: date, *, favourable: bool,
+                     opinion: object, given_on: date) -> None:
+        """The provider's written opinion, published for the publicity period (NT-PCI-35)."""
+        self.check_can_give_opinion(profile, actor)
         check_date(given_on, today, "NT-PCI-35", "given_on")
         check_not_before(given_on, self.applied_on, "NT-PCI-35", "given_on", "the application date")
         doc = document(opinion, today, "NT-PCI-35", "opinion", text=True)
@@ -153,9 +202,9 @@ class RepairApplication(Aggregate):
         self.opinion = {"favourable": favourable, "document": opinion, "on": given_on,
                         "publicity_deadline": publicity_deadline}
 
-    def check_can_decide(self, actor: Actor, today: date, approved: bool, decided_on: date) -> None:
+    def check_can_decide(self, actor: Actor | None, today: date, approved: bool, decided_on: date) -> None:
         """NT-PCI-35: after a favourable opinion and the end of its publicity period."""
-        check_unit(actor, self.handler_unit, "NT-PCI-4", "actor", "the unit that penalised (谁处罚、谁修复)")
+        self._handler(actor)
         if self.status not in (PUBLICISED, OPINION_AGAINST) or self.opinion is None:
             raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: an opinion comes first")
         check_date(decided_on, today, "NT-PCI-35", "decided_on")
@@ -196,13 +245,10 @@ class RepairApplication(Aggregate):
     def object_in_publicity(self, actor: Actor, profile: PolicyProfile, today: date, *, statement: str,
                             filed_on: date) -> None:
         """Register an objection raised during the publicity of a favourable opinion (NT-PCI-35)."""
-        if self.status != PUBLICISED or self.opinion is None:
-            raise RuleViolation("NT-PCI-35", "repair_id", f"application is {self.status}: nothing is publicised")
+        self.check_in_publicity(filed_on)
+        assert self.opinion is not None
         check_date(filed_on, today, "NT-PCI-35", "filed_on")
         check_not_before(filed_on, self.opinion["on"], "NT-PCI-35", "filed_on", "the start of the publicity")
-        deadline = self.opinion["publicity_deadline"]
-        if deadline is not None and is_late(deadline, filed_on):
-            raise RuleViolation("NT-PCI-35", "filed_on", f"the publicity period ended on {deadline['due']}")
         check_no_forbidden_data({"statement": statement})
         self._object(statement=check_text(statement, "NT-PCI-35", "statement"), filed_on=filed_on,
                      **stamp(actor, profile))
@@ -238,12 +284,7 @@ class RepairApplication(Aggregate):
     def review_application(self, actor: Actor, profile: PolicyProfile, today: date, *, approved: bool, opinion: str,
                            reviewed_on: date) -> None:
         """The reviewing unit (CS: the enforcement bureaus) reviews; a negative review refuses the application."""
-        role = profile.repair.review_role
-        if role is None:
-            raise RuleViolation("CS-2.7", "repair_id", f"{profile.label} sets no review step")
-        check_unit(actor, profile.role_units(role), "CS-2.7", "actor", f"the {role} unit")
-        if self.status != APPLIED or self.review is not None:
-            raise RuleViolation("CS-2.7", "repair_id", f"application is {self.status}: reviewed already or decided")
+        self.check_can_review(profile, actor)
         check_date(reviewed_on, today, "CS-2.7", "reviewed_on")
         check_not_before(reviewed_on, self.applied_on, "CS-2.7", "reviewed_on", "the application date")
         check_no_forbidden_data({"opinion": opinion})

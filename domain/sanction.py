@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -9,11 +10,11 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
-from domain.common import (check_date, check_not_before, check_text, check_unit, compute, credit_office, is_late,
-                           ledger_uuid, stamp)
+from domain.common import (allowed_steps, check_date, check_not_before, check_text, check_unit, compute, credit_office,
+                           is_late, ledger_uuid, stamp)
 from domain.documents import document
 from domain.errors import RuleViolation
-from domain.policy import PolicyProfile
+from domain.policy import Measure, PolicyProfile
 from domain.privacy import check_no_forbidden_data
 
 PUSHED, ACKNOWLEDGED, APPLIED, FED_BACK = "pushed", "acknowledged", "applied", "fed_back"
@@ -22,6 +23,26 @@ LIFT_PUSHED, LIFTED = "lift_pushed", "lifted"
 DECLINED, WITHDRAWN = "declined", "withdrawn"
 CLOSED = (LIFTED, DECLINED, WITHDRAWN)
 SOURCE_KINDS = ("record", "list_entry")
+
+
+def check_measure(measure: Measure, trigger: str, target: str) -> None:
+    """HA-4.2: the measure list names the measure for this trigger (tier or list) and this kind of subject."""
+    if trigger not in measure.triggers:
+        raise RuleViolation("HA-4.2", "measure_id", f"measure {measure.id} is not listed for {trigger}")
+    if target not in measure.objects:
+        raise RuleViolation("HA-4.2", "measure_id", f"measure {measure.id} does not apply to a {target}")
+
+
+def applicable_measures(profile: PolicyProfile, trigger: str, target: str) -> list[Measure]:
+    """The measures of the profile's list that apply to a source of `trigger` against a `target` (HA-4.2)."""
+    found = []
+    for measure in profile.measures.values():
+        try:
+            check_measure(measure, trigger, target)
+        except RuleViolation:
+            continue
+        found.append(measure)
+    return found
 
 
 class SanctionCase(Aggregate):
@@ -41,10 +62,7 @@ class SanctionCase(Aggregate):
              origin_case_id: UUID | None = None) -> SanctionCase:
         """Push a measure of the measure list (HA-4.2) for `trigger` (tier or list) to its department."""
         measure = profile.measure(measure_id)
-        if trigger not in measure.triggers:
-            raise RuleViolation("HA-4.2", "measure_id", f"measure {measure_id} is not listed for {trigger}")
-        if target not in measure.objects:
-            raise RuleViolation("HA-4.2", "measure_id", f"measure {measure_id} does not apply to a {target}")
+        check_measure(measure, trigger, target)
         check_date(pushed_on, today, "JY-21", "pushed_on")
         return cls(
             source_kind=source_kind, source_id=source_id, subject_id=subject_id, measure_id=measure_id,
@@ -115,9 +133,46 @@ class SanctionCase(Aggregate):
         """The earliest due day of a pending step (the open-items index keeps it, so overdue reads only these)."""
         return min((s["due"] for s in self.pending_steps()), default=None)
 
-    def check_department(self, actor: Actor) -> None:
-        """Only the department the measure was pushed to responds (JY-21)."""
-        check_unit(actor, self.department, "JY-21", "actor", "the department the measure was pushed to")
+    def check_department(self, actor: Actor | None) -> None:
+        """Only the department the measure was pushed to responds (JY-21); skipped without an actor."""
+        if actor is not None:
+            check_unit(actor, self.department, "JY-21", "actor", "the department the measure was pushed to")
+
+    def check_office(self, profile: PolicyProfile, actor: Actor | None, rule_id: str) -> None:
+        """Only the credit office lifts or withdraws (JY-17, CS-2.7); skipped without an actor."""
+        if actor is not None:
+            check_unit(actor, credit_office(profile), rule_id, "actor", "the credit office")
+
+    def check_can_lift(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """JY-17, CS-2.7: a lift goes only to a department that applied the measure, from the credit office."""
+        self.check_office(profile, actor, "CS-2.7")
+        if self.status in (PUSHED, ACKNOWLEDGED):
+            raise RuleViolation("JY-17", "sanction_id", "the measure was never applied: withdraw the push, no lift")
+        self.check_status((APPLIED, FED_BACK), "JY-17")
+
+    def check_can_withdraw(self, profile: PolicyProfile, actor: Actor | None = None) -> None:
+        """JY-17: a push never applied is withdrawn by the credit office."""
+        self.check_office(profile, actor, "JY-17")
+        self.check_status((PUSHED, ACKNOWLEDGED), "JY-17")
+
+    def next_steps(self, profile: PolicyProfile, day: date, actor: Actor | None = None) -> list[str]:
+        """The steps of the closed loop the case allows (for `actor`'s unit when given): the department
+        acknowledges, applies, declines, feeds back, confirms the lift (JY-21, CS-2.6, CS-2.7); the credit office
+        pushes the lift or withdraws the push (JY-17). `day` is unused: no step waits for a date."""
+        def department(*allowed: str) -> Callable[[], None]:
+            def guard() -> None:
+                self.check_department(actor)
+                self.check_status(allowed)
+            return guard
+
+        guards: dict[str, Callable[[], object]] = {
+            "acknowledge": department(PUSHED), "apply": department(ACKNOWLEDGED, APPLIED, FED_BACK),
+            "decline": department(ACKNOWLEDGED), "feed_back": department(APPLIED),
+            "confirm_lift": department(LIFT_PUSHED),
+            "push_lift": lambda: self.check_can_lift(profile, actor),
+            "withdraw": lambda: self.check_can_withdraw(profile, actor),
+        }
+        return allowed_steps(guards)
 
     def check_status(self, allowed: tuple[str, ...], rule_id: str = "JY-21") -> None:
         """Refuse a step out of the closed loop's order."""
@@ -176,10 +231,7 @@ class SanctionCase(Aggregate):
 
     def push_lift(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, pushed_on: date) -> None:
         """The credit office pushes the lift to a department that applied the measure (JY-17, CS-2.7, HA-5.1)."""
-        check_unit(actor, credit_office(profile), "CS-2.7", "actor", "the credit office")
-        if self.status in (PUSHED, ACKNOWLEDGED):
-            raise RuleViolation("JY-17", "sanction_id", "the measure was never applied: withdraw the push, no lift")
-        self.check_status((APPLIED, FED_BACK), "JY-17")
+        self.check_can_lift(profile, actor)
         check_date(pushed_on, today, "CS-2.7", "pushed_on")
         check_not_before(pushed_on, self.pushed_on, "CS-2.7", "pushed_on", "the push date")
         self._push_lift(reason=check_text(reason, "CS-2.7", "reason"), pushed_on=pushed_on,
@@ -226,8 +278,7 @@ class SanctionCase(Aggregate):
 
     def withdraw(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, withdrawn_on: date) -> None:
         """The credit office withdraws a push never applied when its basis ends: nothing to lift (JY-17)."""
-        check_unit(actor, credit_office(profile), "JY-17", "actor", "the credit office")
-        self.check_status((PUSHED, ACKNOWLEDGED), "JY-17")
+        self.check_can_withdraw(profile, actor)
         check_date(withdrawn_on, today, "JY-17", "withdrawn_on")
         check_not_before(withdrawn_on, self.pushed_on, "JY-17", "withdrawn_on", "the push date")
         self._withdraw(reason=check_text(reason, "JY-17", "reason"), withdrawn_on=withdrawn_on,

@@ -39,13 +39,9 @@ class PenaltyWithdrawal(Aggregate):
         """Register that the penalty behind `record` was changed or revoked; the limit starts on `changed_on`."""
         if outcome not in OUTCOMES:
             raise RuleViolation(RULE, "outcome", f"outcome must be one of {', '.join(OUTCOMES)}")
-        record.check_in_force(RULE)
-        if record.basis.get("type") != "administrative_penalty":
-            raise RuleViolation(RULE, "record_id", "the record does not rest on an administrative penalty")
+        record.check_penalty_changeable(profile)
         check_date(changed_on, today, RULE, "changed_on")
         check_not_before(changed_on, record.determination_date, RULE, "changed_on", "the determination date")
-        if RULE not in {r.rule_id for r in profile.deadlines.values()}:
-            raise RuleViolation(RULE, "record_id", f"{profile.label} sets no withdrawal time limit")
         doc = document(decision, today, RULE, "decision")
         return cls(record_id=record.id, subject_id=record.subject_id, outcome=outcome, decision=doc,
                    changed_on=changed_on, deadline=compute(profile, "withdrawal", changed_on, "changed_on"),

@@ -65,6 +65,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "office.sanctions": frozenset({CREDIT_OFFICE}),
     "office.objection_file": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
     "office.repair_apply": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),
+    # one page per item with its allowed next steps (issue 16.2); each step needs its own page's permission too
+    "items.record": frozenset({RECORDING_UNIT, CREDIT_OFFICE, AUDITOR}),
+    "items.record_step": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "items.objection": frozenset({RECORDING_UNIT, CREDIT_OFFICE, AUDITOR}),
+    "items.objection_step": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "items.repair": frozenset({RECORDING_UNIT, CREDIT_OFFICE, AUDITOR}),
+    "items.repair_step": frozenset({RECORDING_UNIT, CREDIT_OFFICE}),
+    "items.sanction": STAFF,  # JY-21: a department or recording unit reads only its own cases (web/scope.py)
+    "items.sanction_step": frozenset({CREDIT_OFFICE, DEPARTMENT}),
     # periodic work: the expiry sweep and upward push (credit office); monthly reports by the confirming unit
     "reports.sweep": frozenset({CREDIT_OFFICE}),
     "reports.lists": frozenset({CREDIT_OFFICE, RECORDING_UNIT}),

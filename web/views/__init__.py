@@ -7,7 +7,7 @@ import importlib
 from flask import Flask
 
 AREAS = ("main", "auth", "public", "subjects", "recording", "government", "award_check", "casework", "office",
-         "reports", "department", "audit", "mine", "admin", "pickers")
+         "reports", "department", "audit", "mine", "admin", "pickers", "items")
 
 
 def register_blueprints(app: Flask) -> None:
