@@ -241,6 +241,7 @@ class DishonestyRecord(Aggregate):
     ) -> None:
         self.behaviour_code, self.tier, self.basis, self.disclosure = behaviour_code, tier, basis, disclosure
         self.determination_date, self.valid_until = determination_date, valid_until
+        self.policy_version = policy_version  # issue 15.9: a new determination, its version's validity
 
     # --- LYG-4: the petition department collects and submits the record to the credit office ----
     def submit(self, actor: Actor, profile: PolicyProfile, today: date, *, to_unit: str, submitted_on: date) -> None:
