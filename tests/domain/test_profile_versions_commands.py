@@ -231,3 +231,22 @@ def test_nt_pci_35_no_repair_past_the_records_last_day_swept_or_not(nt) -> None:
                                  commitment=doc(V2_DAY, "承诺〔2026〕8号", "不再发生"))
     assert refused(svc.ledger, svc.apply_for_repair, **apply) == ("NT-PCI-35", "record_id")
     assert svc.record(record).valid_until == date(2022, 3, 1) and svc.record(record).policy_version == 1
+
+
+def test_issue_15_9_the_as_of_view_of_2025_shows_the_rules_of_2025(nt) -> None:
+    """Time travel (DESIGN §4): as of a 2025 position the record stands under NT v1, the version in force on its
+    determination; a record determined after 2026-04-01 under v2; the published texts are those versions."""
+    from projections.timetravel import status
+    svc, clock = nt
+    clock.day = date(2025, 6, 2)
+    subject = _person(svc, 9)
+    old = _record(svc, subject, 9, "general", date(2025, 6, 2))
+    position_2025 = svc.ledger.log.tree_size() - 1
+    clock.day = V2_DAY
+    new = _record(svc, subject, 10, "minor", V2_DAY)
+    then = status(svc.ledger, subject, position_2025, valid_at=date(2025, 6, 2))
+    assert [(i.id, i.policy_id, i.policy_version) for i in then.items] == [(str(old), "NT", 1)]
+    now = {i.id: i.policy_version for i in status(svc.ledger, subject, valid_at=V2_DAY).items}
+    assert now == {str(old): 1, str(new): 2}
+    rules = svc.published_profile("NT", then.items[0].policy_version).profile()
+    assert rules == svc.versions_of("NT").on(date(2025, 6, 2)) and "minor" not in rules.tiers
