@@ -26,7 +26,7 @@ from ledger.config import Settings
 from ledger_support.backends import initialised_ledger
 
 UNITS = ("ledger-admin", "nt-tax-bureau", "nt-credit-office", "nt-credit-centre", "nt-financial-institutions",
-         "nt-hrss")
+         "nt-hrss", "nt-organisation-department")
 TAX, CREDIT = actor("nt-tax-bureau", "qian"), actor("nt-credit-office", "sun")
 BANKS, HRSS = actor("nt-financial-institutions", "li"), actor("nt-hrss", "wu")
 V1_LAST, V2_DAY = date(2026, 3, 31), date(2026, 4, 2)  # NT v2 takes effect on 2026-04-01
@@ -250,3 +250,31 @@ def test_issue_15_9_the_as_of_view_of_2025_shows_the_rules_of_2025(nt) -> None:
     assert now == {str(old): 1, str(new): 2}
     rules = svc.published_profile("NT", then.items[0].policy_version).profile()
     assert rules == svc.versions_of("NT").on(date(2025, 6, 2)) and "minor" not in rules.tiers
+
+
+def test_nt_gov_2_2b_a_government_record_and_its_case_steps_follow_their_days(nt) -> None:
+    """NT-GOV-2.2b: the record's version is its determination day's; NT-GOV-2.4a: the explanation and the
+    rectification order each name the version of their own day."""
+    from gov_support import judgment, register_body
+    svc, _ = nt
+    body = register_body(svc, seed=11)
+    records = [svc.record_government_dishonesty(
+        CREDIT, profile_id="NT", subject_id=body, source_kind="court_judgment",
+        document=judgment(date(2026, 3, 1), f"(2026)苏06行初{seed}号"), behaviour_code="NT-GOV-3.4", tier="general",
+        act_date=date(2025, 11, 1), determination_date=day) for seed, day in ((1, V1_LAST), (2, V2_DAY))]
+    assert [svc.record(r).policy_version for r in records] == [1, 2]
+    org = actor("nt-organisation-department", "zhao")
+    svc.give_explanation(org, record_id=records[0], text="说明原因", explained_on=V1_LAST)
+    svc.order_rectification(CREDIT, record_id=records[0], ordered_on=V2_DAY, deadline=date(2026, 5, 29),
+                            requirements="限期整改")
+    case = svc.government_case(records[0])
+    assert _versions(svc, case.id)[-2:] == [("ExplanationGiven", 1), ("RectificationOrdered", 2)]
+
+
+def test_nat_apl_48_the_withdrawal_names_the_version_of_its_day(nt) -> None:
+    svc, clock = nt
+    record = _record(svc, _person(svc, 12), 12, "serious", date(2026, 3, 2))
+    withdrawal = svc.register_penalty_change(TAX, record_id=record, outcome="revoked", changed_on=V2_DAY,
+                                             decision=doc(V2_DAY, "（2026）苏06行终9号"))
+    svc.withdraw_penalty(TAX, withdrawal_id=withdrawal, withdrawn_on=V2_DAY)
+    assert _versions(svc, record) == [("Recorded", 1), ("Revoked", 2)]  # validity v1, the withdrawal v2
