@@ -99,6 +99,7 @@ class ListEntry(Aggregate):
         self.drafted_on = drafted_on
         self.reason = reason
         self.policy_id = policy_id
+        self.policy_version = policy_version  # issue 15.9: the draft's, then the confirmation's (its validity)
         self.status = DRAFTED
         self.notice: dict[str, Any] | None = None
         self.publicity: dict[str, Any] | None = None
@@ -221,6 +222,7 @@ class ListEntry(Aggregate):
         self.status = CONFIRMED
         self.decision = {"document": decision, "confirmed_on": confirmed_on}
         self.valid_until = valid_until
+        self.policy_version = policy_version  # issue 15.9: validity follows the version of the confirmation
 
     def exit(self, actor: Actor, profile: PolicyProfile, today: date, *, reason: str, exited_on: date,
              repairs: Sequence[dict[str, Any]] = ()) -> None:

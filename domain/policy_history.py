@@ -1,8 +1,9 @@
 """The versions of a profile over time and the ONE choice of the version in force on a day (issue 15.9).
 
 Validity follows the rules in force at determination (the record's own version, chosen on its
-determination date); procedure (repair, objection) follows the rules in force on the day of the
-procedural act. Both choices are `ProfileVersions.on(day)`.
+determination date; a list entry's, on its confirmation date; an expiry follows that version); procedure
+(repair, objection, list steps, sanction steps, withdrawals, reports, circulars) follows the rules in force
+on the day of the procedural act. Both choices are `ProfileVersions.on(day)`.
 """
 
 from __future__ import annotations

@@ -243,6 +243,7 @@ class DishonestyRecord(Aggregate):
     ) -> None:
         self.behaviour_code, self.tier, self.basis, self.disclosure = behaviour_code, tier, basis, disclosure
         self.determination_date, self.valid_until = determination_date, valid_until
+        self.policy_version = policy_version  # issue 15.9: a new determination, its version's validity
 
     # --- guards of the steps a record allows, and the steps (issue 16.2) -------------------------
     def check_can_submit(self, profile: PolicyProfile, actor: Actor | None = None) -> None:

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.common import allowed_steps, check_date, check_not_before, check_text, check_unit, compute, is_late, stamp
 from domain.documents import document
+from domain.effective import check_item_in_force
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
 from domain.privacy import check_no_forbidden_data
@@ -31,6 +32,7 @@ def check_conditions(profile: PolicyProfile, record: DishonestyRecord, others: S
     record.check_in_force("NT-PCI-35")
     check_date(applied_on, today, rule_id, "applied_on")
     check_not_before(applied_on, record.determination_date, rule_id, "applied_on", "the determination date")
+    check_item_in_force(record, applied_on, "NT-PCI-35", "record_id")  # past its last day: expired, swept or not
     (record_profile or profile).check_minimum_publicity(record.determination_date, record.tier, applied_on)
     if corrected_on is None:
         if conditions.correction_required:

@@ -75,18 +75,25 @@ class ServiceBase:
         return ProfileVersions([own, *(v for v in self._later_versions
                                        if v.id == profile_id and v.version != own.version)])
 
+    def _day(self, on: object) -> date:
+        """The day whose rules decide: `on` when it is a calendar date not after today, else today (a bad or
+        future date is refused by the command itself, HA-2.2 before JY-16)."""
+        today = self.today()
+        return min(on, today) if isinstance(on, date) and not isinstance(on, datetime) else today
+
+    def rules_on(self, profile_id: str, day: date, field: str = "profile_id") -> PolicyProfile:
+        """The version of `profile_id` in force on `day` (issue 15.9), for queries: what a deadline or an
+        offer derived by day follows (no publication check: nothing is decided)."""
+        return self.versions_of(profile_id, field).on(day)
+
     def _profile(self, profile_id: str, field: str = "profile_id", *, on: object = None,
                  version: int | None = None) -> PolicyProfile:
         """The loaded profile `profile_id`: its version in force `on` a day (issue 15.9: a determination's
-        version on its determination date, a procedural act's on the act's day), or `version` exactly, or the
-        service's own; decisions only under a version published in the ledger."""
+        version on its determination date, a procedural act's on the act's day; today's when no day is given),
+        or `version` exactly (an item's own rules of validity); decisions only under a version published in
+        the ledger."""
         versions = self.versions_of(profile_id, field)
-        if version is not None:
-            profile = versions.version(version)
-        elif isinstance(on, date) and not isinstance(on, datetime):  # a bad or future date: the command refuses it
-            profile = versions.on(min(on, self.today()))
-        else:
-            profile = self.profiles[profile_id]
+        profile = versions.version(version) if version is not None else versions.on(self._day(on))
         published_id = PublishedProfile.id_for(profile)
         if published_id not in self._published:
             if not self.ledger.exists(published_id):
@@ -215,7 +222,7 @@ class ServiceBase:
         for holder in self._with_responsible(uow, subject):
             for case_id in holder.ids("sanction"):
                 case = uow.get(case_id, SanctionCase, "sanction_id")
-                profile = self._profile(case.policy_id)
+                profile = self._profile(case.policy_id, on=on)  # issue 15.9: procedure on the act's day
                 if case.source_id in sources and case.in_force and uow.actor.unit == credit_office(profile):
                     case.end(uow.actor, profile, on, reason=reason, on=on)
                     if not case.open:
@@ -227,7 +234,8 @@ class ServiceBase:
         exited = []
         for entry in self._entries(uow, subject):
             if entry.active and wanted(entry):
-                entry.exit(uow.actor, self._profile(entry.policy_id), on, reason=reason, exited_on=on, repairs=repairs)
+                entry.exit(uow.actor, self._profile(entry.policy_id, on=on), on, reason=reason, exited_on=on,
+                           repairs=repairs)
                 self._close(uow, "list_entries", entry.id)
                 exited.append(entry.id)
         self._lift_sanctions(uow, subject, exited, reason, on)
@@ -239,7 +247,7 @@ class ServiceBase:
         """NT-JRP-3: a big-data warning whose key-attention entries fell below the threshold is withdrawn."""
         entries = self._entries(uow, subject)
         for warning in entries:
-            rule = self._profile(warning.policy_id).lists.get(warning.list_code)
+            rule = self._profile(warning.policy_id, on=on).lists.get(warning.list_code)
             if not warning.active or rule is None or not rule.counts_list or not rule.threshold_fields:
                 continue
             fields = {e.list_field for e in entries
@@ -250,7 +258,7 @@ class ServiceBase:
                 self._exit_entries(uow, subject, lambda e, target=warning.id: e.id == target, reason, on)
 
     def _revoke_entry(self, uow: UnitOfWork, entry: ListEntry, reason: str, doc: dict[str, Any], on: date) -> None:
-        entry.revoke(uow.actor, self._profile(entry.policy_id), reason=reason, apology=doc, revoked_on=on)
+        entry.revoke(uow.actor, self._profile(entry.policy_id, on=on), reason=reason, apology=doc, revoked_on=on)
         self._close(uow, "list_entries", entry.id)
         subject = self._subject(uow, entry.subject_id)
         self._lift_sanctions(uow, subject, [entry.id], f"JY-24 revoked: {reason}", on)

@@ -18,8 +18,9 @@ class CircularCommands(ServiceBase):
 
     def issue_circular(self, actor: Actor, *, profile_id: str, period: str, issued_on: date, log_position: int,
                        contents: dict[str, Any]) -> UUID:
-        """The credit office issues the quarter's circular with the contents computed at `log_position`."""
-        profile = self._profile(profile_id)
+        """The credit office issues the quarter's circular with the contents computed at `log_position`, under
+        the version in force on `issued_on` (issue 15.9)."""
+        profile = self._profile(profile_id, on=issued_on)
         uow = self._uow(actor)
         if uow.find(Circular.create_id(profile.id, period), Circular) is not None:
             raise RuleViolation(quarterly_rule(profile).rule_id, "period", f"the {period} circular was issued")

@@ -34,7 +34,7 @@ class EvaluationCommands(ServiceBase):
 
     def _checked(self, actor: Actor, *, profile_id: str, evaluator_id: UUID, year: int, issued_on: date,
                  log_position: int, contents: dict[str, Any]) -> tuple[UnitOfWork, IntegrityEvaluation]:
-        profile = self._profile(profile_id)
+        profile = self._profile(profile_id, on=issued_on)  # issue 15.9: the version in force on the issue day
         government_rules(profile)  # NT-GOV-2.2a refusal where the profile has no government-integrity rules
         uow = self._uow(actor)
         evaluator = self._subject(uow, evaluator_id, "evaluator_id")

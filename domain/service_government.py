@@ -41,8 +41,9 @@ class AwardCheck:
 class GovernmentCommands(ServiceBase):
     """Government bodies, civil servants, their files, dishonesty records, consequences and the award check."""
 
-    def _gov(self, profile_id: str) -> tuple[PolicyProfile, GovernmentRules]:
-        profile = self._profile(profile_id)
+    def _gov(self, profile_id: str, on: object = None) -> tuple[PolicyProfile, GovernmentRules]:
+        """The version in force on the act's day `on` (issue 15.9; today's without one) and its government rules."""
+        profile = self._profile(profile_id, on=on)
         return profile, government_rules(profile)
 
     # --- NT-GOV-2.2a: subjects ---------------------------------------------------------------
@@ -154,7 +155,7 @@ class GovernmentCommands(ServiceBase):
     ) -> UUID:
         """Record a government dishonesty record naming its source kind and document (NT-GOV-2.2b); a kept
         fault-tolerance determination of the case refuses it, citing the determination (NT-GOV-2.2c)."""
-        profile, rules = self._gov(profile_id)
+        profile, rules = self._gov(profile_id, determination_date)  # issue 15.9: validity from the determination
         profile.check_determining_unit(actor.unit)  # JY-5
         uow = self._uow(actor)
         subject = self._government_subject(uow, subject_id, "NT-GOV-2.2b")
@@ -191,15 +192,17 @@ class GovernmentCommands(ServiceBase):
         return record
 
     # --- NT-GOV-2.4a/b, 2.5b: consequences ----------------------------------------------------
-    def _case(self, uow: UnitOfWork, record_id: UUID) -> tuple[GovernmentCase, PolicyProfile, GovernmentRules]:
+    def _case(self, uow: UnitOfWork, record_id: UUID, on: object) -> tuple[GovernmentCase, PolicyProfile,
+                                                                        GovernmentRules]:
+        """The case of a record and the rules in force on the step's day `on` (issue 15.9)."""
         case = uow.get(GovernmentCase.create_id(UUID(str(record_id))), GovernmentCase, "record_id")
-        profile, rules = self._gov(case.policy_id)
+        profile, rules = self._gov(case.policy_id, on)
         return case, profile, rules
 
     def give_explanation(self, actor: Actor, *, record_id: UUID, text: str, explained_on: date) -> UUID:
         """NT-GOV-2.4a: the body itself (or its organisation department) explains the cause in writing."""
         uow = self._uow(actor)
-        case, profile, rules = self._case(uow, record_id)
+        case, profile, rules = self._case(uow, record_id, explained_on)
         subject = self._subject(uow, case.subject_id)
         check_unit(actor, self._file_recorders(uow, rules, subject), "NT-GOV-2.4a", "actor", "the body")
         case.explain(actor, profile, self.today(), text=text, explained_on=explained_on)
@@ -210,7 +213,7 @@ class GovernmentCommands(ServiceBase):
                             requirements: str) -> UUID:
         """NT-GOV-2.4a: the credit office orders rectification within the deadline it states."""
         uow = self._uow(actor)
-        case, profile, rules = self._case(uow, record_id)
+        case, profile, rules = self._case(uow, record_id, ordered_on)
         check_unit(actor, rules.units("consequence_units"), "NT-GOV-2.4a", "actor", "the credit office")
         case.order_rectification(actor, profile, self.today(), ordered_on=ordered_on, deadline=deadline,
                                  requirements=requirements)
@@ -221,7 +224,7 @@ class GovernmentCommands(ServiceBase):
                                document: dict[str, Any]) -> UUID:
         """NT-GOV-2.4a: the body reports the rectification done, or the credit office registers it."""
         uow = self._uow(actor)
-        case, profile, rules = self._case(uow, record_id)
+        case, profile, rules = self._case(uow, record_id, completed_on)
         subject = self._subject(uow, case.subject_id)
         check_unit(actor, self._file_recorders(uow, rules, subject), "NT-GOV-2.4a", "actor", "the body")
         case.complete_rectification(actor, profile, self.today(), completed_on=completed_on, document_given=document)
@@ -231,7 +234,7 @@ class GovernmentCommands(ServiceBase):
     def publish_criticism(self, actor: Actor, *, record_id: UUID, notice: dict[str, Any], published_on: date) -> UUID:
         """NT-GOV-2.4a: the credit office publishes the criticism notice (通报批评)."""
         uow = self._uow(actor)
-        case, profile, rules = self._case(uow, record_id)
+        case, profile, rules = self._case(uow, record_id, published_on)
         check_unit(actor, rules.units("consequence_units"), "NT-GOV-2.4a", "actor", "the credit office")
         record = uow.get(case.record_id, DishonestyRecord, "record_id")
         record.check_in_force("NT-GOV-2.4a")
@@ -245,7 +248,7 @@ class GovernmentCommands(ServiceBase):
     ) -> UUID:
         """NT-GOV-2.4a: a record against the body's principal responsible person, who is one of its civil servants."""
         uow = self._uow(actor)
-        case, profile, rules = self._case(uow, record_id)
+        case, profile, rules = self._case(uow, record_id, determination_date)  # validity: its determination
         check_unit(actor, rules.units("accountability_units"), "NT-GOV-2.4a", "actor",
                    "the discipline and supervision commission")
         case.check_can_hold_accountable()
@@ -270,7 +273,7 @@ class GovernmentCommands(ServiceBase):
         """NT-GOV-2.5b: lighter or no sanctions after the loss was recovered, the effect removed or harm
         prevented; decided by the credit office with the reason and document."""
         uow = self._uow(actor)
-        case, profile, rules = self._case(uow, record_id)
+        case, profile, rules = self._case(uow, record_id, decided_on)
         check_unit(actor, rules.units("consequence_units"), "NT-GOV-2.5b", "actor", "the credit office")
         case.self_correct(actor, profile, self.today(), grounds=rules.self_correction_grounds, ground=ground,
                           outcome=outcome, lifted=lifted, reason=reason, document_given=document,
@@ -342,8 +345,9 @@ class GovernmentCommands(ServiceBase):
 
     def report_government_records(self, actor: Actor, *, profile_id: str, period: str, reported_on: date) -> UUID:
         """The credit office reports every government dishonesty record determined in `period` to the higher
-        platforms the profile names (NT-GOV-2.3); none is left out, none picked by hand."""
-        profile, rules = self._gov(profile_id)
+        platforms the profile names (NT-GOV-2.3); none is left out, none picked by hand. Issue 15.9: under the
+        version in force on `reported_on`."""
+        profile, rules = self._gov(profile_id, reported_on)
         check_unit(actor, profile.role_units("credit_office"), "NT-GOV-2.3", "actor", "the credit office")
         uow = self._uow(actor)
         period_start(period, "NT-GOV-2.3")

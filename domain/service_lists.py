@@ -27,8 +27,9 @@ class ListCommands(ServiceBase):
         self, actor: Actor, *, profile_id: str, subject_id: UUID, list_code: str, drafted_on: date, reason: str,
         list_field: str | None = None, record_ids: Sequence[UUID] = (),
     ) -> UUID:
-        """Draft an entry (JY-6); a red draft is cross-checked against every black list (JY-6.1)."""
-        profile = self._profile(profile_id)
+        """Draft an entry (JY-6); a red draft is cross-checked against every black list (JY-6.1). The version in
+        force on the draft day decides (issue 15.9: procedure on the act's day)."""
+        profile = self._profile(profile_id, on=drafted_on)
         uow = self._uow(actor)
         subject = self._subject(uow, subject_id)
         rule = profile.list_rule(list_code)
@@ -55,11 +56,13 @@ class ListCommands(ServiceBase):
                 raise RuleViolation("JY-6.1", "subject_id",
                                     f"subject is {entry.status} on the {entry.list_code} list ({entry.id})")
 
-    def _entry_step(self, actor: Actor, list_entry_id: UUID, step: str, rule_id: str, **fields: Any) -> UUID:
-        """A procedure step on an entry, only by its determining unit or the credit office (HA-4.1, JY-6, JY-17)."""
+    def _entry_step(self, actor: Actor, list_entry_id: UUID, step: str, rule_id: str, on: date,
+                    **fields: Any) -> UUID:
+        """A procedure step on an entry, only by its determining unit or the credit office (HA-4.1, JY-6, JY-17),
+        under the version in force on the step's day `on` (issue 15.9)."""
         uow = self._uow(actor)
         entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
-        profile = self._profile(entry.policy_id)
+        profile = self._profile(entry.policy_id, on=on)
         check_unit(actor, (entry.determining_unit, credit_office(profile)), rule_id, "actor",
                    "the determining unit or the credit office")
         getattr(entry, step)(actor, profile, self.today(), **fields)
@@ -68,20 +71,22 @@ class ListCommands(ServiceBase):
 
     def give_prior_notice(self, actor: Actor, *, list_entry_id: UUID, notice_on: date, content: str) -> UUID:
         """Prior notice of reasons, basis and rights, with the answer deadline (HA-4.1)."""
-        return self._entry_step(actor, list_entry_id, "give_prior_notice", "HA-4.1", notice_on=notice_on,
+        return self._entry_step(actor, list_entry_id, "give_prior_notice", "HA-4.1", notice_on, notice_on=notice_on,
                                 content=content)
 
     def publicise_list_entry(self, actor: Actor, *, list_entry_id: UUID, channel: str, start: date,
                              end: date | None = None) -> UUID:
         """Publicise the draft on a channel (JY-6.1/6.2), until `end` where the profile sets no period."""
-        return self._entry_step(actor, list_entry_id, "publicise", "JY-6.1", channel=channel, start=start, end=end)
+        return self._entry_step(actor, list_entry_id, "publicise", "JY-6.1", start, channel=channel, start=start,
+                                end=end)
 
     def confirm_list_entry(self, actor: Actor, *, list_entry_id: UUID, confirmed_on: date,
                            decision: dict[str, Any] | None = None) -> UUID:
-        """The credit office confirms (JY-5); black removes from red (JY-6.2); NT-JRP-3 big-data warning."""
+        """The credit office confirms (JY-5); black removes from red (JY-6.2); NT-JRP-3 big-data warning. The
+        confirmation is the entry's determination: the version in force on `confirmed_on` sets its validity."""
         uow = self._uow(actor)
         entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
-        profile = self._profile(entry.policy_id)
+        profile = self._profile(entry.policy_id, on=confirmed_on)
         check_unit(actor, credit_office(profile), "JY-5", "actor", "the credit office")
         rule = profile.list_rule(entry.list_code)
         subject = self._subject(uow, entry.subject_id)
@@ -139,7 +144,7 @@ class ListCommands(ServiceBase):
         """Exit with a reason, by the determining unit or the credit office (JY-5, JY-17); sanctions lifted."""
         uow = self._uow(actor)
         entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
-        profile = self._profile(entry.policy_id)
+        profile = self._profile(entry.policy_id, on=exited_on)
         check_unit(actor, (entry.determining_unit, credit_office(profile)), "JY-5", "actor", "the determining unit")
         entry.check_status(ACTIVE, "JY-17")
         check_date(exited_on, self.today(), "JY-17", "exited_on")
@@ -159,5 +164,5 @@ class ListCommands(ServiceBase):
 
     def announce_exit(self, actor: Actor, *, list_entry_id: UUID, channel: str, announced_on: date) -> UUID:
         """Announce the exit through the original publicity channel (JY-17)."""
-        return self._entry_step(actor, list_entry_id, "announce_exit", "JY-17", channel=channel,
+        return self._entry_step(actor, list_entry_id, "announce_exit", "JY-17", announced_on, channel=channel,
                                 announced_on=announced_on)

@@ -45,7 +45,7 @@ class ObjectionCommands(ServiceBase):
         """Object to a list entry (JY-6.1/6.2 publicity, HA-4.1 prior notice, NT-PCI-31): flagged, not suspended."""
         uow = self._uow(actor)
         entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
-        profile = self._profile(entry.policy_id)
+        profile = self._profile(entry.policy_id, on=filed_on)  # issue 15.9: procedure on the act's day
         objection = Objection.file_on_entry(actor, profile, entry, self.today(), grounds=grounds,
                                             statement=statement, filed_on=filed_on, filed_by=filed_by,
                                             authorisation=authorisation)
@@ -144,7 +144,7 @@ class ObjectionCommands(ServiceBase):
         if not entry.in_force:
             self._exit_entries(uow, self._subject(uow, entry.subject_id), lambda e: e.id == entry.id,
                                f"objection upheld: {reason}", on)
-        elif self._profile(entry.policy_id).list_rule(entry.list_code).reward:  # JY-24: red lists return benefits
+        elif self._profile(entry.policy_id, on=on).list_rule(entry.list_code).reward:  # JY-24: red returns benefits
             recovered = check_text(changes.get("benefits_recovered"), "JY-24", "changes.benefits_recovered")
             self._revoke_entry(uow, entry, reason, {"benefits_recovered": recovered}, on)
         else:
@@ -156,7 +156,7 @@ class ObjectionCommands(ServiceBase):
         """Appeal against the result (NT-PCI-33)."""
         uow = self._uow(actor)
         objection = uow.get(objection_id, Objection, "objection_id")
-        objection.appeal(actor, self._profile(objection.policy_id), self.today(), body=body,
+        objection.appeal(actor, self._profile(objection.policy_id, on=appealed_on), self.today(), body=body,
                          appealed_on=appealed_on, statement=statement)
         uow.commit()
         return objection.id

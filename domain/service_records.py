@@ -72,7 +72,7 @@ class RecordCommands(ServiceBase):
         """Register that the terms of an attended interview were not carried out (LYG-9 (1))."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
-        profile = self._profile(record.policy_id)
+        profile = self._profile(record.policy_id, on=noted_on)  # issue 15.9: procedure on the act's day
         registrars = profile.role_units("petition_department") or (record.determining_unit,)
         check_unit(actor, registrars, "LYG-8", "actor", "the petition department")
         record.register_terms_not_carried_out(actor, profile, self.today(), interview_on=interview_on,
@@ -83,7 +83,7 @@ class RecordCommands(ServiceBase):
     def _contact(self, actor: Actor, record_id: UUID, **fields: Any) -> UUID:
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
-        profile = self._profile(record.policy_id)
+        profile = self._profile(record.policy_id, on=fields.get("on"))  # issue 15.9: the contact's day
         registrars = profile.role_units("petition_department") or (record.determining_unit,)
         check_unit(actor, registrars, "LYG-8", "actor", "the petition department")
         record.register_contact(actor, profile, self.today(), **fields)
@@ -92,11 +92,13 @@ class RecordCommands(ServiceBase):
 
     def escalate(self, actor: Actor, *, record_id: UUID, behaviour_code: str, determination_date: date,
                  basis: dict[str, Any], reason: str) -> UUID:
-        """Escalate to a more serious tier (LYG-9, LYG-12), by the determining unit (JY-5)."""
+        """Escalate to a more serious tier (LYG-9, LYG-12), by the determining unit (JY-5): a new determination,
+        whose validity follows the version in force on its `determination_date` (issue 15.9)."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
         check_unit(actor, record.determining_unit, "JY-5", "actor", "the determining unit")
-        record.escalate(actor, self._profile(record.policy_id), self.today(), behaviour_code=behaviour_code,
+        profile = self._profile(record.policy_id, on=determination_date)
+        record.escalate(actor, profile, self.today(), behaviour_code=behaviour_code,
                         determination_date=determination_date, basis=basis, reason=reason)
         uow.commit()
         return record.id
@@ -109,7 +111,7 @@ class RecordCommands(ServiceBase):
         if not records:
             raise RuleViolation("LYG-4", "record_ids", "name the records to submit")
         for record in records:
-            profile = self._profile(record.policy_id)
+            profile = self._profile(record.policy_id, on=submitted_on)  # issue 15.9: procedure on the act's day
             if "aggregator" not in profile.roles:
                 raise RuleViolation("LYG-4", "record_ids", f"{profile.label} has no collect-and-submit step")
             check_unit(actor, profile.role_units("aggregator"), "LYG-4", "actor", "the collecting department")
@@ -134,13 +136,13 @@ class RecordCommands(ServiceBase):
         reason = check_text(reason, "JY-24", "reason")
         record = uow.find(UUID(str(target_id)), DishonestyRecord)
         if record is not None:
-            profile = self._profile(record.policy_id)
+            profile = self._profile(record.policy_id, on=revoked_on)  # issue 15.9: procedure on the act's day
             check_unit(actor, (record.determining_unit, credit_office(profile)), "JY-5", "actor", "the determiner")
             written = document(apology, today, "JY-24", "apology", text=True)
             self._revoke_record(uow, record, reason, written, revoked_on)
         else:
             entry = uow.get(target_id, ListEntry, "target_id")
-            profile = self._profile(entry.policy_id)
+            profile = self._profile(entry.policy_id, on=revoked_on)
             check_unit(actor, (entry.determining_unit, credit_office(profile)), "JY-5", "actor", "the determining unit")
             if profile.list_rule(entry.list_code).reward:  # JY-24: a wrongly red-listed subject returns benefits
                 doc = {"benefits_recovered": check_text(benefits_recovered, "JY-24", "benefits_recovered")}
@@ -153,7 +155,7 @@ class RecordCommands(ServiceBase):
     def _revoke_record(self, uow: UnitOfWork, record: DishonestyRecord, reason: str, apology: dict[str, Any],
                        on: date) -> None:
         """Revoke the record and its NT-PCI-29 derived records; listings resting only on them go too."""
-        profile = self._profile(record.policy_id)
+        profile = self._profile(record.policy_id, on=on)
         for item in [record, *self._derived_records(uow, record)]:
             item.revoke(uow.actor, profile, reason=reason, apology=apology, revoked_on=on)
             subject = self._subject(uow, item.subject_id)
@@ -167,8 +169,9 @@ class RecordCommands(ServiceBase):
     # --- CS-2.2 dishonesty points -------------------------------------------------------------
     def add_points(self, actor: Actor, *, subject_id: UUID, points: int, reason: str, act_date: date,
                    basis: dict[str, Any], profile_id: str, behaviour_code: str | None = None) -> UUID:
-        """Add dishonesty points, by the enforcement bureaus; a sanctioning grade records a determination (CS-2.2)."""
-        profile = self._profile(profile_id)
+        """Add dishonesty points, by the enforcement bureaus; a sanctioning grade records a determination (CS-2.2)
+        dated by the basis document: the version in force that day decides (issue 15.9)."""
+        profile = self._profile(profile_id, on=basis.get("date") if isinstance(basis, dict) else None)
         check_unit(actor, profile.role_units("collector") or profile.role_units("aggregator"), "CS-2.2", "actor",
                    "the enforcement bureaus (collector)")
         uow = self._uow(actor)
@@ -185,8 +188,9 @@ class RecordCommands(ServiceBase):
 
     def grade_points(self, actor: Actor, *, subject_id: UUID, grade: str, graded_on: date, basis: dict[str, Any],
                      profile_id: str, behaviour_code: str | None = None) -> UUID:
-        """The urban-management office grades a subject (CS-2.2) when the profile holds no point ranges."""
-        profile = self._profile(profile_id)
+        """The urban-management office grades a subject (CS-2.2) when the profile holds no point ranges; the
+        version in force on `graded_on` decides (issue 15.9)."""
+        profile = self._profile(profile_id, on=graded_on)
         check_unit(actor, profile.role_units("aggregator"), "CS-2.2", "actor", "the urban-management office")
         uow = self._uow(actor)
         subject = self._subject(uow, subject_id)

@@ -10,6 +10,7 @@ from uuid import UUID
 from domain.actor import Actor
 from domain.common import check_unit
 from domain.documents import document
+from domain.effective import item_in_force
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
 from domain.record import DishonestyRecord
@@ -78,7 +79,7 @@ class RepairCommands(ServiceBase):
         office or the credit centre; the repair waits for its verification."""
         uow = self._uow(actor)
         repair = uow.get(repair_id, RepairApplication, "repair_id")
-        profile = self._profile(repair.policy_id)
+        profile = self._profile(repair.policy_id, on=filed_on)  # issue 15.9: procedure on the act's day
         receivers = (repair.handler_unit, *profile.role_units("credit_office", "credit_centre"))
         check_unit(actor, receivers, "NT-PCI-35", "actor", "a unit that receives objections")
         repair.object_in_publicity(actor, profile, self.today(), statement=statement, filed_on=filed_on)
@@ -90,8 +91,8 @@ class RepairCommands(ServiceBase):
         """The provider verifies a publicity objection and gives its opinion (NT-PCI-35)."""
         uow = self._uow(actor)
         repair = uow.get(repair_id, RepairApplication, "repair_id")
-        repair.verify_objection(actor, self._profile(repair.policy_id), self.today(), number=number, founded=founded,
-                                opinion=opinion, verified_on=verified_on)
+        repair.verify_objection(actor, self._profile(repair.policy_id, on=verified_on), self.today(), number=number,
+                                founded=founded, opinion=opinion, verified_on=verified_on)
         uow.commit()
         return repair.id
 
@@ -110,7 +111,7 @@ class RepairCommands(ServiceBase):
         if approved:
             record = uow.get(repair.record_id, DishonestyRecord, "record_id")
             for item in [record, *self._derived_records(uow, record)]:
-                if item.in_force:
+                if item_in_force(item, decided_on):  # one function of events and day: not one past its last day
                     item.repair(actor, profile, repair_id=repair.id, repaired_on=decided_on, decision=sent)
                     self._close_record(uow, item, f"repaired ({repair.id}, HA-5.1)", decided_on,
                                        _reference(repair, item, profile))

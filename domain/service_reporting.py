@@ -48,8 +48,9 @@ class ReportingCommands(ServiceBase):
     def report_list_entries(self, actor: Actor, *, profile_id: str, period: str, list_entry_ids: Sequence[UUID],
                             reported_on: date) -> UUID:
         """The producing department reports every red/black entry it confirmed in `period` (NT-PCI-17, 应报尽报);
-        an empty report is the zero report (NT-PCI-17). Late reports are recorded as late."""
-        profile = self._profile(profile_id)
+        an empty report is the zero report (NT-PCI-17). Late reports are recorded as late. The version in force
+        on `reported_on` sets the deadline (issue 15.9), as `reports_due` on that day does."""
+        profile = self._profile(profile_id, on=reported_on)
         rule = _rule(profile, "NT-PCI-17", "profile_id", "deadline")
         period_start(period, rule.rule_id)
         uow = self._uow(actor)
@@ -95,9 +96,9 @@ class ReportingCommands(ServiceBase):
             groups.setdefault(key, [])
         found = []
         for (profile_id, unit, period), ids in sorted(groups.items()):
-            profile = self.profiles.get(profile_id)
-            if profile is None:
+            if profile_id not in self.profiles:
                 continue
+            profile = self.rules_on(profile_id, day)  # issue 15.9: the deadline as the rules of `day` set it
             rule = _rule(profile, "NT-PCI-17", "profile_id", "deadline")
             deadline = compute(profile, rule.deadline or "", period_start(period, rule.rule_id), "period")
             if deadline is not None and day > deadline["due"]:
@@ -109,7 +110,7 @@ class ReportingCommands(ServiceBase):
     def _roster_gaps(self, uow: UnitOfWork, day: date, since: str | None) -> list[tuple[str, str, str]]:
         """(profile, unit, month) of roster units with no report of a month whose report is due (NT-PCI-17)."""
         gaps = []
-        for profile in self.profiles.values():
+        for profile in (self.rules_on(pid, day) for pid in self.profiles):
             for rule in profile.reporting.values():
                 start = self._roster_start(uow, profile, rule, since)
                 if start is None or not rule.deadline:
@@ -128,7 +129,7 @@ class ReportingCommands(ServiceBase):
         if not rule.roster or not rule.roster_from:
             return None
         if since is None:
-            published = uow.find(PublishedProfile.id_for(profile), PublishedProfile)
+            published = uow.find(PublishedProfile.id_for(self.profiles[profile.id]), PublishedProfile)  # its first
             if published is None:
                 return None
             since = period_of(office_today(published.created_on))
@@ -139,7 +140,7 @@ class ReportingCommands(ServiceBase):
         """The credit office pushes a confirmed serious entry up to the provincial and prefecture systems (JY-22)."""
         uow = self._uow(actor)
         entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
-        profile = self._profile(entry.policy_id)
+        profile = self._profile(entry.policy_id, on=pushed_on)  # issue 15.9: procedure on the act's day
         rule = _rule(profile, "JY-22", "list_entry_id", "targets")
         check_unit(actor, credit_office(profile), "JY-22", "actor", "the credit office")
         if entry.list_code not in rule.lists:
@@ -163,7 +164,7 @@ class ReportingCommands(ServiceBase):
         found = []
         for entry_id in self._open_ids(uow, UPWARD):
             entry = uow.get(entry_id, ListEntry, "list_entry_id")
-            profile = self.profiles.get(entry.policy_id)
+            profile = self.rules_on(entry.policy_id, self.today()) if entry.policy_id in self.profiles else None
             if profile is None or not item_in_force(entry, self.today()):  # JY-20: past its last day, not pushed
                 continue
             targets = _rule(profile, "JY-22", "list_entry_id", "targets").targets

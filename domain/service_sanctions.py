@@ -27,7 +27,7 @@ class SanctionCommands(ServiceBase):
         uow = self._uow(actor)
         record = uow.find(UUID(str(source_id)), DishonestyRecord)
         source = record if record is not None else uow.get(source_id, ListEntry, "source_id")
-        profile = self._profile(source.policy_id)
+        profile = self._profile(source.policy_id, on=pushed_on)  # issue 15.9: the measures offered on the day
         check_unit(actor, credit_office(profile), "JY-21", "actor", "the credit office")
         if isinstance(source, DishonestyRecord):
             source.check_in_force("NT-PCI-30", "source_id")
@@ -58,10 +58,11 @@ class SanctionCommands(ServiceBase):
         uow.commit()
         return case.id
 
-    def _case_step(self, actor: Actor, sanction_id: UUID, step: str, **fields: Any) -> SanctionCase:
+    def _case_step(self, actor: Actor, sanction_id: UUID, step: str, on: object, **fields: Any) -> SanctionCase:
+        """One step of the loop under the version in force on its day `on` (issue 15.9)."""
         uow = self._uow(actor)
         case = uow.get(sanction_id, SanctionCase, "sanction_id")
-        getattr(case, step)(actor, self._profile(case.policy_id), self.today(), **fields)
+        getattr(case, step)(actor, self._profile(case.policy_id, on=on), self.today(), **fields)
         if not case.open:  # lift confirmed, declined or withdrawn: the loop is closed
             self._close(uow, "sanctions", case.id)
         uow.commit()
@@ -69,25 +70,27 @@ class SanctionCommands(ServiceBase):
 
     def acknowledge_sanction(self, actor: Actor, *, sanction_id: UUID, acknowledged_on: date) -> UUID:
         """The department acknowledges the push (响应, JY-21)."""
-        return self._case_step(actor, sanction_id, "acknowledge", acknowledged_on=acknowledged_on).id
+        return self._case_step(actor, sanction_id, "acknowledge", acknowledged_on, acknowledged_on=acknowledged_on).id
 
     def apply_sanction(self, actor: Actor, *, sanction_id: UUID, case: dict[str, Any]) -> UUID:
         """The department applies the measure in a concrete business case (实施, CS-2.6)."""
-        return self._case_step(actor, sanction_id, "apply", case=case).id
+        on = case.get("date") if isinstance(case, dict) else None  # CS-2.6: the business case's day
+        return self._case_step(actor, sanction_id, "apply", on, case=case).id
 
     def decline_sanction(self, actor: Actor, *, sanction_id: UUID, reason: str, declined_on: date) -> UUID:
         """The department acknowledged and decides not to apply, with its reason; its case closes (JY-21)."""
-        return self._case_step(actor, sanction_id, "decline", reason=reason, declined_on=declined_on).id
+        return self._case_step(actor, sanction_id, "decline", declined_on, reason=reason, declined_on=declined_on).id
 
     def feed_back_sanction(self, actor: Actor, *, sanction_id: UUID, report: str, fed_back_on: date) -> UUID:
         """The department feeds the cases back to the credit office (反馈, JY-21, CS-2.6)."""
-        return self._case_step(actor, sanction_id, "feed_back", report=report, fed_back_on=fed_back_on).id
+        return self._case_step(actor, sanction_id, "feed_back", fed_back_on, report=report,
+                               fed_back_on=fed_back_on).id
 
     def _end_cases(self, actor: Actor, sanction_id: UUID, lift: bool, reason: str, on: date) -> UUID:
         """Lift or withdraw the case, and `end` its responsible persons' cases (CS-2.1)."""
         uow = self._uow(actor)
         case = uow.get(sanction_id, SanctionCase, "sanction_id")
-        profile = self._profile(case.policy_id)
+        profile = self._profile(case.policy_id, on=on)
         if lift:
             case.push_lift(actor, profile, self.today(), reason=reason, pushed_on=on)
         else:
@@ -114,7 +117,7 @@ class SanctionCommands(ServiceBase):
 
     def confirm_lift(self, actor: Actor, *, sanction_id: UUID, confirmed_on: date) -> UUID:
         """The department confirms the lift (JY-17, CS-2.7); the loop is closed."""
-        return self._case_step(actor, sanction_id, "confirm_lift", confirmed_on=confirmed_on).id
+        return self._case_step(actor, sanction_id, "confirm_lift", confirmed_on, confirmed_on=confirmed_on).id
 
     # --- JY-17, CS-2.7: the credit office's desk of lifts to push -------------------------------
     def lifts_due(self, today: date | None = None, *, office: str | None = None) -> list[dict[str, Any]]:
@@ -125,7 +128,7 @@ class SanctionCommands(ServiceBase):
         found = []
         for case_id in self._open_ids(uow, "sanctions"):
             case = uow.get(case_id, SanctionCase, "sanction_id")
-            if office is not None and credit_office(self._profile(case.policy_id)) != office:
+            if office is not None and credit_office(self.rules_on(case.policy_id, day)) != office:
                 continue
             if case.in_force and not self._source_in_force(uow, case, day):
                 found.append({"sanction_id": case.id, "department": case.department, "measure_id": case.measure_id,
@@ -154,7 +157,7 @@ class SanctionCommands(ServiceBase):
         uow = self._uow(actor)
         for item in due:
             case = uow.get(item["sanction_id"], SanctionCase, "sanction_id")
-            case.end(actor, self._profile(case.policy_id), self.today(), reason=reason, on=pushed_on)
+            case.end(actor, self._profile(case.policy_id, on=pushed_on), self.today(), reason=reason, on=pushed_on)
             if not case.open:
                 self._close(uow, "sanctions", case.id)
         uow.commit()
@@ -163,6 +166,9 @@ class SanctionCommands(ServiceBase):
     # --- NT-PCI-30, LYG-18: expiry ---------------------------------------------------------------
     def sweep(self, actor: Actor, *, today: date | None = None, daily: bool = False) -> list[UUID]:
         """Record expiry of everything whose validity ended and push the lifts; idempotent, run daily.
+
+        Issue 15.9: an expiry follows the item's own version (validity: the record's determination, the
+        entry's confirmation); the lifts and exits it causes follow the version in force on the sweep's day.
 
         `daily`: the scheduled sweep, saved with the day's signed `DailySweep` marker; nothing is done when
         the day's marker exists (another process swept it).
@@ -176,14 +182,15 @@ class SanctionCommands(ServiceBase):
             record = uow.get(record_id, DishonestyRecord, "record_id")
             self._index(uow, "records").set_due(actor, record.id, record.valid_until)  # an UNKNOWN one
             if record.is_due_to_expire(day):
-                record.expire(actor, self._profile(record.policy_id), day)
+                # issue 15.9: the end of validity follows the record's own version (its determination's)
+                record.expire(actor, self._profile(record.policy_id, version=record.policy_version), day)
                 self._close_record(uow, record, "validity ended (NT-PCI-30, LYG-18)", day)
                 expired.append(record.id)
         for entry_id in self._due_items(uow, "list_entries", day):
             entry = uow.get(entry_id, ListEntry, "list_entry_id")
             self._index(uow, "list_entries").set_due(actor, entry.id, entry.valid_until)  # an UNKNOWN one
             if entry.is_due_to_expire(day):
-                entry.expire(actor, self._profile(entry.policy_id), day)
+                entry.expire(actor, self._profile(entry.policy_id, version=entry.policy_version), day)
                 self._close(uow, "list_entries", entry.id)
                 subject = self._subject(uow, entry.subject_id)
                 self._lift_sanctions(uow, subject, [entry.id], "validity ended (JY-20, LYG-18)", day)

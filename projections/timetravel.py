@@ -34,6 +34,8 @@ class ItemStatus:
     in_force_at: bool | None  # on `valid_at`; None when no valid-time date was asked
     version: int
     status_at: str | None = None  # the status word on `valid_at`: `expired` once past the last day, swept or not
+    policy_id: str | None = None  # issue 15.9: the profile whose version the item's validity follows
+    policy_version: int | None = None  # the record's determination's, the entry's confirmation's (draft's before)
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ def _record(rec: Any, valid_at: date | None) -> ItemStatus:
     state = record_status(closed, len(rec.flags), len(rec.corrections))
     in_force = None if valid_at is None else in_force_on(valid_at, rec.determination_date, rec.valid_until, rec.closed_on)
     return ItemStatus("record", str(rec.id), f"{rec.behaviour_code} {rec.tier}", state, rec.determination_date,
-                      rec.valid_until, rec.closed_on, in_force, rec.version, _status_at(rec, state, valid_at))
+                      rec.valid_until, rec.closed_on, in_force, rec.version, _status_at(rec, state, valid_at),
+                      *_rules(rec))
 
 
 def _entry(entry: Any, valid_at: date | None) -> ItemStatus:
@@ -135,7 +138,12 @@ def _entry(entry: Any, valid_at: date | None) -> ItemStatus:
     ended = entry.closing.get("on") if entry.closing else None
     in_force = None if valid_at is None else in_force_on(valid_at, start, entry.valid_until, ended)
     return ItemStatus("list_entry", str(entry.id), entry.list_code, entry.status, start, entry.valid_until,
-                      ended, in_force, entry.version, _status_at(entry, entry.status, valid_at))
+                      ended, in_force, entry.version, _status_at(entry, entry.status, valid_at), *_rules(entry))
+
+
+def _rules(item: Any) -> tuple[str | None, int | None]:
+    """The profile id and version the item's validity follows, as its events left them (issue 15.9)."""
+    return getattr(item, "policy_id", None), getattr(item, "policy_version", None)
 
 
 def _status_at(item: Any, state: str, valid_at: date | None) -> str | None:

@@ -80,6 +80,18 @@ def test_every_number_of_the_national_tables_cites_its_text() -> None:
                 assert re.search(r"国办发〔2025〕22号|第四十八条|NAT-22-DL", block), (name, block[:80])
 
 
+def test_nat_22_dl_cites_the_state_council_plan_not_order_36() -> None:
+    """NAT-22-DL (RULES.md appendix): the 10/3 working days are cited to 国办发〔2025〕22号, never to an article of
+    Order No. 36."""
+    for name in ("nat.toml", "nt.v2.toml"):
+        blocks = re.split(r"\n\s*\n", (PROFILES / name).read_text("utf-8"))
+        cited = [b for b in blocks if re.search(r'^rule_id = "NAT-22-DL"', b, flags=re.M)]
+        comments = ["\n".join(line for line in b.splitlines() if line.startswith("#")) for b in cited]
+        assert any(comments), name
+        for comment in filter(None, comments):
+            assert "国办发〔2025〕22号" in comment and "article not confirmed" not in comment, (name, comment)
+
+
 def test_add_months_counts_to_the_corresponding_day() -> None:
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)

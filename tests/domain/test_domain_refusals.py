@@ -94,8 +94,10 @@ def world(service: CreditService, clock: Any) -> World:
     s.give_prior_notice(JY_MARKET, list_entry_id=jy_black, notice_on=date(2025, 3, 6), content="事前告知")
     s.confirm_list_entry(JY_CREDIT, list_entry_id=jy_black, confirmed_on=date(2025, 3, 20), decision=doc(date(2025, 3, 20)))
     relapsed = s.register_person(NT_TAX, name="周九", id_number=person_id(date(1988, 8, 8), 14))
+    # serious (3 years, NT-PCI-30): still in force when the repair is applied for in 2025 (a general record would
+    # have ended on 2025-01-10, and a repair of an ended record is refused first: NT-PCI-35)
     relapsed_record = s.record_dishonesty(NT_TAX, profile_id="NT", subject_id=relapsed, behaviour_code="NT-PCI-12.3",
-                                          tier="general", basis=TAX, act_date=date(2023, 12, 1),
+                                          tier="serious", basis=TAX, act_date=date(2023, 12, 1),
                                           determination_date=date(2024, 1, 10))
     s.record_dishonesty(NT_TAX, profile_id="NT", subject_id=relapsed, behaviour_code="NT-PCI-12.3", tier="general",
                         basis=basis(date(2024, 9, 20), "通税罚〔2024〕99号"), act_date=date(2024, 9, 1),

@@ -82,7 +82,7 @@ def _entry_page(entry_id: UUID, error: RuleViolation | None = None, status: int 
     """One entry: state, signed history and the forms of the steps its procedure allows today (issue 16.2)."""
     svc = services()
     entry = svc.credit.list_entry(entry_id)
-    profile = svc.profiles[entry.policy_id]
+    profile = svc.credit.rules_on(entry.policy_id, svc.credit.today())  # issue 15.9: the rules of today
     return render_template("office/list_entry.html", entry=entry, rule=profile.list_rule(entry.list_code),
                            steps=entry.next_steps(profile, svc.credit.today()),
                            history=steps_of(svc.ledger, entry.id), masked=svc.credit.subject(entry.subject_id).masked(),
@@ -125,8 +125,10 @@ def list_step() -> ResponseReturnValue:
 
 
 def _measures() -> list[tuple[str, str]]:
-    return [(m.id, f"{m.id} {local(m)} → {unit_name(m.unit)}") for p in services().profiles.values()
-            for m in p.measures.values()]
+    """The measures offered today: each profile's version in force today (issue 15.9), named in the page language."""
+    credit = services().credit
+    return [(m.id, f"{m.id} {local(m)} → {unit_name(m.unit)}") for pid in services().profiles
+            for m in credit.rules_on(pid, credit.today()).measures.values()]
 
 
 @bp.route("/sanctions", methods=["GET", "POST"])
