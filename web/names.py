@@ -77,4 +77,4 @@ def init(app: Flask) -> None:
 
     app.jinja_env.globals.update(behaviour_name=behaviour_name, unit_name=unit_name, list_field_name=list_field_name,
                                  measure_name=measure_name, event_label=event_label,
-                                 behaviour_options=behaviour_options)
+                                 behaviour_options=behaviour_options, behaviour_name_any=behaviour_name_any)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from domain.effective import item_status
 from domain.errors import NotFound, RuleViolation
+from domain.sanction import applicable_measures
 from web.access import register_read
 from web.context import services
 from web.names import behaviour_name, measure_name, unit_name
@@ -45,8 +46,23 @@ def _entries(subject_id: UUID, today: date) -> list[Choice]:
             for e in services().credit.list_entries_of(subject_id) if e.active]
 
 
+def _applicable(policy_id: str, trigger: str, target: str, today: date) -> str:
+    """The ids of the measures that apply to a source (HA-4.2), space-separated: the push form offers only these."""
+    rules = services().credit.rules_on(policy_id, today)
+    return " ".join(m.id for m in applicable_measures(rules, trigger, target))
+
+
 def _sources(subject_id: UUID, today: date) -> list[Choice]:
-    return _records(subject_id, today) + _entries(subject_id, today)
+    """Records and list entries a measure may be pushed on, each with the measures that apply to it (HA-4.2)."""
+    credit = services().credit
+    target = credit.subject(subject_id).kind
+    records = [{"id": str(r.id), "label": record_label(r, today),
+                "measures": _applicable(r.policy_id, r.tier, target, today)}
+               for r in credit.records_of(subject_id) if r.in_force]
+    entries = [{"id": str(e.id), "label": entry_label(e, today),
+                "measures": _applicable(e.policy_id, e.list_code, target, today)}
+               for e in credit.list_entries_of(subject_id) if e.active]
+    return records + entries
 
 
 def _objections(subject_id: UUID, today: date) -> list[Choice]:

@@ -106,6 +106,8 @@ def _office_push(page: Page, base: str, lang: str) -> str:
         page.click("#purpose-submit")
     page.click("#subject-actions a[href^='/office/sanctions']")
     pick_item(page, "source_id", "2025-06-02")
+    offered = [o.get_attribute("value") for o in page.locator("#f-measure_id option:not([disabled])").all()]
+    assert "NT-M-06" in offered and all(m.startswith("NT-") for m in offered)  # HA-4.2: only what applies
     fill(page, {"measure_id": "NT-M-06", "pushed_on": "2025-06-13"})
     page.click("#push-submit")
     case_id = flashed(page)

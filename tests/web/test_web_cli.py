@@ -69,14 +69,14 @@ def test_users_demo_is_idempotent_and_gives_every_unit_a_key(env: dict[str, str]
 
     first = _ledger(env, "users", "demo")
     assert first.returncode == 0, first.stderr
-    for user in ("recorder", "office", "dept", "auditor", "admin"):
+    for user in ("recorder", "office", "dept", "auditor", "admin", "lyg-recorder"):
         assert re.search(rf"\b{user}\s+/ {user}-demo-1\b", first.stdout), first.stdout
     assert "no demo subject yet" in first.stdout  # an empty ledger has no subject to tie the subject login to
     keys = _ledger(env, "keys", "list").stdout
     assert all(unit in keys for unit in ("nt-tax-bureau", "nt-credit-office", "nt-financial-institutions",
-                                         "nt-discipline-supervision", "ledger-admin"))
+                                         "nt-discipline-supervision", "ledger-admin", "lyg-petition-bureau"))
     second = _ledger(env, "users", "demo")
-    assert second.returncode == 0 and second.stdout.count("(already there)") == 5
+    assert second.returncode == 0 and second.stdout.count("(already there)") == 6  # every staff login; the subject login waits for a subject
 
 
 def _free_port() -> int:

@@ -75,6 +75,22 @@
     });
   }
 
+  // --- the push form's measures: only those that apply to the chosen source (HA-4.2) ----------------------------
+  function offerMeasures(box, ids) {
+    var select = box.dataset.measures ? document.getElementById(box.dataset.measures) : null;
+    if (!select) { return; }
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var applies = ids.indexOf(option.value) >= 0;
+      option.hidden = !applies;
+      option.disabled = !applies;
+      if (applies && first === null) { first = option; }
+    });
+    if (select.selectedOptions.length === 0 || select.selectedOptions[0].disabled) {
+      select.value = first ? first.value : "";
+    }
+  }
+
   // --- item list: a chosen subject's open items as radio buttons or checkboxes -----------------------------------
   function itemList(box, hidden, chosenSubject) {
     var list = box.querySelector("[data-picker-items]");
@@ -96,6 +112,7 @@
         input.addEventListener("change", function () {
           var ticked = Array.prototype.filter.call(list.querySelectorAll("input"), function (i) { return i.checked; });
           hidden.value = ticked.map(function (i) { return i.value; }).join(" ");
+          if (item.measures !== undefined) { offerMeasures(box, item.measures.split(" ").filter(Boolean)); }
         });
         label.appendChild(input);
         label.appendChild(document.createTextNode(" " + item.label));
