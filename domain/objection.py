@@ -67,6 +67,7 @@ class Objection(Aggregate):
                          filed_by=filed_by, authorisation=authorisation)
         record.check_in_force("NT-PCI-31")
         check_not_before(filed_on, record.determination_date, "NT-PCI-31", "filed_on", "the determination date")
+        record.check_in_force_on(filed_on, "NT-PCI-31")
         return cls(record_id=record.id, subject_id=record.subject_id, handler_unit=record.determining_unit, **fields)
 
     @classmethod

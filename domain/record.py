@@ -13,6 +13,7 @@ from domain.actor import Actor
 from domain.common import allowed_steps, check_date, check_not_before, check_text, check_unit, stamp
 from domain.common import credit_office as credit_office_of
 from domain.documents import legal_basis
+from domain.effective import item_in_force
 from domain.leniency import check_leniency
 from domain.errors import RuleViolation
 from domain.policy import PolicyProfile
@@ -145,6 +146,13 @@ class DishonestyRecord(Aggregate):
         if not self.in_force:
             raise RuleViolation(rule_id, field, f"record is {self.status}, no longer in force")
 
+    def check_in_force_on(self, day: date, rule_id: str, field: str = "record_id") -> None:
+        """Refuse a step dated `day` on a record not in force that day: archived, or past its last day even while
+        the sweep has not yet stored its expiry (NT-PCI-30: status is one function of the events and the day)."""
+        self.check_in_force(rule_id, field)
+        if not item_in_force(self, day) and day >= self.determination_date:
+            raise RuleViolation(rule_id, field, f"record is not in force on {day}: its last day was {self.valid_until}")
+
     def check_general(self) -> None:
         """LYG-8: reminders and interviews are for general dishonesty."""
         self.check_in_force("LYG-8")
@@ -188,6 +196,7 @@ class DishonestyRecord(Aggregate):
         self.check_general()
         check_date(on, today, "LYG-8", "on")
         check_not_before(on, self.determination_date, "LYG-8", "on", "the determination date")
+        self.check_in_force_on(on, "LYG-8")
         check_no_forbidden_data({"content": content, "method": method})
         fields = {"on": on, "method": check_text(method, "LYG-8", "method"),
                   "content": check_text(content, "LYG-8", "content"), **stamp(actor, profile)}
@@ -267,7 +276,7 @@ class DishonestyRecord(Aggregate):
 
     def check_repairable_on(self, profile: PolicyProfile, day: date) -> None:
         """NT-PCI-35, NAT-2025-22: in force, and past the minimum publicity period of its class on `day`."""
-        self.check_in_force("NT-PCI-35")
+        self.check_in_force_on(day, "NT-PCI-35")
         profile.check_minimum_publicity(self.determination_date, self.tier, day)
 
     def check_determiner(self, profile: PolicyProfile, actor: Actor | None, rule_id: str) -> None:
@@ -282,12 +291,12 @@ class DishonestyRecord(Aggregate):
         office = credit_office_of(profile)
 
         def push() -> None:
-            self.check_in_force("NT-PCI-30")
+            self.check_in_force_on(day, "NT-PCI-30")
             if actor is not None:
                 check_unit(actor, office, "JY-21", "actor", "the credit office")
 
         guards: dict[str, Callable[[], object]] = {
-            "object": lambda: self.check_in_force("NT-PCI-31"),
+            "object": lambda: self.check_in_force_on(day, "NT-PCI-31"),
             "repair": lambda: self.check_repairable_on(profile, day),
             "push": push,
             "submit": lambda: self.check_can_submit(profile, actor),

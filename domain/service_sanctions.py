@@ -30,7 +30,7 @@ class SanctionCommands(ServiceBase):
         profile = self._profile(source.policy_id, on=pushed_on)  # issue 15.9: the measures offered on the day
         check_unit(actor, credit_office(profile), "JY-21", "actor", "the credit office")
         if isinstance(source, DishonestyRecord):
-            source.check_in_force("NT-PCI-30", "source_id")
+            source.check_in_force_on(pushed_on, "NT-PCI-30", "source_id")
             kind, trigger = "record", source.tier
         else:
             if not source.in_force:
