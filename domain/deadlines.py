@@ -11,6 +11,7 @@ from importlib.metadata import version
 import chinese_calendar
 from chinese_calendar.constants import holidays
 
+from domain.calendar_supplement import YearArrangement, load_arrangements
 from domain.errors import RuleViolation
 
 ONE_DAY = timedelta(days=1)
@@ -38,15 +39,29 @@ class Deadline:
 
 
 @cache
+def supplements() -> dict[int, YearArrangement]:
+    """The years after the installed calendar's last, copied from the State Council's notices (domain/calendars)."""
+    last = max(day.year for day in holidays)
+    found, year = {}, last + 1
+    arrangements = load_arrangements()
+    while year in arrangements:  # only consecutive years: a gap would leave a year guessed
+        found[year] = arrangements[year]
+        year += 1
+    return found
+
+
+@cache
 def calendar_version() -> str:
-    """Name and version of the installed working-day calendar, e.g. 'chinesecalendar 1.11.0'."""
-    return f"chinesecalendar {version('chinesecalendar')}"
+    """Name and version of the working-day calendar, e.g. 'chinesecalendar 1.11.0', with any supplement years and
+    the notices they copy (a deadline names the calendar it was computed on)."""
+    added = "".join(f" + {y} ({a.notice})" for y, a in sorted(supplements().items()))
+    return f"chinesecalendar {version('chinesecalendar')}{added}"
 
 
 @cache
 def calendar_years() -> tuple[int, int]:
-    """First and last year the installed working-day calendar covers."""
-    years = [day.year for day in holidays]
+    """First and last year the working-day calendar covers (the installed one and its supplements)."""
+    years = [day.year for day in holidays] + list(supplements())
     return min(years), max(years)
 
 
@@ -65,6 +80,9 @@ def _check_covered(day: date, rule_id: str, field: str) -> None:
 def is_working_day(day: date, rule_id: str = "NT-PCI-32", field: str = "deadline") -> bool:
     """Whether `day` is a Chinese working day (weekends and holidays off, make-up workdays on)."""
     _check_covered(day, rule_id, field)
+    supplement = supplements().get(day.year)
+    if supplement is not None:
+        return supplement.is_working_day(day)
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError as exc:  # pragma: no cover - guarded by _check_covered
