@@ -12,7 +12,7 @@ from uuid import UUID
 from casework_support import add_account, login_as, refused_at
 from flask import Flask
 from flask.testing import FlaskClient
-from web_helpers import event_count, login, new_person_id, post
+from web_helpers import event_count, login, new_person_id, post, read_page
 
 from domain.actor import Actor
 from domain.identifiers import synthetic_credit_code
@@ -40,8 +40,8 @@ def _steps(page: str, kind: str) -> list[str]:
 
 
 def _step(client: FlaskClient, path: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
-    """POST a step from the item's own page."""
-    return post(client, path, data, form_path=path)
+    """POST a step from the item's own page (any page's CSRF token: the item page is read by the test itself)."""
+    return post(client, path, data, form_path="/")
 
 
 def _link(page: str, kind: str) -> str:
@@ -54,7 +54,7 @@ def test_the_record_page_names_things_and_offers_the_office_its_steps_in_both_la
     record_id = _record(app, 201)
     client = app.test_client()
     login(client, "office")
-    page = client.get(f"/records/{record_id}").get_data(as_text=True)
+    page = read_page(client, f"/records/{record_id}").get_data(as_text=True)
     with app.app_context(), app.test_request_context():
         profile = services().profiles["NT"]
         behaviour, unit = profile.behaviours["NT-PCI-12.3"], profile.units["nt-tax-bureau"]
@@ -68,7 +68,7 @@ def test_the_record_page_names_things_and_offers_the_office_its_steps_in_both_la
     measures = set(re.findall(r'<option value="(NT-M-[0-9]+)"', page))
     assert measures and measures <= allowed and "NT-M-01" not in measures  # HA-4.2: a person, no government body
     client.get("/lang/en")
-    english = client.get(f"/records/{record_id}").get_data(as_text=True)
+    english = read_page(client, f"/records/{record_id}").get_data(as_text=True)
     assert f'<dd id="item-behaviour">{behaviour.name_en}</dd>' in english and "Next steps" in english
     assert _steps(english, "records") == own and "Effective period" in english
 
@@ -78,14 +78,14 @@ def test_the_recording_unit_is_not_offered_the_push_and_may_not_post_it(app: Fla
     client = app.test_client()
     login(client, "recorder")
     assert f'href="/records/{record_id}"' in client.get("/recording/").get_data(as_text=True)  # the desk links it
-    steps = _steps(client.get(f"/records/{record_id}").get_data(as_text=True), "records")
+    steps = _steps(read_page(client, f"/records/{record_id}").get_data(as_text=True), "records")
     assert "push" not in steps and "revoke" in steps  # JY-21: the office pushes; JY-24: the determiner revokes
     before = event_count(app)
     refused = _step(client, f"/records/{record_id}", {"step": "push", "measure_id": "NT-M-06",
                                                       "pushed_on": "2025-06-16"})
     assert refused.status_code == 403 and event_count(app) == before
     login(client, "auditor")
-    page = client.get(f"/records/{record_id}").get_data(as_text=True)
+    page = read_page(client, f"/records/{record_id}").get_data(as_text=True)
     assert _steps(page, "records") == [] and 'id="no-steps"' in page  # read-only
 
 
@@ -98,17 +98,17 @@ def test_an_objection_filed_from_the_record_page_runs_its_procedure_on_its_own_p
                                                     "statement": "金额有误", "filed_on": "2025-06-10"})
     assert filed.status_code == 302 and filed.headers["Location"].endswith(f"/records/{record_id}")
     assert event_count(app) > before
-    objection_id = _link(client.get(f"/records/{record_id}").get_data(as_text=True), "objections")
+    objection_id = _link(read_page(client, f"/records/{record_id}").get_data(as_text=True), "objections")
     listed = client.get("/office/objections").get_data(as_text=True)
     assert f'href="/objections/{objection_id}"' in listed and f'href="/records/{record_id}"' in listed
-    page = client.get(f"/objections/{objection_id}").get_data(as_text=True)
+    page = read_page(client, f"/objections/{objection_id}").get_data(as_text=True)
     # NT-PCI-32: the centre (or the office) refers to the provider first; the grounds by name, not code
     assert _steps(page, "objections") == ["refer"] and 'id="item-grounds">信息错误、遗漏' in page
     referred = _step(client, f"/objections/{objection_id}", {"step": "refer", "referred_on": "2025-06-11"})
     assert referred.status_code == 302 and referred.headers["Location"].endswith(f"/objections/{objection_id}")
-    assert _steps(client.get(f"/objections/{objection_id}").get_data(as_text=True), "objections") == []
+    assert _steps(read_page(client, f"/objections/{objection_id}").get_data(as_text=True), "objections") == []
     login(client, "recorder")  # the tax bureau provided the record: it verifies
-    page = client.get(f"/objections/{objection_id}").get_data(as_text=True)
+    page = read_page(client, f"/objections/{objection_id}").get_data(as_text=True)
     with app.test_request_context():
         objection = services().credit.objection(UUID(objection_id))
         expected = objection.next_steps(services().profiles["NT"], services().credit.today(), TAX)
@@ -121,13 +121,14 @@ def test_an_objection_filed_from_the_record_page_runs_its_procedure_on_its_own_p
     verified = _step(client, f"/objections/{objection_id}", {"step": "verify", "correct": "yes",
                                                              "findings": "核实无误", "verified_on": "2025-06-12"})
     assert verified.status_code == 302
-    assert _steps(client.get(f"/objections/{objection_id}").get_data(as_text=True), "objections") == ["decide"]
+    assert _steps(read_page(client, f"/objections/{objection_id}").get_data(as_text=True), "objections") == ["decide"]
 
 
 def test_a_repair_application_from_the_record_page_runs_to_its_publicity(app: Flask) -> None:
     record_id = _record(app, 204)
     client = app.test_client()
     login(client, "office")
+    read_page(client, f"/records/{record_id}")  # the office reads the record first (HA-5.2)
     before = event_count(app)
     refused_at(_step(client, f"/records/{record_id}", {"step": "repair", "applied_on": "2025-06-12"}),
                "corrected_on", "NT-PCI-34")  # NT-PCI-34: corrected first
@@ -136,16 +137,16 @@ def test_a_repair_application_from_the_record_page_runs_to_its_publicity(app: Fl
         "step": "repair", "applied_on": "2025-06-12", "corrected_on": "2024-02-01",
         "commitment_number": "承诺〔2025〕1号", "commitment_date": "2025-06-12", "commitment_text": "守信承诺"})
     assert applied.status_code == 302 and applied.headers["Location"].endswith(f"/records/{record_id}")
-    repair_id = _link(client.get(f"/records/{record_id}").get_data(as_text=True), "repairs")
+    repair_id = _link(read_page(client, f"/records/{record_id}").get_data(as_text=True), "repairs")
     assert f'href="/repairs/{repair_id}"' in client.get("/office/repairs").get_data(as_text=True)
-    assert _steps(client.get(f"/repairs/{repair_id}").get_data(as_text=True), "repairs") == []  # NT-PCI-4
+    assert _steps(read_page(client, f"/repairs/{repair_id}").get_data(as_text=True), "repairs") == []  # NT-PCI-4
     login(client, "recorder")  # 谁处罚、谁修复: the tax bureau gives the opinion and decides
-    assert _steps(client.get(f"/repairs/{repair_id}").get_data(as_text=True), "repairs") == ["opinion"]
+    assert _steps(read_page(client, f"/repairs/{repair_id}").get_data(as_text=True), "repairs") == ["opinion"]
     given = _step(client, f"/repairs/{repair_id}", {
         "step": "opinion", "favourable": "yes", "opinion_number": "意见〔2025〕2号", "opinion_date": "2025-06-13",
         "opinion_text": "同意修复", "given_on": "2025-06-13"})
     assert given.status_code == 302
-    page = client.get(f"/repairs/{repair_id}").get_data(as_text=True)
+    page = read_page(client, f"/repairs/{repair_id}").get_data(as_text=True)
     # NT-PCI-35: in the publicity an objection may come and a refusal is possible; an approval is not offered yet
     assert _steps(page, "repairs") == ["publicity_objection", "refuse"] and "approve" not in _steps(page, "repairs")
     before = event_count(app)
@@ -162,22 +163,22 @@ def test_the_sanction_page_draws_the_loop_and_offers_each_side_its_steps(app: Fl
     pushed = _step(client, f"/records/{record_id}", {"step": "push", "measure_id": "NT-M-06",
                                                      "pushed_on": "2025-06-12"})
     assert pushed.status_code == 302
-    page = client.get(f"/records/{record_id}").get_data(as_text=True)
+    page = read_page(client, f"/records/{record_id}").get_data(as_text=True)
     case_id = _link(page, "sanctions")
     assert "NT-M-06" not in re.findall(r'<option value="(NT-M-[0-9]+)"', page)  # JY-21: pushed once
-    office_page = client.get(f"/sanctions/{case_id}").get_data(as_text=True)
+    office_page = read_page(client, f"/sanctions/{case_id}").get_data(as_text=True)
     assert _steps(office_page, "sanctions") == ["withdraw"] and 'class="loop-diagram"' in office_page  # JY-17
     assert f'href="/sanctions/{case_id}' in client.get("/office/sanctions").get_data(as_text=True)
     login(client, "dept")
     assert f'href="/sanctions/{case_id}"' in client.get("/department/inbox").get_data(as_text=True)
-    page = client.get(f"/sanctions/{case_id}").get_data(as_text=True)
+    page = read_page(client, f"/sanctions/{case_id}").get_data(as_text=True)
     assert _steps(page, "sanctions") == ["acknowledge"] and "<svg" in page and "<td>已推送</td>" in page
     before = event_count(app)
     refused = _step(client, f"/sanctions/{case_id}", {"step": "acknowledge", "acknowledged_on": "2025-06-11"})
     assert refused_at(refused, "acknowledged_on", "JY-21") and event_count(app) == before  # before the push
     done = _step(client, f"/sanctions/{case_id}", {"step": "acknowledge", "acknowledged_on": "2025-06-13"})
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/sanctions/{case_id}")
-    assert _steps(client.get(f"/sanctions/{case_id}").get_data(as_text=True), "sanctions") == ["apply", "decline"]
+    assert _steps(read_page(client, f"/sanctions/{case_id}").get_data(as_text=True), "sanctions") == ["apply", "decline"]
 
 
 def test_an_ha_black_list_draft_offers_no_confirmation_before_the_prior_notice(app: Flask) -> None:
@@ -223,10 +224,22 @@ def test_an_item_page_works_on_both_backends(any_app: Flask) -> None:
     record_id = _record(any_app, 206)
     client = any_app.test_client()
     login(client, "office")
-    assert _steps(client.get(f"/records/{record_id}").get_data(as_text=True), "records")[:1] == ["object"]
+    assert _steps(read_page(client, f"/records/{record_id}").get_data(as_text=True), "records")[:1] == ["object"]
     filed = _step(client, f"/records/{record_id}", {"step": "object", "grounds": "beyond_validity",
                                                     "statement": "已过期", "filed_on": "2025-06-10"})
     assert filed.status_code == 302
-    objection_id = _link(client.get(f"/records/{record_id}").get_data(as_text=True), "objections")
-    page = client.get(f"/objections/{objection_id}").get_data(as_text=True)
+    objection_id = _link(read_page(client, f"/records/{record_id}").get_data(as_text=True), "objections")
+    page = read_page(client, f"/objections/{objection_id}").get_data(as_text=True)
     assert _steps(page, "objections") == ["refer"] and 'id="item-status">已受理' in page
+
+
+def test_an_item_page_asks_the_purpose_first_and_registers_the_read_HA_5_2(app: Flask) -> None:
+    record_id = _record(app, 207)
+    client = app.test_client()
+    login(client, "office")
+    asked = client.get(f"/records/{record_id}")
+    assert asked.status_code == 302 and "/purpose" in asked.headers["Location"]  # nothing shown before the purpose
+    before = event_count(app)
+    assert read_page(client, f"/records/{record_id}").status_code == 200
+    assert event_count(app) == before + 1  # the read, signed in the ledger
+    assert client.get(f"/records/{record_id}").status_code == 200 and event_count(app) == before + 2  # every read

@@ -17,6 +17,7 @@ from domain.objection import APPEAL_BODIES, GROUNDS, LIST_ENTRY
 from domain.sanction import SanctionCase, applicable_measures
 from domain.withdrawal import OUTCOMES
 from web import forms
+from web.access import STAFF_READERS, needs_purpose, register_read
 from web.context import services
 from web.errors import refuse
 from web.history import steps_of
@@ -116,7 +117,15 @@ KINDS: dict[str, tuple[Context, str, Mapping[str, str], Mapping[str, Command], s
 def _page(kind: str, item_id: UUID, error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
     """The item's page; after a refusal, the posted step's form again with the message at its field."""
     context, template = KINDS[kind][0], KINDS[kind][1]
-    return render_template(template, **context(item_id), history=steps_of(services().ledger, item_id),
+    shown = context(item_id)
+    subject_id = shown["item"].subject_id
+    if current_principal().role in STAFF_READERS:  # HA-5.2: a non-public read states its purpose and is logged
+        ask = needs_purpose(subject_id)
+        if ask is not None:
+            return ask
+        if request.method == "GET":  # a refused step shows again what this read already registered
+            register_read(subject_id, f"{kind} page: state, history and next steps")
+    return render_template(template, **shown, history=steps_of(services().ledger, item_id),
                            form=request.form if error else {}, error=error,
                            posted=request.form.get("step") if error else None,
                            titles={step: _(title) for step, title in STEP_TITLES.items()}), status
