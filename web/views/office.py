@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from domain.errors import NotFound, RuleViolation
 from web import forms
+from web.access import needs_purpose, register_read
 from web.context import services
 from web.form_errors import collected
 from web.history import steps_of
@@ -82,6 +83,11 @@ def _entry_page(entry_id: UUID, error: RuleViolation | None = None, status: int 
     """One entry: state, signed history and the forms of the steps its procedure allows today (issue 16.2)."""
     svc = services()
     entry = svc.credit.list_entry(entry_id)
+    ask = needs_purpose(entry.subject_id)  # HA-5.2: a non-public read states its purpose and is logged
+    if ask is not None:
+        return ask
+    if request.method == "GET":
+        register_read(entry.subject_id, "list entry page: state, history and next steps")
     profile = svc.credit.rules_on(entry.policy_id, svc.credit.today())  # issue 15.9: the rules of today
     return render_template("office/list_entry.html", entry=entry, rule=profile.list_rule(entry.list_code),
                            steps=entry.next_steps(profile, svc.credit.today()),
