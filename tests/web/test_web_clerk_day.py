@@ -112,6 +112,12 @@ def _office_push(page: Page, base: str, lang: str) -> str:
     page.click("#push-submit")
     case_id = flashed(page)
     shot(page, f"clerk-day-{lang}-4-pushed")
+    page.click(f'a.item-link[href="/sanctions/{case_id}"]')  # the case's own page: its loop drawn
+    assert page.locator("#item-target").count() == 1 and page.locator("svg").count() >= 1
+    shot(page, f"clerk-day-{lang}-4b-sanction-case")
+    page.click("#item-target")  # the record it rests on: state, history, the steps it allows
+    assert page.locator("form.step, #next-steps").count() >= 1
+    shot(page, f"clerk-day-{lang}-4c-record-page")
     page.click("#logout")
     return case_id
 
