@@ -113,10 +113,11 @@ def _office_push(page: Page, base: str, lang: str) -> str:
     case_id = flashed(page)
     shot(page, f"clerk-day-{lang}-4-pushed")
     page.click(f'a.item-link[href="/sanctions/{case_id}"]')  # the case's own page: its loop drawn
+    page.locator("#item-target").wait_for()
     assert page.locator("#item-target").count() == 1 and page.locator("svg").count() >= 1
     shot(page, f"clerk-day-{lang}-4b-sanction-case")
     page.click("#item-target")  # the record it rests on: state, history, the steps it allows
-    assert page.locator("form.step, #next-steps").count() >= 1
+    page.locator("form.step, #next-steps").first.wait_for()
     shot(page, f"clerk-day-{lang}-4c-record-page")
     page.click("#logout")
     return case_id
@@ -173,7 +174,7 @@ def _auditor(page: Page, base: str, lang: str, tmp: Path) -> None:
     assert f"position={position - 3}" in page.url and page.locator("#answer-items").count() == 1
     shot(page, f"clerk-day-{lang}-7-time-travel")
     page.locator("#answer-items a[href*='/audit/replay']").last.click()
-    assert page.locator("#replay-steps tr[data-event]").count() >= 1
+    page.locator("#replay-steps tr[data-event]").first.wait_for()  # the replay page has loaded its steps
     shot(page, f"clerk-day-{lang}-8-replay")
     page.go_back()
     with page.expect_download() as download:
