@@ -51,11 +51,11 @@ MAX_SUPPORTING = 10
 def supporting_documents(value: object, today: date, rule_id: str,
                          field: str = "documents") -> list[dict[str, Any]]:
     """The documents a filing rests on (证明材料: a court's revocation decision, a payment receipt), each with its
-    title, number, date (not in the future) and issuer; none at all is fine. A refusal names `documents.<i>.*`."""
+    title, number, date (not in the future) and issuer; none at all is fine. A refusal names `documents[i].<part>`."""
     if value is None:
         return []
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
         raise RuleViolation(rule_id, field, f"{field} must be a list of documents")
     if len(value) > MAX_SUPPORTING:
         raise RuleViolation(rule_id, field, f"at most {MAX_SUPPORTING} documents, got {len(value)}")
-    return [document(one, today, rule_id, f"{field}.{i}", titled=True) for i, one in enumerate(value)]
+    return [document(one, today, rule_id, f"{field}[{i}]", titled=True) for i, one in enumerate(value)]

@@ -51,7 +51,7 @@ def _filing(actor: Actor, profile: PolicyProfile, today: date, deadline_name: st
     check_no_forbidden_data({"statement": statement})
     evidence = supporting_documents(documents, today, "NT-PCI-31")
     for i, one in enumerate(evidence):  # the filing rests on documents that existed when it was filed
-        check_not_before(filed_on, one["date"], "NT-PCI-31", f"documents.{i}.date", "the document's date")
+        check_not_before(filed_on, one["date"], "NT-PCI-31", f"documents[{i}].date", "the document's date")
     return {
         "grounds": grounds, "statement": check_text(statement, "NT-PCI-31", "statement"), "filed_on": filed_on,
         "answer_deadline": compute(profile, deadline_name, filed_on, "filed_on"), "filed_by": filed_by,

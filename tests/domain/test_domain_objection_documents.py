@@ -66,15 +66,15 @@ def test_nt_pci_31_an_objection_to_a_list_entry_takes_documents_too(service, led
 
 
 @pytest.mark.parametrize(("documents", "field"), [
-    ([COURT, dict(RECEIPT, date=date(2024, 3, 16))], "documents.1.date"),  # in the future
-    ([dict(COURT, date=date(2024, 3, 14))], "documents.0.date"),  # after the filing date (2024-03-12)
-    ([{k: v for k, v in COURT.items() if k != "number"}], "documents.0.number"),
-    ([dict(COURT, number="  ")], "documents.0.number"),
-    ([dict(COURT, title="")], "documents.0.title"),
-    ([dict(COURT, issuer=None)], "documents.0.issuer"),
-    ([dict(COURT, date="2024-03-01")], "documents.0.date"),  # not a calendar date
-    ([COURT, {}], "documents.1"),
-    ([COURT, "收据"], "documents.1"),
+    ([COURT, dict(RECEIPT, date=date(2024, 3, 16))], "documents[1].date"),  # in the future
+    ([dict(COURT, date=date(2024, 3, 14))], "documents[0].date"),  # after the filing date (2024-03-12)
+    ([{k: v for k, v in COURT.items() if k != "number"}], "documents[0].number"),
+    ([dict(COURT, number="  ")], "documents[0].number"),
+    ([dict(COURT, title="")], "documents[0].title"),
+    ([dict(COURT, issuer=None)], "documents[0].issuer"),
+    ([dict(COURT, date="2024-03-01")], "documents[0].date"),  # not a calendar date
+    ([COURT, {}], "documents[1]"),
+    ([COURT, "收据"], "documents[1]"),
     (COURT, "documents"),  # one document, not a list of them
     ([COURT] * (MAX_SUPPORTING + 1), "documents"),
 ])
