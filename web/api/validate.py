@@ -82,7 +82,8 @@ def _list(f: Field, value: Any, where: str, item: Any) -> list[Any]:
 def _objects(f: Field, value: Any, where: str) -> list[dict[str, Any]]:
     """A list of objects of the field's parts; every item's every bad part is named (`documents[1].date`)."""
     items = _list(f, value, where, lambda _f, v, w: (w, v))
-    found, errors = [], []
+    found: list[dict[str, Any]] = []
+    errors: list[ApiError] = []
     for at, one in items:
         try:
             found.append(parse_object(f.parts, one, at))

@@ -106,7 +106,8 @@ def test_the_office_files_documents_from_the_record_page(any_app: Flask) -> None
     assert 'name="documents_0_title"' in staff.get(link).get_data(as_text=True)
     filing = {"step": "object", **FILING, "filed_on": "2025-06-11"}
     bad = post(staff, link, {**filing, **_rows(COURT)})  # the judgment is dated after the filing
-    assert bad.status_code == 422 and 'data-field="documents_0_date" data-rule="NT-PCI-31"' in bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert 'data-field="documents_0_date" data-rule="NT-PCI-31"' in bad.get_data(as_text=True)
     assert post(staff, link, {**filing, **_rows(RECEIPT)}).status_code == 302
     with any_app.app_context():
         (objection,) = services().credit.objections_of(subject_id)
