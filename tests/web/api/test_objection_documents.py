@@ -127,6 +127,21 @@ def test_the_office_objection_form_takes_documents(app: Flask) -> None:
         assert _stored(objection.documents) == [COURT]
 
 
+def test_the_office_objects_to_a_list_entry_with_documents(app: Flask) -> None:
+    subject_id = person_of(app)
+    recorder, office = Api(app, "recording_unit"), Api(app, "credit_office")
+    entry_id = _black_list(recorder, office, subject_id, _record(recorder, subject_id))
+    staff = app.test_client()
+    login(staff, ROLE_USER["credit_office"])
+    assert 'name="documents_2_title"' in staff.get("/casework/objections").get_data(as_text=True)
+    entry_form = {"step": "entry", "list_entry_id": str(entry_id), **FILING, "filed_on": "2025-06-16"}
+    response = post(staff, "/casework/objections", {**entry_form, **_rows(RECEIPT, COURT, at=(1, 2))})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    with app.app_context():
+        (objection,) = services().credit.objections_of(subject_id)
+        assert (objection.list_entry_id, _stored(objection.documents)) == (UUID(str(entry_id)), [RECEIPT, COURT])
+
+
 # --- the API -----------------------------------------------------------------------------------------------
 
 
