@@ -27,15 +27,35 @@ def legal_basis(value: object, today: date, types: tuple[str, ...], field: str =
     }
 
 
-def document(value: object, today: date, rule_id: str, field: str, *, text: bool = False) -> dict[str, Any]:
-    """A numbered, dated document (decision document, apology, commitment letter, repair opinion)."""
+def document(value: object, today: date, rule_id: str, field: str, *, text: bool = False,
+             titled: bool = False) -> dict[str, Any]:
+    """A numbered, dated document (decision document, apology, commitment letter, repair opinion); a `titled` one
+    also names what it is and who issued it (a supporting document)."""
     if not isinstance(value, Mapping) or not value:
         raise RuleViolation(rule_id, field, f"{field} (a written document with number and date) is required")
     check_no_forbidden_data({field: dict(value)})
-    result = {
-        "number": check_text(value.get("number"), rule_id, f"{field}.number"),
-        "date": check_date(value.get("date"), today, rule_id, f"{field}.date"),
-    }
+    result: dict[str, Any] = {"title": check_text(value.get("title"), rule_id, f"{field}.title")} if titled else {}
+    result["number"] = check_text(value.get("number"), rule_id, f"{field}.number")
+    result["date"] = check_date(value.get("date"), today, rule_id, f"{field}.date")
+    if titled:
+        result["issuer"] = check_text(value.get("issuer"), rule_id, f"{field}.issuer")
     if text:
         result["text"] = check_text(value.get("text"), rule_id, f"{field}.text")
     return result
+
+
+# How many supporting documents one filing names (more go on paper with the file; the form offers 3).
+MAX_SUPPORTING = 10
+
+
+def supporting_documents(value: object, today: date, rule_id: str,
+                         field: str = "documents") -> list[dict[str, Any]]:
+    """The documents a filing rests on (证明材料: a court's revocation decision, a payment receipt), each with its
+    title, number, date (not in the future) and issuer; none at all is fine. A refusal names `documents[i].<part>`."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+        raise RuleViolation(rule_id, field, f"{field} must be a list of documents")
+    if len(value) > MAX_SUPPORTING:
+        raise RuleViolation(rule_id, field, f"at most {MAX_SUPPORTING} documents, got {len(value)}")
+    return [document(one, today, rule_id, f"{field}[{i}]", titled=True) for i, one in enumerate(value)]

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.actor import Actor
 from domain.common import (allowed_steps, check_choice, check_date, check_not_before, check_text, check_unit, compute,
                            is_late, stamp)
-from domain.documents import document
+from domain.documents import document, supporting_documents
 from domain.errors import RuleViolation
 from domain.list_entry import ACTIVE, ListEntry
 from domain.policy import PolicyProfile
@@ -35,8 +35,10 @@ FILERS = (SUBJECT, AGENT)
 
 
 def _filing(actor: Actor, profile: PolicyProfile, today: date, deadline_name: str, *, grounds: str, statement: str,
-            filed_on: date, filed_by: str, authorisation: object | None) -> dict[str, Any]:
-    """The checked fields every objection carries (NT-PCI-31 grounds, NT-PCI-22 agent authorisation)."""
+            filed_on: date, filed_by: str, authorisation: object | None, documents: object | None = None
+            ) -> dict[str, Any]:
+    """The checked fields every objection carries (NT-PCI-31 grounds and the documents they rest on, NT-PCI-22
+    agent authorisation)."""
     check_choice(grounds, GROUNDS, "NT-PCI-31", "grounds")
     check_date(filed_on, today, "NT-PCI-31", "filed_on")
     check_choice(filed_by, FILERS, "NT-PCI-22", "filed_by")
@@ -47,10 +49,13 @@ def _filing(actor: Actor, profile: PolicyProfile, today: date, deadline_name: st
     else:
         authorised = None
     check_no_forbidden_data({"statement": statement})
+    evidence = supporting_documents(documents, today, "NT-PCI-31")
+    for i, one in enumerate(evidence):  # the filing rests on documents that existed when it was filed
+        check_not_before(filed_on, one["date"], "NT-PCI-31", f"documents[{i}].date", "the document's date")
     return {
         "grounds": grounds, "statement": check_text(statement, "NT-PCI-31", "statement"), "filed_on": filed_on,
         "answer_deadline": compute(profile, deadline_name, filed_on, "filed_on"), "filed_by": filed_by,
-        "authorisation": authorised, **stamp(actor, profile),
+        "authorisation": authorised, "documents": evidence or None, **stamp(actor, profile),
     }
 
 
@@ -60,11 +65,12 @@ class Objection(Aggregate):
     @classmethod
     def file(cls, actor: Actor, profile: PolicyProfile, record: DishonestyRecord, today: date, *,
              grounds: str, statement: str, filed_on: date, filed_by: str = SUBJECT,
-             authorisation: object | None = None) -> Objection:
-        """File on one of the NT-PCI-31 grounds; the answer deadline runs from the filing date."""
+             authorisation: object | None = None, documents: object | None = None) -> Objection:
+        """File on one of the NT-PCI-31 grounds, with the documents it rests on; the answer deadline runs from the
+        filing date."""
         name = next((n for n in ANSWER_DEADLINES if profile.find_deadline(n)), ANSWER_DEADLINES[0])
         fields = _filing(actor, profile, today, name, grounds=grounds, statement=statement, filed_on=filed_on,
-                         filed_by=filed_by, authorisation=authorisation)
+                         filed_by=filed_by, authorisation=authorisation, documents=documents)
         record.check_in_force("NT-PCI-31")
         check_not_before(filed_on, record.determination_date, "NT-PCI-31", "filed_on", "the determination date")
         record.check_in_force_on(filed_on, "NT-PCI-31")
@@ -73,14 +79,14 @@ class Objection(Aggregate):
     @classmethod
     def file_on_entry(cls, actor: Actor, profile: PolicyProfile, entry: ListEntry, today: date, *,
                       grounds: str, statement: str, filed_on: date, filed_by: str = SUBJECT,
-                      authorisation: object | None = None) -> Objection:
+                      authorisation: object | None = None, documents: object | None = None) -> Objection:
         """An objection to a list entry: in publicity (JY-6.1/6.2), after prior notice (HA-4.1) or once listed
         (NT-PCI-31); the determining unit verifies, within the HA-4.1 time limit after a prior notice."""
         name = next((n for n in ANSWER_DEADLINES if profile.find_deadline(n)), ANSWER_DEADLINES[0])
         if entry.notice is not None and profile.find_deadline(PRIOR_NOTICE_ANSWER):
             name = PRIOR_NOTICE_ANSWER
         fields = _filing(actor, profile, today, name, grounds=grounds, statement=statement, filed_on=filed_on,
-                         filed_by=filed_by, authorisation=authorisation)
+                         filed_by=filed_by, authorisation=authorisation, documents=documents)
         entry.check_status(ACTIVE, "NT-PCI-31")
         check_not_before(filed_on, entry.drafted_on, "NT-PCI-31", "filed_on", "the draft date")
         return cls(record_id=None, subject_id=entry.subject_id, handler_unit=entry.determining_unit,
@@ -92,7 +98,7 @@ class Objection(Aggregate):
         handler_unit: str, answer_deadline: dict[str, Any] | None,
         actor_unit: str, actor_user: str, policy_id: str, policy_version: int, policy_hash: str,
         target_kind: str = RECORD, list_entry_id: UUID | None = None, filed_by: str = SUBJECT,
-        authorisation: dict[str, Any] | None = None,
+        authorisation: dict[str, Any] | None = None, documents: list[dict[str, Any]] | None = None,
     ) -> None:
         self.record_id = record_id
         self.subject_id = subject_id
@@ -106,6 +112,9 @@ class Objection(Aggregate):
         self.list_entry_id = list_entry_id
         self.filed_by = filed_by
         self.authorisation = authorisation
+        # NT-PCI-31: the supporting documents (title, number, date, issuer); events filed before they were
+        # asked for have none
+        self.documents: list[dict[str, Any]] = list(documents or [])
         self.status = FILED
         self.referral: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None

@@ -25,13 +25,16 @@ class ObjectionCommands(ServiceBase):
     apply_correction, appeal."""
 
     def file_objection(self, actor: Actor, *, record_id: UUID, grounds: str, statement: str, filed_on: date,
-                       filed_by: str = SUBJECT, authorisation: dict[str, Any] | None = None) -> UUID:
-        """File an objection; the record is flagged but still published and used (NT-PCI-32, LYG-17)."""
+                       filed_by: str = SUBJECT, authorisation: dict[str, Any] | None = None,
+                       documents: list[dict[str, Any]] | None = None) -> UUID:
+        """File an objection with the documents it rests on (NT-PCI-31); the record is flagged but still published
+        and used (NT-PCI-32, LYG-17)."""
         uow = self._uow(actor)
         record = uow.get(record_id, DishonestyRecord, "record_id")
         profile = self._profile(record.policy_id, on=filed_on)  # issue 15.9: procedure on the act's day
         objection = Objection.file(actor, profile, record, self.today(), grounds=grounds, statement=statement,
-                                   filed_on=filed_on, filed_by=filed_by, authorisation=authorisation)
+                                   filed_on=filed_on, filed_by=filed_by, authorisation=authorisation,
+                                   documents=documents)
         subject = self._subject(uow, record.subject_id)
         self._check_receiver(uow, actor, profile, subject, record.determining_unit, record.id)
         record.flag(actor, profile, objection.id)
@@ -41,14 +44,15 @@ class ObjectionCommands(ServiceBase):
 
     def file_list_entry_objection(self, actor: Actor, *, list_entry_id: UUID, grounds: str, statement: str,
                                   filed_on: date, filed_by: str = SUBJECT,
-                                  authorisation: dict[str, Any] | None = None) -> UUID:
+                                  authorisation: dict[str, Any] | None = None,
+                                  documents: list[dict[str, Any]] | None = None) -> UUID:
         """Object to a list entry (JY-6.1/6.2 publicity, HA-4.1 prior notice, NT-PCI-31): flagged, not suspended."""
         uow = self._uow(actor)
         entry = uow.get(list_entry_id, ListEntry, "list_entry_id")
         profile = self._profile(entry.policy_id, on=filed_on)  # issue 15.9: procedure on the act's day
         objection = Objection.file_on_entry(actor, profile, entry, self.today(), grounds=grounds,
                                             statement=statement, filed_on=filed_on, filed_by=filed_by,
-                                            authorisation=authorisation)
+                                            authorisation=authorisation, documents=documents)
         subject = self._subject(uow, entry.subject_id)
         self._check_receiver(uow, actor, profile, subject, entry.determining_unit, entry.id)
         entry.flag(actor, profile, objection.id)

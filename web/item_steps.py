@@ -14,6 +14,7 @@ from domain.actor import Actor
 from domain.objection import APPEAL_BODIES, GROUNDS
 from domain.withdrawal import OUTCOMES
 from web import forms
+from web.form_documents import with_documents
 from web.labels import N_
 from web.permissions import allowed
 from web.principal import current_principal
@@ -53,9 +54,10 @@ def _repair_application(credit: Any, actor: Actor, record_id: UUID) -> object:
 
 
 RECORD_COMMANDS: dict[str, Command] = {
-    "object": lambda credit, actor, i: credit.file_objection(
+    "object": lambda credit, actor, i: with_documents(lambda documents: credit.file_objection(
         actor, record_id=i, grounds=forms.choice("grounds", GROUNDS, "NT-PCI-31"),
-        statement=forms.text("statement", "NT-PCI-31"), filed_on=forms.required_day("filed_on", "NT-PCI-31")),
+        statement=forms.text("statement", "NT-PCI-31"), filed_on=forms.required_day("filed_on", "NT-PCI-31"),
+        documents=documents)),
     "repair": _repair_application,
     "push": lambda credit, actor, i: credit.push_sanction(
         actor, source_id=i, measure_id=forms.text("measure_id", "HA-4.2"),

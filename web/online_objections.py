@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from domain.actor import Actor
@@ -39,12 +40,13 @@ def declare_online_user(credit: CreditService, profiles: Mapping[str, PolicyProf
 
 
 def file_online(credit: CreditService, item: DishonestyRecord | ListEntry, *, grounds: str, statement: str,
-                today: date) -> UUID:
-    """File the subject's objection to one of their own items; the signed event is the receiving unit's."""
+                today: date, documents: list[dict[str, Any]] | None = None) -> UUID:
+    """File the subject's objection to one of their own items with the documents it rests on (NT-PCI-31); the
+    signed event is the receiving unit's."""
     profile = credit.profiles[item.policy_id]
     actor = Actor(receiving_unit(profile, item), ONLINE_USER)
     if isinstance(item, ListEntry):
         return credit.file_list_entry_objection(actor, list_entry_id=item.id, grounds=grounds, statement=statement,
-                                                filed_on=today, filed_by=SUBJECT)
+                                                filed_on=today, filed_by=SUBJECT, documents=documents)
     return credit.file_objection(actor, record_id=item.id, grounds=grounds, statement=statement, filed_on=today,
-                                 filed_by=SUBJECT)
+                                 filed_by=SUBJECT, documents=documents)

@@ -36,6 +36,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "basis": ("认定依据 Basis", "document"), "decision": ("决定书 Decision", "document"),
     "commitment": ("信用承诺 Commitment", "document"), "opinion": ("意见 Opinion", "document"),
     "notice": ("告知书 Notice", "document"), "feedback": ("反馈 Feedback", "document"),
+    "documents": ("证明材料 Supporting documents", "documents"),
     "upheld": ("异议成立 Upheld", "bool"), "approved": ("批准 Approved", "bool"),
     "favourable": ("同意 Favourable", "bool"), "late": ("逾期 Late", "bool"),
     "changes": ("更正内容 Changes", "changes"),
@@ -52,10 +53,10 @@ def _yes(value: Any) -> str:
 
 
 def document(value: Any, names: Names) -> str:
-    """A document (type, number, issuer, date, text) on one line."""
+    """A document (type or title, number, issuer, date, text) on one line."""
     if not isinstance(value, Mapping):
         return str(value)
-    parts = [names.of("documents", value.get("type")) if value.get("type") else "",
+    parts = [names.of("documents", value.get("type")) if value.get("type") else "", str(value.get("title") or ""),
              *(str(value[k]) for k in ("number", "issuer", "date") if value.get(k)),
              f"“{value['text']}”" if value.get("text") else ""]
     return "，".join(p for p in parts if p) or "—"
@@ -79,6 +80,8 @@ def show(field: str, value: Any, names: Names) -> str | None:
         return _yes(value)
     if how == "document":
         return document(value, names)
+    if how == "documents" and isinstance(value, list):  # NT-PCI-31: the documents an objection rests on
+        return "；".join(document(one, names) for one in value)
     if how == "deadline":
         return _deadline(value)
     if how == "changes" and isinstance(value, Mapping):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from domain.documents import MAX_SUPPORTING
 from domain.objection import APPEAL_BODIES, GROUNDS
 from domain.policy import load_all
 from domain.subject import LINK_ROLES
-from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, INTEGER, OBJECT, STRING, STRINGS, UUID_, UUIDS, Endpoint,
-                          Field, doc_fields)
+from web.api.spec import (BOOLEAN, DATE, ENUM, ID_RESPONSE, INTEGER, OBJECT, OBJECTS, STRING, STRINGS, UUID_, UUIDS,
+                          Endpoint, Field, doc_fields)
 from web.context import services
 from web.principal import current_principal
 from web.roles import CREDIT_OFFICE, DEPARTMENT, RECORDING_UNIT
@@ -116,14 +117,20 @@ LISTS = (
          (_s("channel", "JY-17"), _d("announced_on", "JY-17"))),
 )
 
+# NT-PCI-31: the documents an objection rests on (证明材料), each named as a court reads it.
+SUPPORTING_DOCUMENTS = Field(
+    "documents", OBJECTS, "NT-PCI-31", False, "the documents the objection rests on (证明材料, e.g. the court's "
+    "revocation decision, a payment receipt): title, number, date (not in the future nor after filed_on), issuer",
+    parts=(_s("title", "NT-PCI-31"), *doc_fields("NT-PCI-31"), _s("issuer", "NT-PCI-31")), max_items=MAX_SUPPORTING)
+
 OBJECTIONS = (
     _cmd("file_objection", "/objections", "File an objection against a record (NT-PCI-31, NT-PCI-32)", RECORDERS,
          "objections", (_id("record_id", "NT-PCI-31"), Field("grounds", ENUM, "NT-PCI-31", choices=GROUNDS),
-                        _s("statement", "NT-PCI-31"), _d("filed_on", "NT-PCI-31"))),
+                        _s("statement", "NT-PCI-31"), _d("filed_on", "NT-PCI-31"), SUPPORTING_DOCUMENTS)),
     _cmd("file_list_entry_objection", "/list-entries/{list_entry_id}/objections",
          "Object to a list entry during publicity or after prior notice (JY-6.1/6.2, HA-4.1, NT-PCI-31)",
          RECORDERS, "objections", (Field("grounds", ENUM, "NT-PCI-31", choices=GROUNDS),
-                                   _s("statement", "NT-PCI-31"), _d("filed_on", "NT-PCI-31"))),
+                                   _s("statement", "NT-PCI-31"), _d("filed_on", "NT-PCI-31"), SUPPORTING_DOCUMENTS)),
     _cmd("refer_objection", "/objections/{objection_id}/referral",
          "Refer an objection to the information provider (NT-PCI-32)", RECORDERS, "objections",
          (_d("referred_on", "NT-PCI-32"),)),

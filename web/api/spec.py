@@ -10,8 +10,8 @@ MAX_TEXT = 4000
 MAX_ITEMS = 100
 MAX_INT = 2**31 - 1
 # Kinds of field: how a value is parsed (web.api.validate) and described (web.api.openapi).
-STRING, DATE, UUID_, BOOLEAN, INTEGER, ENUM, UUIDS, STRINGS, OBJECT, MOMENT, DATES = (
-    "string", "date", "uuid", "boolean", "integer", "enum", "uuids", "strings", "object", "moment", "dates")
+STRING, DATE, UUID_, BOOLEAN, INTEGER, ENUM, UUIDS, STRINGS, OBJECT, MOMENT, DATES, OBJECTS = (
+    "string", "date", "uuid", "boolean", "integer", "enum", "uuids", "strings", "object", "moment", "dates", "objects")
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,9 @@ class Field:
     required: bool = True
     description: str = ""
     choices: tuple[str, ...] = ()
-    parts: tuple[Field, ...] = ()  # the fields of an OBJECT
+    parts: tuple[Field, ...] = ()  # the fields of an OBJECT, or of each item of OBJECTS
     max_length: int = MAX_TEXT  # codes stored in read-model columns are short
+    max_items: int = MAX_ITEMS  # of a list
 
     def schema(self) -> dict[str, Any]:
         """The JSON schema of the value (OpenAPI 3.0)."""
@@ -54,6 +55,7 @@ _SCHEMAS: dict[str, Callable[[Field], dict[str, Any]]] = {
     STRINGS: lambda f: {"type": "array", "maxItems": MAX_ITEMS,
                         "items": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}},
     OBJECT: _object,
+    OBJECTS: lambda f: {"type": "array", "maxItems": f.max_items, "items": object_schema(f.parts)},
 }
 
 

@@ -13,7 +13,7 @@ from werkzeug.exceptions import BadRequest
 
 from domain.clock import CHINA_TIME
 from web.api.errors import ApiError, all_refused
-from web.api.spec import (BOOLEAN, DATE, DATES, ENUM, INTEGER, MAX_INT, MAX_ITEMS, MAX_TEXT, MOMENT, OBJECT, STRING,
+from web.api.spec import (BOOLEAN, DATE, DATES, ENUM, INTEGER, MAX_INT, MAX_TEXT, MOMENT, OBJECT, OBJECTS, STRING,
                           STRINGS, UUID_, UUIDS, Endpoint, Field)
 from web.limits import JsonTooDeep
 
@@ -74,9 +74,23 @@ def _integer(f: Field, value: Any, where: str) -> int:
 
 
 def _list(f: Field, value: Any, where: str, item: Any) -> list[Any]:
-    if not isinstance(value, list) or len(value) > MAX_ITEMS:
-        raise _bad(f, where, f"must be a list of at most {MAX_ITEMS} items")
+    if not isinstance(value, list) or len(value) > f.max_items:
+        raise _bad(f, where, f"must be a list of at most {f.max_items} items")
     return [item(f, v, f"{where}[{i}]") for i, v in enumerate(value)]
+
+
+def _objects(f: Field, value: Any, where: str) -> list[dict[str, Any]]:
+    """A list of objects of the field's parts; every item's every bad part is named (`documents[1].date`)."""
+    items = _list(f, value, where, lambda _f, v, w: (w, v))
+    found: list[dict[str, Any]] = []
+    errors: list[ApiError] = []
+    for at, one in items:
+        try:
+            found.append(parse_object(f.parts, one, at))
+        except ApiError as exc:
+            errors.append(exc)
+    _refuse_all(errors)
+    return found
 
 
 def _choice(f: Field, value: Any, where: str) -> str:
@@ -103,6 +117,8 @@ def parse(f: Field, value: Any, where: str) -> Any:
         return _list(f, value, where, _day)
     if f.kind == OBJECT:
         return parse_object(f.parts, value, where)
+    if f.kind == OBJECTS:
+        return _objects(f, value, where)
     parser = {DATE: _day, MOMENT: _moment, UUID_: _uuid, INTEGER: _integer, ENUM: _choice, BOOLEAN: _boolean}
     return parser[f.kind](f, value, where)
 

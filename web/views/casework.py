@@ -13,6 +13,7 @@ from domain.objection import APPEAL_BODIES, GROUNDS
 from domain.subject import LINK_ROLES
 from web import forms
 from web.context import services
+from web.form_documents import ROWS, with_documents
 from web.principal import current_principal
 from web.views.common import done, form_page
 
@@ -110,10 +111,11 @@ def objections() -> ResponseReturnValue:
                 statement=forms.text("statement", "NT-PCI-33"))
             done(_("Appeal registered for objection"), objection)
         else:
-            objection = credit.file_list_entry_objection(
+            objection = with_documents(lambda documents: credit.file_list_entry_objection(
                 actor, list_entry_id=forms.ident("list_entry_id", "JY-6.1"),
                 grounds=forms.choice("grounds", GROUNDS, "NT-PCI-31"),
-                statement=forms.text("statement", "NT-PCI-31"), filed_on=forms.required_day("filed_on", "NT-PCI-31"))
+                statement=forms.text("statement", "NT-PCI-31"), filed_on=forms.required_day("filed_on", "NT-PCI-31"),
+                documents=documents))
             done(_("Objection to the list entry filed:"), objection)
         return redirect(url_for("casework.objections"))
-    return form_page("casework/objections.html", run, bodies=APPEAL_BODIES, grounds=GROUNDS)
+    return form_page("casework/objections.html", run, bodies=APPEAL_BODIES, grounds=GROUNDS, row_count=ROWS)

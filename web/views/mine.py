@@ -15,6 +15,7 @@ from domain.record import DishonestyRecord
 from web import forms
 from web.access_log_view import reads_page
 from web.context import services
+from web.form_documents import ROWS, with_documents
 from web.online_objections import file_online
 from web.principal import current_principal
 from web.subject_view import subject_view
@@ -59,14 +60,17 @@ def _own_item(kind: str, item_id: UUID) -> DishonestyRecord | ListEntry:
 
 @bp.route("/objections/<kind>/<uuid:item_id>", methods=["GET", "POST"])
 def objection(kind: str, item_id: UUID) -> ResponseReturnValue:
-    """Object online to one's own record or list entry (NT-PCI-31): grounds and statement; received today."""
+    """Object online to one's own record or list entry (NT-PCI-31): grounds, statement and up to three supporting
+    documents; received today."""
     item = _own_item(kind, item_id)
     credit = services().credit
 
     def run() -> ResponseReturnValue:
-        objection_id = file_online(credit, item, grounds=forms.choice("grounds", GROUNDS, "NT-PCI-31"),
-                                   statement=forms.text("statement", "NT-PCI-31"), today=credit.today())
+        objection_id = with_documents(lambda documents: file_online(
+            credit, item, grounds=forms.choice("grounds", GROUNDS, "NT-PCI-31"),
+            statement=forms.text("statement", "NT-PCI-31"), documents=documents, today=credit.today()))
         done(_("Objection filed:"), objection_id)
         return redirect(url_for("mine.home"))
 
-    return form_page("mine/objection.html", run, kind=kind, item=item, grounds=GROUNDS, today=credit.today())
+    return form_page("mine/objection.html", run, kind=kind, item=item, grounds=GROUNDS, today=credit.today(),
+                     row_count=ROWS)

@@ -14,6 +14,7 @@ from domain.errors import NotFound, RuleViolation
 from web import forms
 from web.access import needs_purpose, register_read
 from web.context import services
+from web.form_documents import ROWS, with_documents
 from web.form_errors import collected
 from web.history import steps_of
 from web.names import local, unit_name
@@ -175,9 +176,10 @@ def objection_file() -> ResponseReturnValue:
     def run() -> ResponseReturnValue:
         credit, actor = services().credit, current_principal().actor()
         if forms.choice("step", ("file", "refer"), "NT-PCI-31") == "file":
-            objection_id = credit.file_objection(
+            objection_id = with_documents(lambda documents: credit.file_objection(
                 actor, record_id=forms.ident("record_id", "NT-PCI-31"), grounds=forms.choice("grounds", GROUNDS, "NT-PCI-31"),
-                statement=forms.text("statement", "NT-PCI-31"), filed_on=forms.required_day("filed_on", "NT-PCI-31"))
+                statement=forms.text("statement", "NT-PCI-31"), filed_on=forms.required_day("filed_on", "NT-PCI-31"),
+                documents=documents))
             done(_("Objection filed:"), objection_id)
         else:
             objection_id = credit.refer_objection(actor, objection_id=forms.ident("objection_id", "NT-PCI-32"),
@@ -185,7 +187,7 @@ def objection_file() -> ResponseReturnValue:
             done(_("Objection referred:"), objection_id)
         return redirect(url_for("office.objection_file"))
     page = objection_rows(open_page("objections"))
-    return form_page("office/objections.html", run, items=page.items, page=page, grounds=GROUNDS)
+    return form_page("office/objections.html", run, items=page.items, page=page, grounds=GROUNDS, row_count=ROWS)
 
 
 @bp.route("/repairs", methods=["GET", "POST"])
