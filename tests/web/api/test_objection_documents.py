@@ -13,7 +13,7 @@ from api_support import Api, error_of, event_total, person_of
 from flask import Flask
 from flask.testing import FlaskClient
 from test_api_workflows import _black_list, _record
-from web_helpers import ROLE_USER, event_count, login, post
+from web_helpers import ROLE_USER, event_count, login, post, read_page
 
 from web.context import services
 
@@ -55,7 +55,7 @@ def test_a_subject_files_two_documents_in_chinese_and_the_office_sees_them(any_a
 
     staff = any_app.test_client()
     login(staff, ROLE_USER["credit_office"])
-    page = staff.get(f"/objections/{objection.id}").get_data(as_text=True)
+    page = read_page(staff, f"/objections/{objection.id}").get_data(as_text=True)
     shown = re.search(r'id="item-documents"[^>]*>(.*?)</ul>', page, re.S)
     assert shown, page[-2000:]
     items = re.findall(r"<li>(.*?)</li>", shown.group(1))
@@ -103,7 +103,7 @@ def test_the_office_files_documents_from_the_record_page(any_app: Flask) -> None
     staff = any_app.test_client()
     login(staff, ROLE_USER["credit_office"])
     link = f"/records/{record_id}"
-    assert 'name="documents_0_title"' in staff.get(link).get_data(as_text=True)
+    assert 'name="documents_0_title"' in read_page(staff, link).get_data(as_text=True)
     filing = {"step": "object", **FILING, "filed_on": "2025-06-11"}
     bad = post(staff, link, {**filing, **_rows(COURT)})  # the judgment is dated after the filing
     assert bad.status_code == 422
