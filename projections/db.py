@@ -189,14 +189,14 @@ repairs = Table(
     Column("recorded_position", Integer, nullable=False),
 )
 
-# Work queues: one row per pending step (objection decision, repair decision, department response)
+# Work queues: one row per pending step (objection decision, repair decision, department response, withdrawal)
 # from the event that opened it to the one that closed it; overdue = open and past `due` (asked per day).
 work_items = Table(
     "view_work_items", metadata,
     Column("item_id", String(36), primary_key=True),
     Column("step", String(32), primary_key=True),
     Column("opened_position", Integer, primary_key=True),
-    Column("kind", String(16), nullable=False, index=True),  # objection | repair | sanction
+    Column("kind", String(16), nullable=False, index=True),  # objection | repair | sanction | withdrawal
     Column("subject_id", String(36), nullable=False),
     Column("unit", String(64), nullable=False, index=True),
     Column("due", Date),
@@ -277,6 +277,10 @@ WORKLIST_INDEXES = (
     Index("ix_view_sanctions_unit_open", sanctions.c.department, sanctions.c.status, sanctions.c.pushed_on),
     Index("ix_view_access_log_subject_position", access_log.c.subject_id, access_log.c.log_position),
     Index("ix_view_record_submissions_pending", record_submissions.c.policy_id, record_submissions.c.submitted_on),
+    # projections.overdue: open steps by due day (NT-PCI-32, JY-21), in-force items by last day (NT-PCI-30)
+    Index("ix_view_work_items_open_due", work_items.c.closed_position, work_items.c.due),
+    Index("ix_view_records_expiry", records.c.status, records.c.valid_until),
+    Index("ix_view_list_entries_expiry", list_entries.c.in_force, list_entries.c.valid_until),
 )
 
 
