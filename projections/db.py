@@ -241,6 +241,9 @@ record_submissions = Table(
     Column("policy_id", String(16), nullable=False),
     Column("submitted_on", Date),
     Column("to_unit", String(64)),
+    # the record's own state, copied so the pending list is counted and ordered on this table's index (issue 16)
+    Column("in_force", Boolean, nullable=False),  # not repaired, expired or revoked (NT-PCI-30, NT-PCI-35)
+    Column("determination_date", Date, nullable=False),
     Column("recorded_position", Integer, nullable=False),
 )
 
@@ -276,7 +279,8 @@ WORKLIST_INDEXES = (
     Index("ix_view_sanctions_open", sanctions.c.status, sanctions.c.pushed_on),
     Index("ix_view_sanctions_unit_open", sanctions.c.department, sanctions.c.status, sanctions.c.pushed_on),
     Index("ix_view_access_log_subject_position", access_log.c.subject_id, access_log.c.log_position),
-    Index("ix_view_record_submissions_pending", record_submissions.c.policy_id, record_submissions.c.submitted_on),
+    Index("ix_view_record_submissions_pending", record_submissions.c.policy_id, record_submissions.c.submitted_on,
+          record_submissions.c.in_force, record_submissions.c.determination_date, record_submissions.c.record_id),
     # projections.overdue: open steps by due day (NT-PCI-32, JY-21), in-force items by last day (NT-PCI-30)
     Index("ix_view_work_items_open_due", work_items.c.closed_position, work_items.c.due),
     Index("ix_view_records_expiry", records.c.status, records.c.valid_until),

@@ -179,14 +179,15 @@ def records_to_submit(conn: Connection, policy_ids: Sequence[str], number: int =
                       size: int = PAGE_SIZE) -> Page[dict[str, Any]]:
     """In-force records of the given profiles (those with a collect-and-submit step) not yet submitted, oldest
     first, one page (LYG-4); `CreditService.records_to_submit` as a query on the views."""
-    where = and_(records.c.status.in_(IN_FORCE_STATUSES), record_submissions.c.policy_id.in_(list(policy_ids)),
-                 record_submissions.c.submitted_on.is_(None))
-    joined = records.join(record_submissions, record_submissions.c.record_id == records.c.record_id)
-    total = int(conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one())
+    # counted and ordered on the submissions view's index alone; only the page's records are read (issue 16)
+    pending = record_submissions.c
+    where = and_(pending.policy_id.in_(list(policy_ids)), pending.submitted_on.is_(None), pending.in_force.is_(True))
+    total = int(conn.execute(select(func.count()).select_from(record_submissions).where(where)).scalar_one())
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
-    query = (select(records, record_submissions.c.policy_id).select_from(joined).where(where)
-             .order_by(records.c.determination_date, records.c.record_id).limit(size).offset((number - 1) * size))
+    joined = record_submissions.join(records, records.c.record_id == pending.record_id)
+    query = (select(records, pending.policy_id).select_from(joined).where(where)
+             .order_by(pending.determination_date, pending.record_id).limit(size).offset((number - 1) * size))
     return Page([dict(r) | {"id": r["record_id"]} for r in conn.execute(query).mappings()], number, pages, total)
 
 

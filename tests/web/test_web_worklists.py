@@ -87,3 +87,24 @@ def test_a_subjects_access_log_is_paged_newest_first_ha_5_2(any_app: Flask, monk
     assert "第二次复核" in pages[0] and "第一次复核" not in pages[0]  # newest first
     assert "第一次复核" in pages[1] and "第二次复核" not in pages[1]
     assert 'href="/mine/access-log?page=2" rel="next"' in pages[0]
+
+
+def test_public_lists_are_paged_each_list_on_its_own_jy_20_ha_3_2(any_app: Flask,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    client = any_app.test_client()
+    for seed in (61, 62, 63):
+        office_records_and_lists(client, seed)  # three confirmed black-list entries
+    monkeypatch.setattr(worklists, "PAGE_SIZE", 2)
+    anonymous = any_app.test_client()
+    first, second = (anonymous.get(f"/public/lists?black_page={n}").get_data(as_text=True) for n in (1, 2))
+
+    def black_rows(html: str) -> list[str]:
+        black = html[html.index("<h2>"):html.index("<h2>", html.index("<h2>") + 1)]
+        return re.findall(r"<tr><td>(.*?)</tr>", black)
+    assert len(black_rows(first)) == 2 and len(black_rows(second)) == 1  # 3 entries in force, 2 per page
+    assert set(black_rows(first)).isdisjoint(black_rows(second))
+    assert 'id="black-pager"' in first and "第 1 / 2 页，共 3 项未结" in first
+    assert 'href="/public/lists?black_page=2" rel="next"' in first
+    assert 'href="/public/lists?black_page=1" rel="prev"' in second
+    assert "李四" not in first + second and "李*" in first  # HA-3.2: masked on every page
+    assert 'id="red-pager"' not in first  # the red list fits on one page: no pager
