@@ -247,6 +247,23 @@ record_submissions = Table(
     Column("recorded_position", Integer, nullable=False),
 )
 
+# Confirmed list entries and their reporting (issue 16): in a monthly report yet (NT-PCI-17), pushed to which
+# upper-level systems (JY-22); which lists are reported or pushed is the profiles' say, asked by the reader.
+list_reporting = Table(
+    "view_list_reporting", metadata,
+    Column("list_entry_id", String(36), primary_key=True),
+    Column("subject_id", String(36), nullable=False),
+    Column("policy_id", String(16), nullable=False),
+    Column("list_code", String(32), nullable=False),
+    Column("determining_unit", String(64), nullable=False),
+    Column("confirmed_on", Date),  # None while drafted
+    Column("reported", Boolean, nullable=False),
+    Column("pushed_to", Text, nullable=False),  # the systems pushed to, sorted, space-separated ('' none)
+    Column("recorded_position", Integer, nullable=False),
+    Index("ix_view_list_reporting_pending", "policy_id", "list_code", "reported", "confirmed_on"),
+)
+
+
 # The query log (HA-5.2): every registered non-public read.
 access_log = Table(
     "view_access_log", metadata,
