@@ -302,6 +302,7 @@ WORKLIST_INDEXES = (
     Index("ix_view_work_items_open_due", work_items.c.closed_position, work_items.c.due),
     Index("ix_view_records_expiry", records.c.status, records.c.valid_until),
     Index("ix_view_list_entries_expiry", list_entries.c.in_force, list_entries.c.valid_until),
+    Index("ix_view_subjects_kind", subjects.c.kind),  # government bodies and civil servants (NT-GOV-2.2a)
 )
 
 

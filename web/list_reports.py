@@ -30,6 +30,16 @@ def reports_due() -> list[dict[str, Any]]:
     return svc.credit.reports_due_of(pending)  # type: ignore[no-any-return]
 
 
+def due_entries_page(due: list[dict[str, Any]], number: int | None = None) -> Page[str]:
+    """A page of the entries the due reports must name (their ids, in the groups' order): what the report page
+    labels and offers, so a month with thousands of entries is shown a page at a time (issue 16)."""
+    ids = [str(i) for d in due for i in d["list_entry_ids"]]
+    size = worklists.PAGE_SIZE  # read when called: a test may change it
+    pages = max(1, -(-len(ids) // size))
+    shown = min(max(1, page_number() if number is None else number), pages)
+    return Page(ids[(shown - 1) * size:shown * size], shown, pages, len(ids))
+
+
 def upward_page(number: int | None = None) -> Page[dict[str, Any]]:
     """A page of what `credit.upward_pushes_pending()` answers: entries in force not yet pushed to every system."""
     svc = services()

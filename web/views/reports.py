@@ -15,7 +15,7 @@ from web import forms
 from web.circulars import produce_circular, reproduce_circular
 from web.evaluations import body_options, produce_evaluation, reproduce_evaluation, year_of
 from web.context import services
-from web.list_reports import entry_labels, reports_due, upward_page
+from web.list_reports import due_entries_page, entry_labels, reports_due, upward_page
 from web.principal import current_principal
 from web.views.common import default_profile, done, form_page
 
@@ -54,9 +54,10 @@ def lists() -> ResponseReturnValue:
         done(_("Monthly list report stored:"), report_id)
         return redirect(url_for("reports.lists"))
     due = reports_due()  # from the views (issue 16)
-    labels = entry_labels(i for d in due for i in d["list_entry_ids"])
-    choices = [(str(i), labels[str(i)]) for d in due for i in d["list_entry_ids"]]
-    return form_page("reports/lists.html", run, due=due, labels=labels, choices=choices, profiles=services().profiles,
+    page = due_entries_page(due)  # only this page's entries are labelled and offered
+    labels = entry_labels(page.items)
+    return form_page("reports/lists.html", run, due=due, page=page, labels=labels,
+                     choices=[(i, labels[i]) for i in page.items], profiles=services().profiles,
                      default_profile=default_profile())
 
 
