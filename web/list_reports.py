@@ -7,17 +7,15 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from flask_babel import gettext as _
-from sqlalchemy import select
-
-from domain.effective import Period, effective_status
 from domain.service_reporting import reported_lists
 from projections import list_reporting as views
-from projections.db import list_entries, subjects
 from projections.worklists import Page
 from web import worklists
 from web.context import services
 from web.worklists import current_views, page_number
+from web.view_labels import entry_labels
+
+__all__ = ["reports_due", "due_entries_page", "upward_page", "entry_labels"]
 
 
 def reports_due() -> list[dict[str, Any]]:
@@ -50,24 +48,3 @@ def upward_page(number: int | None = None) -> Page[dict[str, Any]]:
     with current_views() as conn:
         return views.upward_pending(conn, targets, svc.credit.today(), page_number() if number is None else number,
                                     worklists.PAGE_SIZE)  # read when called: a test may change it
-
-
-def entry_labels(entry_ids: Iterable[Any]) -> dict[str, str]:
-    """Each list entry as `picker_items.item_label` shows it (masked name · list · day · status), read from the
-    views in one query: never its id (HA-3.2)."""
-    wanted = sorted({str(i) for i in entry_ids})
-    if not wanted:
-        return {}
-    today = services().credit.today()
-    c = list_entries.c
-    query = (select(c.list_entry_id, c.list_code, c.status, c.in_force, c.drafted_on, c.valid_from, c.valid_until,
-                    c.ended_on, subjects.c.masked_name).join(subjects, subjects.c.subject_id == c.subject_id)
-             .where(c.list_entry_id.in_(wanted)))
-    labels = {}
-    with current_views() as conn:
-        for r in conn.execute(query).mappings():
-            status = effective_status(r["status"], r["in_force"], Period(r["valid_from"], r["valid_until"],
-                                                                         r["ended_on"]), today)
-            on = r["valid_from"] or r["drafted_on"]
-            labels[r["list_entry_id"]] = f"{r['masked_name']} · {_(r['list_code'])} · {on} · {_(status)}"
-    return labels

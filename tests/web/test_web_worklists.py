@@ -4,6 +4,7 @@ clerk sees their own write on the next page (real Flask requests, SQLite and Pos
 from __future__ import annotations
 
 import re
+from uuid import UUID
 
 import pytest
 from flask import Flask
@@ -13,7 +14,11 @@ from workflow_steps import RECORD, office_records_and_lists, push
 
 import web.access_log_view as access_log_view
 import web.worklists as worklists
+from projections.worklists import open_page
 from web.context import services
+from web.picker_items import item_label
+from web.view_labels import entry_labels, record_labels
+from web.worklists import current_views
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -108,3 +113,14 @@ def test_public_lists_are_paged_each_list_on_its_own_jy_20_ha_3_2(any_app: Flask
     assert 'href="/public/lists?black_page=1" rel="prev"' in second
     assert "李四" not in first + second and "李*" in first  # HA-3.2: masked on every page
     assert 'id="red-pager"' not in first  # the red list fits on one page: no pager
+
+
+def test_labels_from_the_views_are_the_pickers_labels_from_the_ledger_ha_3_2(any_app: Flask) -> None:
+    client = any_app.test_client()
+    _, record_id, entry_id = office_records_and_lists(client, 64)
+    with any_app.test_request_context("/"), current_views() as conn:
+        rows = [r | {"policy_id": "NT"} for r in open_page(conn, "records", 1, size=10_000).items]
+        mine = [r for r in rows if r["id"] == record_id]
+        assert record_labels(mine) == {record_id: item_label("record", UUID(record_id))}
+        assert entry_labels([entry_id]) == {entry_id: item_label("list_entry", UUID(entry_id))}
+        assert "李*" in record_labels(mine)[record_id] and record_id not in record_labels(mine)[record_id]
