@@ -124,3 +124,15 @@ def test_labels_from_the_views_are_the_pickers_labels_from_the_ledger_ha_3_2(any
         assert record_labels(mine) == {record_id: item_label("record", UUID(record_id))}
         assert entry_labels([entry_id]) == {entry_id: item_label("list_entry", UUID(entry_id))}
         assert "李*" in record_labels(mine)[record_id] and record_id not in record_labels(mine)[record_id]
+
+
+def test_office_lists_and_sanctions_name_the_subject_masked_from_the_views_ha_3_2(any_app: Flask) -> None:
+    client = any_app.test_client()
+    subject_id, record_id, entry_id = office_records_and_lists(client, 65)
+    case_id = push(client, record_id)
+    sanctions = client.get("/office/sanctions").get_data(as_text=True)
+    row = sanctions[sanctions.index(f"<code>{case_id}</code>"):]
+    assert row[:row.index("</tr>")].count("李*") == 1 and "李四" not in sanctions
+    lists = client.get("/office/lists").get_data(as_text=True)
+    row = lists[lists.index(f'/office/lists/{entry_id}'):]
+    assert f'/subjects/{subject_id}">李*</a>' in row[:row.index("</tr>")] and "李四" not in lists

@@ -18,6 +18,7 @@ from web.history import steps_of
 from web.names import local, unit_name
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
+from web.view_labels import masked_names
 from web.office_dashboard import awaiting_rows, overdue_rectifications, overdue_rows, overdue_sanctions
 from web.worklists import (government_records, lifts_due, objection_rows, open_count, open_page, records_to_submit,
                            repair_rows, sanction_rows)
@@ -47,6 +48,7 @@ def dashboard() -> ResponseReturnValue:
 def _lists_page(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
     page = open_page("list_entries")
     return render_template("office/lists.html", entries=page.items, page=page, profiles=services().profiles,
+                           names=masked_names(e["subject_id"] for e in page.items),  # HA-3.2, from the views
                            default_profile=default_profile(), form=request.form if error else {},
                            error=error), status
 
@@ -158,8 +160,10 @@ def sanctions() -> ResponseReturnValue:
         return redirect(url_for("office.sanctions"))
     page = sanction_rows(open_page("sanctions"))
     overdue = overdue_sanctions(services().credit.today(), [c["id"] for c in page.items])  # JY-21, from the views
+    due = lifts_due(current_principal().unit)
+    names = masked_names([c["subject_id"] for c in page.items] + [d["subject_id"] for d in due])  # HA-3.2
     return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
-                     overdue=overdue, lifts_due=lifts_due(current_principal().unit))
+                     overdue=overdue, lifts_due=due, names=names)
 
 
 @bp.route("/objections", methods=["GET", "POST"])
