@@ -104,13 +104,13 @@ class ReportingCommands(ServiceBase):
                    for e in self._unreported(uow)]
         return self.reports_due_of(pending, today, since)
 
-    def reports_due_of(self, pending: Iterable[tuple[str, str, date, UUID]], today: date | None = None,
+    def reports_due_of(self, pending: Iterable[tuple[str, str, date, UUID | str]], today: date | None = None,
                        since: str | None = None) -> list[dict[str, Any]]:
         """`reports_due` given the unreported entries as (profile id, unit, confirmation day, id), e.g. from the
-        views (issue 16); the roster gaps are read here (NT-PCI-17)."""
+        views (issue 16; their ids come back as given); the roster gaps are read here (NT-PCI-17)."""
         day = today or self.today()
         uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
-        groups: dict[tuple[str, str, str], list[UUID]] = {}
+        groups: dict[tuple[str, str, str], list[UUID | str]] = {}
         for policy_id, unit, confirmed_on, entry_id in pending:
             groups.setdefault((policy_id, unit, period_of(confirmed_on)), []).append(entry_id)
         for key in self._roster_gaps(uow, day, since):

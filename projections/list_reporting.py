@@ -62,13 +62,14 @@ def _of_lists(lists: Mapping[str, Sequence[str]]) -> ColumnElement[bool]:
     return or_(*chosen) if chosen else false()
 
 
-def unreported(conn: Connection, lists: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
-    """Confirmed entries of the reported lists no monthly report has named yet (NT-PCI-17), by profile, unit, day."""
+def unreported(conn: Connection, lists: Mapping[str, Sequence[str]]) -> list[tuple[str, str, date, str]]:
+    """Confirmed entries of the reported lists no monthly report has named yet (NT-PCI-17), by profile, unit, day:
+    (policy id, unit, confirmation day, list entry id), as `CreditService.reports_due_of` takes them."""
     c = list_reporting.c
-    query = (select(c.list_entry_id, c.policy_id, c.determining_unit, c.confirmed_on)
+    query = (select(c.policy_id, c.determining_unit, c.confirmed_on, c.list_entry_id)
              .where(_of_lists(lists), c.reported.is_(False), c.confirmed_on.is_not(None))
              .order_by(c.policy_id, c.determining_unit, c.confirmed_on, c.list_entry_id))
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
 
 
 def upward_pending(conn: Connection, targets: Mapping[str, tuple[Sequence[str], Sequence[str]]], day: date,

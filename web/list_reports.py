@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from uuid import UUID
 
 from domain.service_reporting import reported_lists
 from projections import list_reporting as views
@@ -23,9 +22,8 @@ def reports_due() -> list[dict[str, Any]]:
     svc = services()
     lists = {pid: reported_lists(profile)[0] for pid, profile in svc.profiles.items()}
     with current_views() as conn:
-        pending = [(r["policy_id"], r["determining_unit"], r["confirmed_on"], UUID(r["list_entry_id"]))
-                   for r in views.unreported(conn, lists)]
-    return svc.credit.reports_due_of(pending)  # type: ignore[no-any-return]
+        pending = views.unreported(conn, lists)
+    return svc.credit.reports_due_of(pending)  # type: ignore[no-any-return]  # ids as the views store them
 
 
 def due_entries_page(due: list[dict[str, Any]], number: int | None = None) -> Page[str]:
