@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, Sequence, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Connection, Table, and_, func, not_, or_, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, and_, func, not_, or_, select, true
 
 from projections.db import (list_entries, objections, record_submissions, records, repairs, sanction_steps, sanctions,
                             subjects, work_items)
@@ -181,7 +181,7 @@ def records_to_submit(conn: Connection, policy_ids: Sequence[str], number: int =
     first, one page (LYG-4); `CreditService.records_to_submit` as a query on the views."""
     # counted and ordered on the submissions view's index alone; only the page's records are read (issue 16)
     pending = record_submissions.c
-    where = and_(pending.policy_id.in_(list(policy_ids)), pending.submitted_on.is_(None), pending.in_force.is_(True))
+    where = and_(pending.policy_id.in_(list(policy_ids)), pending.submitted_on.is_(None), pending.in_force == true())
     total = int(conn.execute(select(func.count()).select_from(record_submissions).where(where)).scalar_one())
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
