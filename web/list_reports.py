@@ -1,9 +1,8 @@
 """The report pages' lists from the views (issue 16): monthly list reports due (NT-PCI-17) and the entries waiting
-for the upward push (JY-22), a page at a time, each entry labelled from its view row (HA-3.2: masked name)."""
+for the upward push (JY-22), a page at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from domain.service_reporting import reported_lists
@@ -12,9 +11,6 @@ from projections.worklists import Page
 from web import worklists
 from web.context import services
 from web.worklists import current_views, page_number
-from web.view_labels import entry_labels
-
-__all__ = ["reports_due", "due_entries_page", "upward_page", "entry_labels"]
 
 
 def reports_due() -> list[dict[str, Any]]:

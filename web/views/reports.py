@@ -15,8 +15,9 @@ from web import forms
 from web.circulars import produce_circular, reproduce_circular
 from web.evaluations import body_options, produce_evaluation, reproduce_evaluation, year_of
 from web.context import services
-from web.list_reports import due_entries_page, entry_labels, reports_due, upward_page
+from web.list_reports import due_entries_page, reports_due, upward_page
 from web.principal import current_principal
+from web.view_labels import entry_labels
 from web.views.common import default_profile, done, form_page
 
 bp = Blueprint("reports", __name__, url_prefix="/office/reports")
