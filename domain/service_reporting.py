@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -37,6 +37,20 @@ def _rule(profile: PolicyProfile, rule_id: str, field: str, wanted: str) -> Repo
         if rule.lists and getattr(rule, wanted):
             return rule
     raise RuleViolation(rule_id, field, f"{profile.label} sets no such report")
+
+
+def reported_lists(profile: PolicyProfile) -> tuple[list[str], list[str], list[str]]:
+    """The lists whose confirmed entries wait for a monthly report (NT-PCI-17), those pushed upward, and the
+    systems they go to (JY-22), as `_queue_reports` queues them."""
+    reported, pushed, targets = [], [], []
+    for rule in profile.reporting.values():
+        if rule.deadline:
+            reported += [c for c in rule.lists if c not in reported]
+        if rule.targets:
+            pushed += [c for c in rule.lists if c not in pushed]
+    if pushed:
+        targets = list(_rule(profile, "JY-22", "list_entry_id", "targets").targets)
+    return reported, pushed, targets
 
 
 class ReportingCommands(ServiceBase):
@@ -86,12 +100,20 @@ class ReportingCommands(ServiceBase):
         """Monthly list reports past their deadline and not submitted: unit, period, entries, days late (NT-PCI-17);
         a roster unit without any report (not even a zero report) for a month is overdue too, from `since` or the
         month the profile was published in this ledger (reports before the ledger cannot be in it)."""
+        uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
+        pending = [(e.policy_id, e.determining_unit, e.decision["confirmed_on"], e.id)  # type: ignore[index]
+                   for e in self._unreported(uow)]
+        return self.reports_due_of(pending, today, since)
+
+    def reports_due_of(self, pending: Iterable[tuple[str, str, date, UUID | str]], today: date | None = None,
+                       since: str | None = None) -> list[dict[str, Any]]:
+        """`reports_due` given the unreported entries as (profile id, unit, confirmation day, id), e.g. from the
+        views (issue 16; their ids come back as given); the roster gaps are read here (NT-PCI-17)."""
         day = today or self.today()
         uow = UnitOfWork(self.ledger, None)  # type: ignore[arg-type]  # read-only
-        groups: dict[tuple[str, str, str], list[UUID]] = {}
-        for entry in self._unreported(uow):
-            key = (entry.policy_id, entry.determining_unit, period_of(entry.decision["confirmed_on"]))  # type: ignore[index]
-            groups.setdefault(key, []).append(entry.id)
+        groups: dict[tuple[str, str, str], list[UUID | str]] = {}
+        for policy_id, unit, confirmed_on, entry_id in pending:
+            groups.setdefault((policy_id, unit, period_of(confirmed_on)), []).append(entry_id)
         for key in self._roster_gaps(uow, day, since):
             groups.setdefault(key, [])
         found = []

@@ -189,14 +189,14 @@ repairs = Table(
     Column("recorded_position", Integer, nullable=False),
 )
 
-# Work queues: one row per pending step (objection decision, repair decision, department response)
+# Work queues: one row per pending step (objection decision, repair decision, department response, withdrawal)
 # from the event that opened it to the one that closed it; overdue = open and past `due` (asked per day).
 work_items = Table(
     "view_work_items", metadata,
     Column("item_id", String(36), primary_key=True),
     Column("step", String(32), primary_key=True),
     Column("opened_position", Integer, primary_key=True),
-    Column("kind", String(16), nullable=False, index=True),  # objection | repair | sanction
+    Column("kind", String(16), nullable=False, index=True),  # objection | repair | sanction | withdrawal
     Column("subject_id", String(36), nullable=False),
     Column("unit", String(64), nullable=False, index=True),
     Column("due", Date),
@@ -241,8 +241,28 @@ record_submissions = Table(
     Column("policy_id", String(16), nullable=False),
     Column("submitted_on", Date),
     Column("to_unit", String(64)),
+    # the record's own state, copied so the pending list is counted and ordered on this table's index (issue 16)
+    Column("in_force", Boolean, nullable=False),  # not repaired, expired or revoked (NT-PCI-30, NT-PCI-35)
+    Column("determination_date", Date, nullable=False),
     Column("recorded_position", Integer, nullable=False),
 )
+
+# Confirmed list entries and their reporting (issue 16): in a monthly report yet (NT-PCI-17), pushed to which
+# upper-level systems (JY-22); which lists are reported or pushed is the profiles' say, asked by the reader.
+list_reporting = Table(
+    "view_list_reporting", metadata,
+    Column("list_entry_id", String(36), primary_key=True),
+    Column("subject_id", String(36), nullable=False),
+    Column("policy_id", String(16), nullable=False),
+    Column("list_code", String(32), nullable=False),
+    Column("determining_unit", String(64), nullable=False),
+    Column("confirmed_on", Date),  # None while drafted
+    Column("reported", Boolean, nullable=False),
+    Column("pushed_to", Text, nullable=False),  # the systems pushed to, sorted, space-separated ('' none)
+    Column("recorded_position", Integer, nullable=False),
+    Index("ix_view_list_reporting_pending", "policy_id", "list_code", "reported", "confirmed_on"),
+)
+
 
 # The query log (HA-5.2): every registered non-public read.
 access_log = Table(
@@ -276,7 +296,13 @@ WORKLIST_INDEXES = (
     Index("ix_view_sanctions_open", sanctions.c.status, sanctions.c.pushed_on),
     Index("ix_view_sanctions_unit_open", sanctions.c.department, sanctions.c.status, sanctions.c.pushed_on),
     Index("ix_view_access_log_subject_position", access_log.c.subject_id, access_log.c.log_position),
-    Index("ix_view_record_submissions_pending", record_submissions.c.policy_id, record_submissions.c.submitted_on),
+    Index("ix_view_record_submissions_pending", record_submissions.c.policy_id, record_submissions.c.submitted_on,
+          record_submissions.c.in_force, record_submissions.c.determination_date, record_submissions.c.record_id),
+    # projections.overdue: open steps by due day (NT-PCI-32, JY-21), in-force items by last day (NT-PCI-30)
+    Index("ix_view_work_items_open_due", work_items.c.closed_position, work_items.c.due),
+    Index("ix_view_records_expiry", records.c.status, records.c.valid_until),
+    Index("ix_view_list_entries_expiry", list_entries.c.in_force, list_entries.c.valid_until),
+    Index("ix_view_subjects_kind", subjects.c.kind),  # government bodies and civil servants (NT-GOV-2.2a)
 )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, func, select
 
 from domain.clock import office_today
 from projections.db import list_entries, records, subjects
 from projections.status import OBJECTION_PENDING, PUBLIC_CLASS, in_force_clause
+from projections.worklists import PAGE_SIZE, Page
 
 
 def public_records_query(day: date | None = None) -> Select[Any]:
@@ -37,6 +38,17 @@ def public_list_query(list_code: str, day: date | None = None) -> Select[Any]:
         .where(list_entries.c.list_code == list_code, in_force_clause(list_entries, day or office_today()))
         .order_by(list_entries.c.valid_from, list_entries.c.list_entry_id)
     )
+
+
+def public_list_page(conn: Connection, list_code: str, day: date, number: int,
+                     size: int = PAGE_SIZE) -> Page[dict[str, Any]]:
+    """Page `number` (clamped to 1..pages) of one public list on `day`, counted and paged in SQL (issue 16)."""
+    query = public_list_query(list_code, day)
+    total = int(conn.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    rows = [dict(r) for r in conn.execute(query.limit(size).offset((number - 1) * size)).mappings()]
+    return Page(rows, number, pages, total)
 
 
 def public_records(conn: Connection, day: date | None = None) -> list[dict[str, Any]]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from projections import (access_log, archive, list_entries, objections, records, sanctions, subjects, submissions,
-                         work_queue)
+from projections import (access_log, archive, list_entries, list_reporting, objections, records, sanctions, subjects,
+                         submissions, work_queue)
 from projections.base import Projection, ProjectionError
 
 PROJECTIONS: dict[str, Projection] = {p.name: p for p in (
     subjects.PROJECTION, records.PROJECTION, list_entries.PROJECTION, sanctions.PROJECTION,
     objections.OBJECTIONS, objections.REPAIRS, work_queue.PROJECTION, archive.PROJECTION, access_log.PROJECTION,
-    submissions.PROJECTION,
+    submissions.PROJECTION, list_reporting.PROJECTION,
 )}
 
 

@@ -1,4 +1,5 @@
-"""Work queues: pending objection, repair and sanction-response steps with deadlines (NT-PCI-32, JY-21).
+"""Work queues: pending objection, repair, sanction-response and penalty-withdrawal steps with deadlines
+(NT-PCI-32, NAT-22-DL, JY-21, NAT-APL-48).
 
 A step is opened by the event that makes it due and closed by the one that does (or supersedes) it;
 the deadline is the one the opening event carries. Whether a step is overdue depends on the day
@@ -77,9 +78,15 @@ def on_objection_corrected(rows: Batch, e: Any, at: Logged) -> None:
 
 
 # --- repairs (NT-PCI-35) -------------------------------------------------------------------------
+REPAIR_STEPS = ("repair_opinion", "repair_decision", "repair_feedback")
+
+
 def on_repair_applied(rows: Batch, e: Any, at: Logged) -> None:
-    """The provider gives its opinion (no time limit in the seeds)."""
+    """The provider gives its opinion (no time limit in the seeds); NAT-22-DL: the feedback and decision time
+    limits start on the application day and run until the application is decided."""
     _open(rows, "repair", e, at, "repair_opinion", e.handler_unit, None, sid(e.subject_id))
+    for step, deadline in sorted((getattr(e, "response_deadlines", None) or {}).items()):
+        _open(rows, "repair", e, at, step, e.handler_unit, deadline, sid(e.subject_id))
 
 
 def on_repair_opinion(rows: Batch, e: Any, at: Logged) -> None:
@@ -89,14 +96,14 @@ def on_repair_opinion(rows: Batch, e: Any, at: Logged) -> None:
 
 
 def on_repair_reviewed(rows: Batch, e: Any, at: Logged) -> None:
-    """CS-2.7: a negative review ends the application: no opinion is due any more."""
+    """CS-2.7: a negative review ends the application: nothing is due any more (NAT-22-DL limits included)."""
     if not e.approved:
-        _close(rows, e, at, ("repair_opinion",), e.reviewed_on)
+        _close(rows, e, at, REPAIR_STEPS, e.reviewed_on)
 
 
 def on_repair_decided(rows: Batch, e: Any, at: Logged) -> None:
-    """Decided."""
-    _close(rows, e, at, ("repair_decision",), e.decided_on)
+    """Decided: every time limit of the application ends (NT-PCI-35, NAT-22-DL)."""
+    _close(rows, e, at, REPAIR_STEPS, e.decided_on)
 
 
 # --- department responses (JY-21, CS-2.6, CS-2.7) ------------------------------------------------
@@ -137,6 +144,17 @@ def on_sanction_ended(rows: Batch, e: Any, at: Logged) -> None:
     _close(rows, e, at, ("acknowledge", "feed_back"))
 
 
+# --- penalty withdrawals (NAT-APL-48) ------------------------------------------------------------
+def on_withdrawal_registered(rows: Batch, e: Any, at: Logged) -> None:
+    """A changed or revoked penalty is withdrawn within 3 days of the change."""
+    _open(rows, "withdrawal", e, at, "withdrawal", e.handler_unit, e.deadline, sid(e.subject_id))
+
+
+def on_withdrawal_done(rows: Batch, e: Any, at: Logged) -> None:
+    """Withdrawn (on time or late)."""
+    _close(rows, e, at, ("withdrawal",), e.withdrawn_on, e.late)
+
+
 HANDLERS: dict[str, Handler] = {
     "Objection.Filed": on_objection_filed,
     "Objection.Referred": on_objection_referred,
@@ -155,6 +173,8 @@ HANDLERS: dict[str, Handler] = {
     "SanctionCase.LiftConfirmed": on_lift_confirmed,
     "SanctionCase.Declined": on_sanction_ended,
     "SanctionCase.Withdrawn": on_sanction_ended,
+    "PenaltyWithdrawal.Registered": on_withdrawal_registered,
+    "PenaltyWithdrawal.Withdrawn": on_withdrawal_done,
 }
 
 PROJECTION = Projection("work_queue", (work_items,), HANDLERS, reads=((work_items, "item_id"),))

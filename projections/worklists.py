@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, Sequence, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Connection, Table, and_, func, not_, or_, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, and_, func, not_, or_, select, true
 
 from projections.db import (list_entries, objections, record_submissions, records, repairs, sanction_steps, sanctions,
                             subjects, work_items)
@@ -179,20 +179,26 @@ def records_to_submit(conn: Connection, policy_ids: Sequence[str], number: int =
                       size: int = PAGE_SIZE) -> Page[dict[str, Any]]:
     """In-force records of the given profiles (those with a collect-and-submit step) not yet submitted, oldest
     first, one page (LYG-4); `CreditService.records_to_submit` as a query on the views."""
-    where = and_(records.c.status.in_(IN_FORCE_STATUSES), record_submissions.c.policy_id.in_(list(policy_ids)),
-                 record_submissions.c.submitted_on.is_(None))
-    joined = records.join(record_submissions, record_submissions.c.record_id == records.c.record_id)
-    total = int(conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one())
+    # counted and ordered on the submissions view's index alone; only the page's records are read (issue 16)
+    pending = record_submissions.c
+    where = and_(pending.policy_id.in_(list(policy_ids)), pending.submitted_on.is_(None), pending.in_force == true())
+    total = int(conn.execute(select(func.count()).select_from(record_submissions).where(where)).scalar_one())
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
-    query = (select(records, record_submissions.c.policy_id).select_from(joined).where(where)
-             .order_by(records.c.determination_date, records.c.record_id).limit(size).offset((number - 1) * size))
+    joined = record_submissions.join(records, records.c.record_id == pending.record_id)
+    query = (select(records, pending.policy_id).select_from(joined).where(where)
+             .order_by(pending.determination_date, pending.record_id).limit(size).offset((number - 1) * size))
     return Page([dict(r) | {"id": r["record_id"]} for r in conn.execute(query).mappings()], number, pages, total)
 
 
 def open_records_of_kinds(conn: Connection, kinds: Sequence[str]) -> list[str]:
     """Ids of the open records whose subject is of one of the kinds (e.g. government bodies, NT-GOV-2.2a)."""
-    query = (select(records.c.record_id).join(subjects, subjects.c.subject_id == records.c.subject_id)
-             .where(subjects.c.kind.in_(list(kinds)), records.c.status.in_(IN_FORCE_STATUSES))
+    # the subjects of those kinds first (few, on their kind index), then their records on the subject index:
+    # one join would scan every open record (issue 16)
+    of_kinds = list(conn.execute(select(subjects.c.subject_id).where(subjects.c.kind.in_(list(kinds)))).scalars())
+    if not of_kinds:
+        return []
+    query = (select(records.c.record_id).where(records.c.subject_id.in_(of_kinds),
+                                               records.c.status.in_(IN_FORCE_STATUSES))
              .order_by(records.c.determination_date, records.c.record_id))
     return [str(r) for r in conn.execute(query).scalars()]

@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-READERS = {"Objection": "objection", "RepairApplication": "repair", "SanctionCase": "sanction",
-           "PenaltyWithdrawal": "withdrawal"}  # NAT-APL-48
+from projections import overdue as views
+from web.worklists import current_views
+
+# The view's word for a kind of item → the name the pages show (translated; the domain's class names)
+KIND_NAMES = {"objection": "Objection", "repair": "RepairApplication", "sanction": "SanctionCase",
+              "withdrawal": "PenaltyWithdrawal", "record": "DishonestyRecord", "list_entry": "ListEntry"}
 
 
-def overdue_rows(credit: Any) -> list[dict[str, Any]]:
-    """`credit.overdue()` (objections, repairs, department responses and lift confirmations), each with its
-    subject id, so the row links to the subject page where the item is shown (NT-PCI-32, JY-21, CS-2.7)."""
-    rows = []
-    for step in credit.overdue():
-        item = getattr(credit, READERS[step["kind"]])(step["id"])
-        rows.append({**step, "subject_id": item.subject_id})
-    return rows
+def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [row | {"kind": KIND_NAMES[row["kind"]]} for row in rows]
+
+
+def overdue_rows(today: date) -> list[dict[str, Any]]:
+    """What `credit.overdue()` answers (objections, repairs, department responses and lift confirmations, penalty
+    withdrawals), from the views (issue 16), each with its subject id, so the row links to the subject page where
+    the item is shown (NT-PCI-32, JY-21, CS-2.7, NAT-APL-48)."""
+    with current_views() as conn:
+        return _named(views.overdue(conn, today))
+
+
+def overdue_sanctions(today: date, sanction_ids: Iterable[str]) -> set[str]:
+    """The ids among `sanction_ids` of cases whose department response is overdue (JY-21, CS-2.6, CS-2.7)."""
+    with current_views() as conn:
+        return {row["id"] for row in views.overdue(conn, today, kind="sanction", item_ids=list(sanction_ids))}
+
+
+def awaiting_rows(today: date) -> list[dict[str, Any]]:
+    """What `credit.awaiting_sweep()` answers, from the views: items past their last day in force whose `Expired`
+    event is not stored yet (NT-PCI-30, LYG-18)."""
+    with current_views() as conn:
+        return _named(views.awaiting_sweep(conn, today))
 
 
 def overdue_rectifications(credit: Any, record_ids: Iterable[UUID] | None = None) -> list[dict[str, Any]]:

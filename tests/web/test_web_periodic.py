@@ -15,6 +15,7 @@ from workflow_steps import office_records_and_lists
 from domain.identifiers import synthetic_credit_code
 from domain.policy import PolicyProfile
 from ledger.transparency import latest_checkpoint
+from web import worklists
 from web.context import services
 
 TAX_PENALTY = basis(date(2024, 3, 1), "通税罚〔2024〕9号", "国家税务总局南通市税务局")
@@ -40,10 +41,10 @@ def test_sweep_button_expires_what_ended_and_lists_it_once_NT_PCI_30(any_app: Fl
     assert client.get("/office/reports/sweep").status_code == 403
 
 
-def _april_entry(app: Flask) -> str:
+def _april_entry(app: Flask, seed: int = 904) -> str:
     """A black-list entry of nt-credit-office confirmed in April 2025: reported within May (下月内), now late."""
     office = "nt-credit-office"
-    person = run(app, "register_person", office, name="吴某", id_number=new_person_id(904))
+    person = run(app, "register_person", office, name="吴某", id_number=new_person_id(seed))
     record = run(app, "record_dishonesty", office, profile_id="NT", subject_id=person, behaviour_code="NT-PCI-12.3",
                  tier="serious", basis=basis(date(2025, 4, 2), "通税罚〔2025〕5号", "国家税务总局南通市税务局"),
                  act_date=date(2025, 3, 1), determination_date=date(2025, 4, 2))
@@ -73,6 +74,20 @@ def test_monthly_list_report_shows_what_is_late_and_refuses_an_incomplete_report
         assert str(report.id) == report_id and [str(i) for i in report.entry_ids] == [entry]
     assert 'id="no-reports-due"' in client.get("/office/reports/lists").get_data(as_text=True)
     refused_at(post(client, "/office/reports/lists", {**form, "list_entry_ids": entry}), "period", "NT-PCI-17")
+
+
+def test_monthly_list_report_page_shows_a_page_of_the_due_entries_NT_PCI_17(app: Flask, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    entries = {_april_entry(app, seed) for seed in (905, 906)}
+    monkeypatch.setattr(worklists, "PAGE_SIZE", 1)
+    client = app.test_client()
+    login(client, "office")
+    pages = [client.get(f"/office/reports/lists?page={n}").get_data(as_text=True) for n in (1, 2)]
+    offered = [set(re.findall(r'name="list_entry_ids" value="([^"]+)"', p)) for p in pages]
+    assert len(offered[0]) == len(offered[1]) == 1 and offered[0] | offered[1] == entries  # one per page, both
+    for page in pages:
+        due = page[page.index('id="reports-due"'):page.index("</table>", page.index('id="reports-due"'))]
+        assert "2 项: 吴* · 黑名单" in due and "吴某" not in page  # the month's count; labels masked (HA-3.2)
+    assert 'id="reports-due-pager"' in pages[0] and 'href="/office/reports/lists?page=2" rel="next"' in pages[0]
 
 
 def _jy_black_entry(app: Flask) -> str:

@@ -4,6 +4,7 @@ clerk sees their own write on the next page (real Flask requests, SQLite and Pos
 from __future__ import annotations
 
 import re
+from uuid import UUID
 
 import pytest
 from flask import Flask
@@ -13,7 +14,11 @@ from workflow_steps import RECORD, office_records_and_lists, push
 
 import web.access_log_view as access_log_view
 import web.worklists as worklists
+from projections.worklists import open_page
 from web.context import services
+from web.picker_items import item_label
+from web.view_labels import entry_labels, record_labels
+from web.worklists import current_views
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -87,3 +92,47 @@ def test_a_subjects_access_log_is_paged_newest_first_ha_5_2(any_app: Flask, monk
     assert "第二次复核" in pages[0] and "第一次复核" not in pages[0]  # newest first
     assert "第一次复核" in pages[1] and "第二次复核" not in pages[1]
     assert 'href="/mine/access-log?page=2" rel="next"' in pages[0]
+
+
+def test_public_lists_are_paged_each_list_on_its_own_jy_20_ha_3_2(any_app: Flask,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    client = any_app.test_client()
+    for seed in (61, 62, 63):
+        office_records_and_lists(client, seed)  # three confirmed black-list entries
+    monkeypatch.setattr(worklists, "PAGE_SIZE", 2)
+    anonymous = any_app.test_client()
+    first, second = (anonymous.get(f"/public/lists?black_page={n}").get_data(as_text=True) for n in (1, 2))
+
+    def black_rows(html: str) -> list[str]:
+        black = html[html.index("<h2>"):html.index("<h2>", html.index("<h2>") + 1)]
+        return re.findall(r"<tr><td>(.*?)</tr>", black)
+    assert len(black_rows(first)) == 2 and len(black_rows(second)) == 1  # 3 entries in force, 2 per page
+    assert set(black_rows(first)).isdisjoint(black_rows(second))
+    assert 'id="black-pager"' in first and "第 1 / 2 页，共 3 项未结" in first
+    assert 'href="/public/lists?black_page=2" rel="next"' in first
+    assert 'href="/public/lists?black_page=1" rel="prev"' in second
+    assert "李四" not in first + second and "李*" in first  # HA-3.2: masked on every page
+    assert 'id="red-pager"' not in first  # the red list fits on one page: no pager
+
+
+def test_labels_from_the_views_are_the_pickers_labels_from_the_ledger_ha_3_2(any_app: Flask) -> None:
+    client = any_app.test_client()
+    _, record_id, entry_id = office_records_and_lists(client, 64)
+    with any_app.test_request_context("/"), current_views() as conn:
+        rows = [r | {"policy_id": "NT"} for r in open_page(conn, "records", 1, size=10_000).items]
+        mine = [r for r in rows if r["id"] == record_id]
+        assert record_labels(mine) == {record_id: item_label("record", UUID(record_id))}
+        assert entry_labels([entry_id]) == {entry_id: item_label("list_entry", UUID(entry_id))}
+        assert "李*" in record_labels(mine)[record_id] and record_id not in record_labels(mine)[record_id]
+
+
+def test_office_lists_and_sanctions_name_the_subject_masked_from_the_views_ha_3_2(any_app: Flask) -> None:
+    client = any_app.test_client()
+    subject_id, record_id, entry_id = office_records_and_lists(client, 65)
+    case_id = push(client, record_id)
+    sanctions = client.get("/office/sanctions").get_data(as_text=True)
+    row = sanctions[sanctions.index(f"<code>{case_id}</code>"):]
+    assert row[:row.index("</tr>")].count("李*") == 1 and "李四" not in sanctions
+    lists = client.get("/office/lists").get_data(as_text=True)
+    row = lists[lists.index(f'/office/lists/{entry_id}'):]
+    assert f'/subjects/{subject_id}">李*</a>' in row[:row.index("</tr>")] and "李四" not in lists

@@ -20,7 +20,8 @@ from web.history import steps_of
 from web.names import local, unit_name
 from web.principal import current_principal
 from web.views.common import as_refusal, default_profile, done, form_page
-from web.office_dashboard import overdue_rectifications, overdue_rows
+from web.view_labels import masked_names
+from web.office_dashboard import awaiting_rows, overdue_rectifications, overdue_rows, overdue_sanctions
 from web.worklists import (government_records, lifts_due, objection_rows, open_count, open_page, records_to_submit,
                            repair_rows, sanction_rows)
 
@@ -37,9 +38,10 @@ def dashboard() -> ResponseReturnValue:
     counts = {name: open_count(name) for name in ("records", "list_entries", "objections", "repairs", "sanctions")}
     fed_back = sanction_rows(open_page("sanctions", 1, status="fed_back")).items  # the oldest page (CS-2.6)
     to_submit = records_to_submit(1)  # LYG-4: the oldest page and the count
-    return render_template("office/dashboard.html", overdue=overdue_rows(credit), counts=counts, fed_back=fed_back,
+    today = credit.today()
+    return render_template("office/dashboard.html", overdue=overdue_rows(today), counts=counts, fed_back=fed_back,
                            rectifications=overdue_rectifications(credit, government_records()),  # NT-GOV-2.4a
-                           today=credit.today(), awaiting=credit.awaiting_sweep(),
+                           today=today, awaiting=awaiting_rows(today),
                            swept_today=credit.swept_on(credit.today()),
                            lifts_due=lifts_due(current_principal().unit),  # JY-17, CS-2.7
                            to_submit=to_submit.items, to_submit_total=to_submit.total)
@@ -48,6 +50,7 @@ def dashboard() -> ResponseReturnValue:
 def _lists_page(error: RuleViolation | None = None, status: int = 200) -> ResponseReturnValue:
     page = open_page("list_entries")
     return render_template("office/lists.html", entries=page.items, page=page, profiles=services().profiles,
+                           names=masked_names(e["subject_id"] for e in page.items),  # HA-3.2, from the views
                            default_profile=default_profile(), form=request.form if error else {},
                            error=error), status
 
@@ -164,10 +167,12 @@ def sanctions() -> ResponseReturnValue:
                                        pushed_on=forms.required_day("lift_pushed_on", "JY-17"))
             done(_("Lift pushed:"), case_id)
         return redirect(url_for("office.sanctions"))
-    credit = services().credit
     page = sanction_rows(open_page("sanctions"))
+    overdue = overdue_sanctions(services().credit.today(), [c["id"] for c in page.items])  # JY-21, from the views
+    due = lifts_due(current_principal().unit)
+    names = masked_names([c["subject_id"] for c in page.items] + [d["subject_id"] for d in due])  # HA-3.2
     return form_page("office/sanctions.html", run, cases=page.items, page=page, measures=_measures(),
-                     overdue={str(s["id"]) for s in credit.overdue()}, lifts_due=lifts_due(current_principal().unit))
+                     overdue=overdue, lifts_due=due, names=names)
 
 
 @bp.route("/objections", methods=["GET", "POST"])

@@ -11,9 +11,11 @@ from flask.typing import ResponseReturnValue
 from domain.effective import item_in_force, item_published
 from domain.errors import RuleViolation
 from domain.identifiers import MASK
-from projections.public import public_list_query, subjects_shown_as
+from projections.public import public_list_page, subjects_shown_as
 from web.context import services
 from web.security import csrf
+from web import worklists
+from web.worklists import page_number
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 PUBLIC_LISTS = ("black", "red")  # key-attention lists are shared between departments, not published
@@ -89,10 +91,13 @@ def query() -> ResponseReturnValue:
 
 @bp.get("/lists")
 def lists() -> ResponseReturnValue:
-    """The red and black lists in force, masked (from the read models, brought up to date first)."""
+    """The red and black lists in force, masked, a page of each (`black_page`, `red_page`; from the read models,
+    brought up to date first)."""
     svc = services()
     svc.follower().run_once()
     with svc.engine.connect() as conn:
-        rows = {code: [dict(r) for r in conn.execute(public_list_query(code, svc.credit.today())).mappings()]
-                for code in PUBLIC_LISTS}
-    return render_template("public/lists.html", rows=rows)
+        pages = {code: public_list_page(conn, code, svc.credit.today(), page_number(f"{code}_page"),
+                                       size=worklists.PAGE_SIZE)  # read when called: a test may change it
+                 for code in PUBLIC_LISTS}
+    return render_template("public/lists.html", rows={code: page.items for code, page in pages.items()},
+                           pages=pages)

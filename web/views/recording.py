@@ -18,6 +18,7 @@ from web.context import services
 from web.principal import current_principal
 from web.views.common import default_profile, done, form_page
 from web.worklists import objection_rows, records_to_submit, repair_rows, unit_count, unit_page
+from web.view_labels import masked_names, record_labels
 
 bp = Blueprint("recording", __name__, url_prefix="/recording")
 SUBJECT_KINDS = ("person", "organisation")
@@ -127,7 +128,10 @@ def submission() -> ResponseReturnValue:
         done(_("Records submitted:"), len(submitted))
         return redirect(url_for("recording.submission"))
     page = records_to_submit()
-    return form_page("recording/submission.html", run, to_submit=page.items, page=page)
+    labels = record_labels(page.items)  # from the views, one query (issue 16)
+    return form_page("recording/submission.html", run, to_submit=page.items, page=page,
+                     names=masked_names(r["subject_id"] for r in page.items),
+                     choices=[(r["id"], labels[r["id"]]) for r in page.items])
 
 
 @bp.route("/queries", methods=["GET", "POST"])

@@ -15,7 +15,9 @@ from web import forms
 from web.circulars import produce_circular, reproduce_circular
 from web.evaluations import body_options, produce_evaluation, reproduce_evaluation, year_of
 from web.context import services
+from web.list_reports import due_entries_page, reports_due, upward_page
 from web.principal import current_principal
+from web.view_labels import entry_labels
 from web.views.common import default_profile, done, form_page
 
 bp = Blueprint("reports", __name__, url_prefix="/office/reports")
@@ -52,7 +54,11 @@ def lists() -> ResponseReturnValue:
             reported_on=forms.required_day("reported_on", "NT-PCI-17"))
         done(_("Monthly list report stored:"), report_id)
         return redirect(url_for("reports.lists"))
-    return form_page("reports/lists.html", run, due=services().credit.reports_due(), profiles=services().profiles,
+    due = reports_due()  # from the views (issue 16)
+    page = due_entries_page(due)  # only this page's entries are labelled and offered
+    labels = entry_labels(page.items)
+    return form_page("reports/lists.html", run, due=due, page=page, labels=labels,
+                     choices=[(i, labels[i]) for i in page.items], profiles=services().profiles,
                      default_profile=default_profile())
 
 
@@ -66,7 +72,10 @@ def upward() -> ResponseReturnValue:
             pushed_on=forms.required_day("pushed_on", "JY-22"), systems=systems)
         done(_("Pushed upward:"), entry_id)
         return redirect(url_for("reports.upward"))
-    return form_page("reports/upward.html", run, pending=services().credit.upward_pushes_pending())
+    page = upward_page()  # from the views, one page (issue 16)
+    labels = entry_labels(p["list_entry_id"] for p in page.items)
+    return form_page("reports/upward.html", run, pending=page.items, page=page, labels=labels,
+                     choices=[(p["list_entry_id"], labels[p["list_entry_id"]]) for p in page.items])
 
 
 @bp.route("/circular", methods=["GET", "POST"])
