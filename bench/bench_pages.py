@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_projections import generate, percentile  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import Connection, select  # noqa: E402
 
 from domain.clock import office_today  # noqa: E402
 from ledger.app import LedgerApplication  # noqa: E402
 from ledger.config import Settings  # noqa: E402
-from projections.db import list_entries, make_engine  # noqa: E402
+from projections.db import list_entries, make_engine, objections, records, repairs, sanctions  # noqa: E402
 from projections.follower import REBUILD_BATCH, Follower  # noqa: E402
 from web.accounts import AccountStore, ensure_tables  # noqa: E402
 from web.app import create_app  # noqa: E402
@@ -94,29 +94,47 @@ def state_purpose(client: FlaskClient, subject_id: str) -> None:
                             "next": f"/subjects/{subject_id}"})
 
 
-def clients(app: Flask, subject_id: str) -> dict[str, FlaskClient]:
+def clients(app: Flask, subject_ids: list[str]) -> dict[str, FlaskClient]:
     """One logged-in test client per demo role, and an anonymous one (the public pages)."""
     found = {"anonymous": app.test_client()}
     for demo in DEMO:
         client = app.test_client()
         login(client, demo.username)
         if demo.role in ("auditor", "credit_office", "recording_unit"):
-            state_purpose(client, subject_id)
+            for subject_id in subject_ids:
+                state_purpose(client, subject_id)
         found[demo.role] = client
     return found
 
 
-def pages(app: Flask, subject_id: str, entry_id: str | None) -> list[str]:
+ITEM_TABLES = {"entry_id": (list_entries, "list_entry_id"), "record_id": (records, "record_id"),
+               "objection_id": (objections, "objection_id"), "repair_id": (repairs, "repair_id"),
+               "sanction_id": (sanctions, "sanction_id")}
+
+
+def items(conn: Connection, subject_id: str) -> dict[str, tuple[str, str]]:
+    """One item per item page (issue 16.2): the demo subject's where it has one, else the first; with its subject."""
+    found = {}
+    for arg, (table, key) in ITEM_TABLES.items():
+        column = table.c[key]
+        row = conn.execute(select(column, table.c.subject_id).where(table.c.subject_id == subject_id).limit(1)).first() \
+            or conn.execute(select(column, table.c.subject_id).order_by(column).limit(1)).first()
+        if row is not None:
+            found[arg] = (str(row[0]), str(row[1]))
+    return found
+
+
+def pages(app: Flask, subject_id: str, item_ids: dict[str, str]) -> list[str]:
     """Every GET page of the app (path arguments filled), plus the second page of the paged lists."""
     paths = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" not in rule.methods or rule.rule.startswith("/api") or rule.endpoint in SKIPPED:  # type: ignore[operator]
             continue
         path = rule.rule.replace("<uuid:subject_id>", subject_id)
-        if "<uuid:entry_id>" in path:
-            if entry_id is None:
-                continue
-            path = path.replace("<uuid:entry_id>", entry_id)
+        for arg, item_id in item_ids.items():
+            path = path.replace(f"<uuid:{arg}>", item_id)
+        if "<" in path:  # an item kind the ledger has none of
+            continue
         paths.append(path)
     return paths + ["/office/lists?page=2", "/office/sanctions?page=2", "/recording/?page=2"]
 
@@ -176,10 +194,9 @@ def main() -> int:
     engine = app.extensions["credit_ledger"].engine
     subject = demo_subject(app.extensions["credit_ledger"].ledger, engine)
     with engine.connect() as conn:
-        entry = conn.execute(select(list_entries.c.list_entry_id).order_by(list_entries.c.list_entry_id)
-                             .limit(1)).scalar()
-    by_role = clients(app, str(subject))
-    targets = owner(["/bench-bare"] + pages(app, str(subject), entry), by_role)
+        chosen = items(conn, str(subject))
+    by_role = clients(app, sorted({str(subject)} | {owner_id for _, owner_id in chosen.values()}))
+    targets = owner(["/bench-bare"] + pages(app, str(subject), {arg: i for arg, (i, _) in chosen.items()}), by_role)
     for _ in range(2):  # warm-up: caches, prepared statements
         measure(targets, 1)
     times = measure(targets, args.requests)

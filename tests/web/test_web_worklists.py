@@ -131,7 +131,7 @@ def test_office_lists_and_sanctions_name_the_subject_masked_from_the_views_ha_3_
     subject_id, record_id, entry_id = office_records_and_lists(client, 65)
     case_id = push(client, record_id)
     sanctions = client.get("/office/sanctions").get_data(as_text=True)
-    row = sanctions[sanctions.index(f"<code>{case_id}</code>"):]
+    row = sanctions[sanctions.index(f'href="/sanctions/{case_id}"'):]
     assert row[:row.index("</tr>")].count("李*") == 1 and "李四" not in sanctions
     lists = client.get("/office/lists").get_data(as_text=True)
     row = lists[lists.index(f'/office/lists/{entry_id}'):]
