@@ -108,9 +108,14 @@ def code_options(codes: Iterable[str]) -> list[tuple[str, str]]:
     return [(code, gettext(code)) for code in codes]
 
 
+def may_open(endpoint: str) -> bool:
+    """Whether the current role may open a page: links it may not follow are not shown (issue 16.2)."""
+    return allowed(endpoint, current_principal().role)
+
+
 def init(app: Flask) -> None:
     """Expose the menu, the principal and option helpers to templates."""
     app.jinja_env.globals.update(nav_links=nav_links, nav_groups=nav_groups, default_date=default_date,
-                                 principal_now=current_principal,
+                                 principal_now=current_principal, may_open=may_open,
                                  profile_options=profile_options, role_options=code_options,
                                  grounds_options=code_options)

@@ -243,3 +243,18 @@ def test_an_item_page_asks_the_purpose_first_and_registers_the_read_HA_5_2(app: 
     assert read_page(client, f"/records/{record_id}").status_code == 200
     assert event_count(app) == before + 1  # the read, signed in the ledger
     assert client.get(f"/records/{record_id}").status_code == 200 and event_count(app) == before + 2  # every read
+
+
+def test_the_subject_page_links_items_only_for_roles_that_may_open_them(app: Flask) -> None:
+    record_id = _record(app, 208)
+    with app.app_context():
+        subject_id = services().credit.record(UUID(record_id)).subject_id
+        services().credit.push_sanction(OFFICE, source_id=UUID(record_id), measure_id="NT-M-06",
+                                        pushed_on=date(2025, 6, 10))  # the department now has a case of it
+    office, dept = app.test_client(), app.test_client()
+    login(office, "office")
+    login(dept, "dept")
+    assert f'href="/records/{record_id}"' in read_page(office, f"/subjects/{subject_id}").get_data(as_text=True)
+    shown = read_page(dept, f"/subjects/{subject_id}")
+    assert shown.status_code == 200 and 'href="/records/' not in shown.get_data(as_text=True)
+    assert dept.get(f"/records/{record_id}").status_code == 403  # the link it is not shown would be refused

@@ -92,6 +92,7 @@ def test_a_subjects_access_log_is_paged_newest_first_ha_5_2(any_app: Flask, monk
     assert "第二次复核" in pages[0] and "第一次复核" not in pages[0]  # newest first
     assert "第一次复核" in pages[1] and "第二次复核" not in pages[1]
     assert 'href="/mine/access-log?page=2" rel="next"' in pages[0]
+    assert "第 1 / 2 页，共 2 项" in pages[0] and "未结" not in pages[0]  # reads counted in all, not as open work
 
 
 def test_public_lists_are_paged_each_list_on_its_own_jy_20_ha_3_2(any_app: Flask,
@@ -108,7 +109,7 @@ def test_public_lists_are_paged_each_list_on_its_own_jy_20_ha_3_2(any_app: Flask
         return re.findall(r"<tr><td>(.*?)</tr>", black)
     assert len(black_rows(first)) == 2 and len(black_rows(second)) == 1  # 3 entries in force, 2 per page
     assert set(black_rows(first)).isdisjoint(black_rows(second))
-    assert 'id="black-pager"' in first and "第 1 / 2 页，共 3 项未结" in first
+    assert 'id="black-pager"' in first and "第 1 / 2 页，共 3 项" in first and "未结" not in first  # published, not open
     assert 'href="/public/lists?black_page=2" rel="next"' in first
     assert 'href="/public/lists?black_page=1" rel="prev"' in second
     assert "李四" not in first + second and "李*" in first  # HA-3.2: masked on every page
