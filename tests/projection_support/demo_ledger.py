@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from ledger_support.backends import (drop_pg_schema, initialised_ledger, new_pg_schema, postgres_settings,
-                                     require_postgres, sqlite_settings)
+from ledger_support.backends import initialised_ledger
 from sqlalchemy import Engine
 
 from domain.demo import NT_TAX, Clock, run_demo
@@ -20,20 +18,6 @@ from ledger.cli_domain import demo_service
 from ledger.config import Settings
 from projections.db import make_engine
 from projections.follower import Follower
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    """Settings of a fresh ledger on each backend."""
-    if request.param == "sqlite":
-        yield sqlite_settings(tmp_path)
-        return
-    require_postgres()
-    schema = new_pg_schema()
-    try:
-        yield postgres_settings(tmp_path, schema)
-    finally:
-        drop_pg_schema(schema)
 
 
 def _nt_v2_record(service: Any, clock: Clock, seed: int) -> Any:
@@ -70,14 +54,14 @@ def _nt_v2_cases(service: Any, clock: Clock) -> dict[str, Any]:
 
 
 @pytest.fixture
-def demo(settings: Settings) -> Iterator[tuple[Engine, Any, dict[str, Any]]]:
+def demo(backend_settings: Settings) -> Iterator[tuple[Engine, Any, dict[str, Any]]]:
     """Every demo path (28 subjects) and the NT v2 cases, the views brought up to date."""
-    ledger: LedgerApplication = initialised_ledger(settings)
+    ledger: LedgerApplication = initialised_ledger(backend_settings)
     clock = Clock()
     service = demo_service(ledger, clock)
     assert run_demo(service, clock, 28, 11).failures == []
     ids = _nt_v2_cases(service, clock)
-    engine = make_engine(settings)
+    engine = make_engine(backend_settings)
     Follower(ledger, engine).run_once()
     yield engine, service, ids | {"clock": clock}
     engine.dispose()

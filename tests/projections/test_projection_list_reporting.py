@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from projection_support.demo_ledger import demo, settings  # noqa: F401 (fixtures)
+from projection_support.demo_ledger import demo  # noqa: F401 (fixture)
 
 from domain.service_reporting import reported_lists
 from projections.list_reporting import unreported, upward_pending

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from projection_support.demo_ledger import demo, settings  # noqa: F401 (fixtures)
+from projection_support.demo_ledger import demo  # noqa: F401 (fixture)
 
 from projections.overdue import awaiting_sweep, overdue
 

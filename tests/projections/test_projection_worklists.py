@@ -4,13 +4,11 @@ every path of `ledger demo` through the real service, on SQLite and PostgreSQL."
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Iterator
 from uuid import UUID
 
 import pytest
-from ledger_support.backends import (drop_pg_schema, initialised_ledger, new_pg_schema, postgres_settings,
-                                     require_postgres, sqlite_settings)
+from ledger_support.backends import initialised_ledger
 from sqlalchemy import Engine
 
 from domain.common import credit_office
@@ -27,28 +25,14 @@ UNIT_COLUMN = {"records": "determining_unit", "list_entries": "determining_unit"
                "repairs": "handler_unit", "sanctions": "department"}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    """Settings of a fresh ledger on each backend."""
-    if request.param == "sqlite":
-        yield sqlite_settings(tmp_path)
-        return
-    require_postgres()
-    schema = new_pg_schema()
-    try:
-        yield postgres_settings(tmp_path, schema)
-    finally:
-        drop_pg_schema(schema)
-
-
 @pytest.fixture
-def demo(settings: Settings) -> Iterator[tuple[LedgerApplication, Engine, object]]:
+def demo(backend_settings: Settings) -> Iterator[tuple[LedgerApplication, Engine, object]]:
     """A ledger with every demo path (28 subjects) and its views brought up to date."""
-    ledger = initialised_ledger(settings)
+    ledger = initialised_ledger(backend_settings)
     clock = Clock()
     service = demo_service(ledger, clock)
     assert run_demo(service, clock, 28, 11).failures == []
-    engine = make_engine(settings)
+    engine = make_engine(backend_settings)
     Follower(ledger, engine).run_once()
     yield ledger, engine, service
     engine.dispose()
